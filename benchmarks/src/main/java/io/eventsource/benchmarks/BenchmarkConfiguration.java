@@ -1,0 +1,78 @@
+package io.eventsource.benchmarks;
+
+import java.io.IOException;
+import java.util.concurrent.TimeoutException;
+
+import javax.sql.DataSource;
+
+import io.eventsource.autoconfigure.EventSourceProperties;
+import io.eventsource.publish.EventPublisher;
+import io.eventsource.publish.OutboxRelay;
+import io.eventsource.registry.ServiceRegistry;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The benchmark's beans: both sides under measurement and the runner that compares them.
+ */
+@Configuration(proxyBeanMethods = false)
+class BenchmarkConfiguration {
+
+	@Bean
+	BenchEvent benchEvent(JsonMapper jsonMapper, BenchmarkProperties properties) {
+		return BenchEvent.ofSize(jsonMapper, properties.getPayloadBytes());
+	}
+
+	@Bean
+	BenchTopology benchTopology(EventSourceProperties properties) {
+		return new BenchTopology(properties.getPerAggregate().getQueueExpiry());
+	}
+
+	@Bean
+	BareConnections bareConnections(RabbitConnectionDetails details) {
+		return new BareConnections(details);
+	}
+
+	@Bean
+	BrokerAdmin brokerAdmin(BareConnections connections, BenchTopology topology) {
+		return new BrokerAdmin(connections, topology);
+	}
+
+	@Bean
+	BareClient bareClient(BareConnections connections, BenchTopology topology, BenchEvent event, JsonMapper jsonMapper,
+			BenchmarkProperties properties, EventSourceProperties eventSourceProperties)
+			throws IOException, TimeoutException {
+		return new BareClient(connections, topology, jsonMapper.writeValueAsBytes(event), properties.getConfirmWindow(),
+				eventSourceProperties.getRelay().getConfirmTimeout());
+	}
+
+	@Bean
+	OutboxRows outboxRows(DataSource dataSource) {
+		return new OutboxRows(new JdbcTemplate(dataSource));
+	}
+
+	@Bean
+	OutboxLoad outboxLoad(EventPublisher publisher, OutboxRelay relay, PlatformTransactionManager transactionManager,
+			OutboxRows rows, BenchEvent event, BenchmarkProperties properties) {
+		return new OutboxLoad(publisher, relay, new TransactionTemplate(transactionManager), rows, event,
+				properties.getThreads(), properties.getRunTimeout());
+	}
+
+	@Bean
+	BenchmarkRunner benchmarkRunner(BenchmarkProperties properties, EventSourceProperties eventSourceProperties,
+			BenchTopology topology, BrokerAdmin admin, BareClient bare, OutboxLoad outbox, OutboxRows rows,
+			ServiceRegistry registry, StringRedisTemplate redis) {
+		EventSourceProperties.Registry registryProperties = eventSourceProperties.getRegistry();
+		BenchmarkServices services = new BenchmarkServices(topology, admin, bare, outbox, rows, registry, redis,
+				registryProperties.getKeyPrefix(), registryProperties.getExpiry());
+		return new BenchmarkRunner(properties, services, eventSourceProperties.getRelay().getBatchSize());
+	}
+
+}

@@ -1,0 +1,188 @@
+package io.eventsource.benchmarks;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Options of the benchmark, under {@code bench.*}. The defaults make a whole run take
+ * about two minutes on a small machine.
+ */
+@ConfigurationProperties("bench")
+public class BenchmarkProperties {
+
+	/**
+	 * Events of one measured run of the bare client's publishing and of the outbox relay.
+	 */
+	private int events = 15_000;
+
+	/**
+	 * The fixed aggregates the steady-state runs publish to, declared once before
+	 * measuring.
+	 */
+	private int aggregates = 200;
+
+	/**
+	 * Threads that publish through EventPublisher, each in transactions of its own.
+	 */
+	private int threads = 4;
+
+	/**
+	 * Events per transaction of the steady-state runs; one row of the table each.
+	 */
+	private List<Integer> eventsPerTransaction = List.of(1, 10);
+
+	/**
+	 * New aggregates of one measured run of the per-aggregate topology.
+	 */
+	private int newAggregates = 600;
+
+	/**
+	 * Events per transaction when each event creates a new aggregate.
+	 */
+	private int newAggregateEventsPerTransaction = 1;
+
+	/**
+	 * How often each pair of runs (bare client, eventsource) is repeated; the table shows
+	 * medians.
+	 */
+	private int rounds = 3;
+
+	/**
+	 * Events of the warm-up of each side before the first round.
+	 */
+	private int warmupEvents = 2_000;
+
+	/**
+	 * New aggregates of the warm-up of each side before the first round.
+	 */
+	private int warmupNewAggregates = 200;
+
+	/**
+	 * Size of each event's JSON payload in bytes.
+	 */
+	private int payloadBytes = 300;
+
+	/**
+	 * Most messages the bare client leaves unconfirmed while it goes on publishing
+	 * (asynchronous confirms).
+	 */
+	private int confirmWindow = 5_000;
+
+	/**
+	 * Whether to measure, once more after the rounds, the publishing transactions with
+	 * the relay stopped and then the relay alone draining what they committed.
+	 */
+	private boolean breakdown;
+
+	/**
+	 * Longest wait for one run; a run that takes longer fails the benchmark.
+	 */
+	private Duration runTimeout = Duration.ofMinutes(2);
+
+	public int getEvents() {
+		return this.events;
+	}
+
+	public void setEvents(int events) {
+		this.events = events;
+	}
+
+	public int getAggregates() {
+		return this.aggregates;
+	}
+
+	public void setAggregates(int aggregates) {
+		this.aggregates = aggregates;
+	}
+
+	public int getThreads() {
+		return this.threads;
+	}
+
+	public void setThreads(int threads) {
+		this.threads = threads;
+	}
+
+	public List<Integer> getEventsPerTransaction() {
+		return this.eventsPerTransaction;
+	}
+
+	public void setEventsPerTransaction(List<Integer> eventsPerTransaction) {
+		this.eventsPerTransaction = eventsPerTransaction;
+	}
+
+	public int getNewAggregates() {
+		return this.newAggregates;
+	}
+
+	public void setNewAggregates(int newAggregates) {
+		this.newAggregates = newAggregates;
+	}
+
+	public int getNewAggregateEventsPerTransaction() {
+		return this.newAggregateEventsPerTransaction;
+	}
+
+	public void setNewAggregateEventsPerTransaction(int newAggregateEventsPerTransaction) {
+		this.newAggregateEventsPerTransaction = newAggregateEventsPerTransaction;
+	}
+
+	public int getRounds() {
+		return this.rounds;
+	}
+
+	public void setRounds(int rounds) {
+		this.rounds = rounds;
+	}
+
+	public int getWarmupEvents() {
+		return this.warmupEvents;
+	}
+
+	public void setWarmupEvents(int warmupEvents) {
+		this.warmupEvents = warmupEvents;
+	}
+
+	public int getWarmupNewAggregates() {
+		return this.warmupNewAggregates;
+	}
+
+	public void setWarmupNewAggregates(int warmupNewAggregates) {
+		this.warmupNewAggregates = warmupNewAggregates;
+	}
+
+	public int getPayloadBytes() {
+		return this.payloadBytes;
+	}
+
+	public void setPayloadBytes(int payloadBytes) {
+		this.payloadBytes = payloadBytes;
+	}
+
+	public int getConfirmWindow() {
+		return this.confirmWindow;
+	}
+
+	public void setConfirmWindow(int confirmWindow) {
+		this.confirmWindow = confirmWindow;
+	}
+
+	public boolean isBreakdown() {
+		return this.breakdown;
+	}
+
+	public void setBreakdown(boolean breakdown) {
+		this.breakdown = breakdown;
+	}
+
+	public Duration getRunTimeout() {
+		return this.runTimeout;
+	}
+
+	public void setRunTimeout(Duration runTimeout) {
+		this.runTimeout = runTimeout;
+	}
+
+}

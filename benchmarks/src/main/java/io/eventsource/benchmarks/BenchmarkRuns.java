@@ -1,0 +1,238 @@
+package io.eventsource.benchmarks;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.eventsource.registry.RedisServiceRegistry;
+import io.eventsource.registry.ServiceRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * The runs of one benchmark, on its own aggregate types: each run measures one side, then
+ * (outside the measured time) checks what reached the broker, empties or deletes what it
+ * filled, and logs a line. Finally deletes everything the benchmark created.
+ */
+class BenchmarkRuns {
+
+	private static final Log logger = LogFactory.getLog(BenchmarkRuns.class);
+
+	private final AggregateTypes types;
+
+	private final List<String> aggregateIds;
+
+	private final BenchTopology topology;
+
+	private final BrokerAdmin admin;
+
+	private final BareClient bare;
+
+	private final OutboxLoad outbox;
+
+	private final OutboxRows rows;
+
+	private final ServiceRegistry registry;
+
+	private final RedisServiceRegistry registryKeys;
+
+	private final StringRedisTemplate redis;
+
+	private final List<String> problems = new ArrayList<>();
+
+	BenchmarkRuns(AggregateTypes types, List<String> aggregateIds, BenchmarkServices services) {
+		this.types = types;
+		this.aggregateIds = aggregateIds;
+		this.topology = services.topology();
+		this.admin = services.admin();
+		this.bare = services.bare();
+		this.outbox = services.outbox();
+		this.rows = services.rows();
+		this.registry = services.registry();
+		this.redis = services.redis();
+		this.registryKeys = new RedisServiceRegistry(services.redis(), services.registryKeyPrefix(),
+				services.registryExpiry(), Clock.systemUTC());
+	}
+
+	/**
+	 * Declares the announcement exchanges and the sink's queues on them, which count the
+	 * announcements.
+	 * @throws IOException if the broker refuses
+	 */
+	void prepare() throws IOException {
+		this.admin.declareAnnouncements(this.types.outbox());
+		this.admin.declareAnnouncements(this.types.newOutbox());
+		this.admin.declareAnnouncements(this.types.newBare());
+	}
+
+	/**
+	 * (a) The bare client publishes to the fixed aggregates (declared again first,
+	 * untimed, so that none has expired).
+	 * @param events how many messages
+	 * @param label the label of the log line
+	 * @return the measurement
+	 * @throws Exception if the run fails
+	 */
+	Measurement bareSteady(int events, String label) throws Exception {
+		this.admin.declareAggregates(this.types.bare(), this.aggregateIds);
+		Measurement measurement = this.bare.publish(this.topology.exchanges(this.types.bare(), this.aggregateIds),
+				events);
+		long delivered = this.admin.purge(this.topology.queues(this.types.bare(), this.aggregateIds));
+		check(delivered == events, label + " (a): " + events + " messages confirmed but " + delivered + " in queues");
+		log("%s (a) bare client publish: %,d messages in %.2f s = %,.0f msg/s", label, events, measurement.seconds(),
+				measurement.rate());
+		return measurement;
+	}
+
+	/**
+	 * (b) EventPublisher publishes to the fixed aggregates in transactions; measured
+	 * until every row is marked relayed.
+	 * @param events how many events
+	 * @param perTransaction events per transaction
+	 * @param label the label of the log line
+	 * @return the measurement
+	 * @throws Exception if the run fails
+	 */
+	Measurement outboxSteady(int events, int perTransaction, String label) throws Exception {
+		heartbeat();
+		Measurement measurement = this.outbox.publish(this.types.outbox(), this.aggregateIds, events, perTransaction);
+		long delivered = this.admin.purge(this.topology.queues(this.types.outbox(), this.aggregateIds));
+		long announced = this.admin.purge(List.of(this.topology.announcementQueue(this.types.outbox())));
+		check(delivered == events, label + " (b): " + events + " events relayed but " + delivered + " in queues");
+		log("%s (b) eventsource, %d per tx: %,d events committed in %.2f s, all relayed in %.2f s = %,.0f msg/s"
+				+ " (broker got %,d events and %,d announcements)", label, perTransaction, events,
+				measurement.publishedSeconds(), measurement.seconds(), measurement.rate(), delivered, announced);
+		return measurement;
+	}
+
+	/**
+	 * (c) The bare client declares, binds and publishes to new aggregates.
+	 * @param newIds the new aggregate ids
+	 * @param label the label of the log line
+	 * @return the measurement
+	 * @throws Exception if the run fails
+	 */
+	Measurement bareNew(List<String> newIds, String label) throws Exception {
+		Measurement measurement = this.bare.createAggregates(this.types.newBare(), newIds);
+		long announced = this.admin.purge(List.of(this.topology.announcementQueue(this.types.newBare())));
+		this.admin.delete(this.topology.queues(this.types.newBare(), newIds),
+				this.topology.exchanges(this.types.newBare(), newIds));
+		check(announced == newIds.size(),
+				label + " (c) bare: " + newIds.size() + " new aggregates but " + announced + " announced");
+		log("%s (c) bare client new aggregates: %,d in %.2f s = %,.0f aggr/s", label, newIds.size(),
+				measurement.seconds(), measurement.rate());
+		return measurement;
+	}
+
+	/**
+	 * (c) EventPublisher publishes one event on each new aggregate; measured until every
+	 * row is marked relayed.
+	 * @param newIds the new aggregate ids
+	 * @param perTransaction new aggregates per transaction
+	 * @param label the label of the log line
+	 * @return the measurement
+	 * @throws Exception if the run fails
+	 */
+	Measurement outboxNew(List<String> newIds, int perTransaction, String label) throws Exception {
+		heartbeat();
+		Measurement measurement = this.outbox.createAggregates(this.types.newOutbox(), newIds, perTransaction);
+		long announced = this.admin.purge(List.of(this.topology.announcementQueue(this.types.newOutbox())));
+		this.admin.delete(this.topology.queues(this.types.newOutbox(), newIds),
+				this.topology.exchanges(this.types.newOutbox(), newIds));
+		check(announced >= newIds.size(),
+				label + " (c) eventsource: " + newIds.size() + " new aggregates but " + announced + " announced");
+		log("%s (c) eventsource new aggregates, %d per tx: %,d committed in %.2f s, all relayed in %.2f s"
+				+ " = %,.0f aggr/s", label, perTransaction, newIds.size(), measurement.publishedSeconds(),
+				measurement.seconds(), measurement.rate());
+		return measurement;
+	}
+
+	/**
+	 * (b) taken apart: the publishing transactions with the relay stopped, then the relay
+	 * alone draining what they committed.
+	 * @param events how many events
+	 * @param perTransaction events per transaction
+	 * @return a line for the report
+	 * @throws Exception if the run fails
+	 */
+	String breakdown(int events, int perTransaction) throws Exception {
+		heartbeat();
+		OutboxLoad.Breakdown breakdown = this.outbox.publishThenRelay(this.types.outbox(), this.aggregateIds, events,
+				perTransaction);
+		long delivered = this.admin.purge(this.topology.queues(this.types.outbox(), this.aggregateIds));
+		long announced = this.admin.purge(List.of(this.topology.announcementQueue(this.types.outbox())));
+		check(delivered == events, "breakdown: " + events + " events relayed but " + delivered + " in queues");
+		return log(
+				"breakdown of (b), %d per tx: publishing transactions alone (relay stopped) %,.0f events/s;"
+						+ " then the relay alone, draining them, %,.0f events/s (%,d announcements)",
+				perTransaction, breakdown.commits().rate(), breakdown.relay().rate(), announced);
+	}
+
+	/**
+	 * Returns what the checks after each run found wrong.
+	 * @return the problems, empty when all is well
+	 */
+	List<String> problems() {
+		return List.copyOf(this.problems);
+	}
+
+	/**
+	 * Deletes the benchmark's queues and exchanges, registry keys and rows; logs what it
+	 * cannot delete and goes on.
+	 */
+	void cleanUp() {
+		logger.info("Deleting the benchmark's queues, exchanges, registry keys and rows");
+		List<String> queues = new ArrayList<>();
+		List<String> exchanges = new ArrayList<>();
+		for (String type : List.of(this.types.outbox(), this.types.bare())) {
+			queues.addAll(this.topology.queues(type, this.aggregateIds));
+			exchanges.addAll(this.topology.exchanges(type, this.aggregateIds));
+		}
+		for (String type : List.of(this.types.outbox(), this.types.newOutbox(), this.types.newBare())) {
+			queues.add(this.topology.announcementQueue(type));
+			exchanges.add(this.topology.announcements(type));
+		}
+		attempt("queues and exchanges", () -> this.admin.delete(queues, exchanges));
+		attempt("registry keys",
+				() -> this.redis.delete(this.types.outboxTypes().stream().map(this.registryKeys::key).toList()));
+		attempt("rows", () -> logger.info("Deleted " + this.rows.delete(this.types.outboxTypes()) + " events"));
+	}
+
+	private void heartbeat() {
+		this.registry.heartbeat(BenchTopology.SINK, this.types.outboxTypes());
+	}
+
+	private void check(boolean condition, String problem) {
+		if (!condition) {
+			logger.warn(problem);
+			this.problems.add(problem);
+		}
+	}
+
+	private static String log(String format, Object... args) {
+		String line = String.format(Locale.ROOT, format, args);
+		logger.info(line);
+		return line;
+	}
+
+	private static void attempt(String what, Step step) {
+		try {
+			step.run();
+		}
+		catch (Exception ex) {
+			logger.warn("Could not delete the benchmark's " + what + ": " + ex);
+		}
+	}
+
+	@FunctionalInterface
+	private interface Step {
+
+		void run() throws Exception;
+
+	}
+
+}

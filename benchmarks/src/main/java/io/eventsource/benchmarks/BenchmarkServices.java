@@ -1,0 +1,25 @@
+package io.eventsource.benchmarks;
+
+import java.time.Duration;
+
+import io.eventsource.registry.ServiceRegistry;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+/**
+ * What the runs of a benchmark work with.
+ *
+ * @param topology the broker names
+ * @param admin declares, counts and deletes on the broker
+ * @param bare the bare client
+ * @param outbox publishes through eventsource
+ * @param rows the outbox rows
+ * @param registry the service registry the relay reads
+ * @param redis the Redis the registry lives in
+ * @param registryKeyPrefix the prefix of the registry's keys
+ * @param registryExpiry the registry's expiry
+ */
+record BenchmarkServices(BenchTopology topology, BrokerAdmin admin, BareClient bare, OutboxLoad outbox, OutboxRows rows,
+		ServiceRegistry registry, StringRedisTemplate redis, String registryKeyPrefix, Duration registryExpiry) {
+
+}

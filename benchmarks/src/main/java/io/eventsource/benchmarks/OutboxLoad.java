@@ -1,0 +1,215 @@
+package io.eventsource.benchmarks;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.eventsource.publish.EventPublisher;
+import io.eventsource.publish.OutboxRelay;
+
+import org.springframework.transaction.support.TransactionOperations;
+
+/**
+ * Publishes through {@link EventPublisher} on several threads, each in transactions of
+ * its own, and measures from the first publish until every row of the run is marked
+ * relayed.
+ * <p>
+ * Each thread publishes to aggregates of its own, so publishers never wait for each
+ * other's sequence locks: what is measured is the outbox and the relay, not lock
+ * contention.
+ */
+class OutboxLoad implements AutoCloseable {
+
+	private final EventPublisher publisher;
+
+	private final OutboxRelay relay;
+
+	private final TransactionOperations transactions;
+
+	private final OutboxRows rows;
+
+	private final BenchEvent event;
+
+	private final int threads;
+
+	private final Duration runTimeout;
+
+	private final ExecutorService executor;
+
+	OutboxLoad(EventPublisher publisher, OutboxRelay relay, TransactionOperations transactions, OutboxRows rows,
+			BenchEvent event, int threads, Duration runTimeout) {
+		this.publisher = publisher;
+		this.relay = relay;
+		this.transactions = transactions;
+		this.rows = rows;
+		this.event = event;
+		this.threads = threads;
+		this.runTimeout = runTimeout;
+		AtomicInteger number = new AtomicInteger();
+		this.executor = Executors.newFixedThreadPool(threads, (runnable) -> {
+			Thread thread = new Thread(runnable, "bench-publisher-" + number.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		});
+	}
+
+	/**
+	 * Publishes events round robin over fixed aggregates.
+	 * @param aggregateType the aggregate type
+	 * @param aggregateIds the aggregates, split between the threads
+	 * @param count how many events
+	 * @param perTransaction events per transaction
+	 * @return the time until every event is relayed
+	 * @throws InterruptedException if interrupted
+	 */
+	Measurement publish(String aggregateType, List<String> aggregateIds, int count, int perTransaction)
+			throws InterruptedException {
+		return run(aggregateType, steadyPlans(aggregateIds, count), perTransaction);
+	}
+
+	private List<List<String>> steadyPlans(List<String> aggregateIds, int count) {
+		List<List<String>> plans = new ArrayList<>();
+		for (int thread = 0; thread < this.threads; thread++) {
+			List<String> own = share(aggregateIds, thread);
+			int events = count / this.threads + ((thread < count % this.threads) ? 1 : 0);
+			List<String> plan = new ArrayList<>(events);
+			for (int i = 0; i < events; i++) {
+				plan.add(own.get(i % own.size()));
+			}
+			plans.add(plan);
+		}
+		return plans;
+	}
+
+	/**
+	 * Publishes one event on each of some new aggregates.
+	 * @param aggregateType the aggregate type
+	 * @param aggregateIds the new aggregate ids, split between the threads
+	 * @param perTransaction events (new aggregates) per transaction
+	 * @return the time until every event is relayed
+	 * @throws InterruptedException if interrupted
+	 */
+	Measurement createAggregates(String aggregateType, List<String> aggregateIds, int perTransaction)
+			throws InterruptedException {
+		List<List<String>> plans = new ArrayList<>();
+		for (int thread = 0; thread < this.threads; thread++) {
+			plans.add(share(aggregateIds, thread));
+		}
+		return run(aggregateType, plans, perTransaction);
+	}
+
+	private List<String> share(List<String> aggregateIds, int thread) {
+		List<String> share = new ArrayList<>();
+		for (int i = thread; i < aggregateIds.size(); i += this.threads) {
+			share.add(aggregateIds.get(i));
+		}
+		if (share.isEmpty()) {
+			throw new IllegalArgumentException("Fewer aggregates (" + aggregateIds.size() + ") than threads");
+		}
+		return share;
+	}
+
+	/**
+	 * Publishes as {@link #publish(String, List, int, int)} does, but with the relay
+	 * stopped, then starts the relay: measures the publishing transactions alone, then
+	 * the relay alone draining the backlog in full batches.
+	 * @param aggregateType the aggregate type
+	 * @param aggregateIds the aggregates, split between the threads
+	 * @param count how many events
+	 * @param perTransaction events per transaction
+	 * @return the two halves
+	 * @throws InterruptedException if interrupted
+	 */
+	Breakdown publishThenRelay(String aggregateType, List<String> aggregateIds, int count, int perTransaction)
+			throws InterruptedException {
+		long deadline = System.nanoTime() + this.runTimeout.toNanos();
+		long committed;
+		this.relay.stop();
+		try {
+			committed = commit(aggregateType, steadyPlans(aggregateIds, count), perTransaction, deadline);
+		}
+		finally {
+			this.relay.start();
+		}
+		long begin = System.nanoTime();
+		this.rows.awaitRelayed(aggregateType, deadline);
+		long relayed = System.nanoTime() - begin;
+		return new Breakdown(new Measurement(count, committed, committed), new Measurement(count, relayed, 0));
+	}
+
+	private Measurement run(String aggregateType, List<List<String>> plans, int perTransaction)
+			throws InterruptedException {
+		long begin = System.nanoTime();
+		long deadline = begin + this.runTimeout.toNanos();
+		long published = commit(aggregateType, plans, perTransaction, deadline);
+		this.rows.awaitRelayed(aggregateType, deadline);
+		long relayed = System.nanoTime() - begin;
+		return new Measurement(plans.stream().mapToInt(List::size).sum(), relayed, published);
+	}
+
+	/**
+	 * Runs the publishers, all starting at once, and returns the time from their start
+	 * until the last transaction committed.
+	 */
+	private long commit(String aggregateType, List<List<String>> plans, int perTransaction, long deadline)
+			throws InterruptedException {
+		CountDownLatch ready = new CountDownLatch(plans.size());
+		CountDownLatch start = new CountDownLatch(1);
+		List<Future<?>> publishers = new ArrayList<>();
+		for (List<String> plan : plans) {
+			publishers.add(this.executor.submit(() -> {
+				ready.countDown();
+				start.await();
+				publishAll(aggregateType, plan, perTransaction);
+				return null;
+			}));
+		}
+		ready.await();
+		long begin = System.nanoTime();
+		start.countDown();
+		try {
+			for (Future<?> future : publishers) {
+				future.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+			}
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			publishers.forEach((future) -> future.cancel(true));
+			throw new IllegalStateException("Publishing " + aggregateType + " failed: " + ex, ex);
+		}
+		return System.nanoTime() - begin;
+	}
+
+	private void publishAll(String aggregateType, List<String> plan, int perTransaction) {
+		for (int from = 0; from < plan.size(); from += perTransaction) {
+			List<String> transaction = plan.subList(from, Math.min(plan.size(), from + perTransaction));
+			this.transactions.executeWithoutResult((status) -> {
+				for (String aggregateId : transaction) {
+					this.publisher.publish(aggregateType, aggregateId, this.event);
+				}
+			});
+		}
+	}
+
+	/**
+	 * The two halves of publishing through the outbox, measured apart.
+	 *
+	 * @param commits the publishing transactions with the relay stopped
+	 * @param relay the relay draining what they committed
+	 */
+	record Breakdown(Measurement commits, Measurement relay) {
+	}
+
+	@Override
+	public void close() {
+		this.executor.shutdownNow();
+	}
+
+}

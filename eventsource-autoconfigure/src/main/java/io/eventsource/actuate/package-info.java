@@ -1,0 +1,7 @@
+/**
+ * Actuator support: the {@code eventsource} health contributor.
+ */
+@NullMarked
+package io.eventsource.actuate;
+
+import org.jspecify.annotations.NullMarked;

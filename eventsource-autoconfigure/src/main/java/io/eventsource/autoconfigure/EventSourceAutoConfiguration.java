@@ -1,0 +1,158 @@
+package io.eventsource.autoconfigure;
+
+import java.time.Clock;
+
+import javax.sql.DataSource;
+
+import io.eventsource.publish.EventPublisher;
+import io.eventsource.publish.MessageDecorator;
+import io.eventsource.publish.OutboxEventPublisher;
+import io.eventsource.publish.OutboxRelay;
+import io.eventsource.publish.RelayAfterCommit;
+import io.eventsource.publish.RelayMetrics;
+import io.eventsource.registry.CachingServiceRegistry;
+import io.eventsource.registry.RedisServiceRegistry;
+import io.eventsource.registry.ServiceRegistry;
+import io.eventsource.store.AggregateSequences;
+import io.eventsource.store.DatabaseType;
+import io.eventsource.store.OutboxRepository;
+import io.eventsource.store.SchemaInitializer;
+import io.eventsource.store.SchemaMigration;
+import io.eventsource.topology.EventTopology;
+import io.eventsource.topology.PerAggregateTopology;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.sql.init.dependency.DependsOnDatabaseInitialization;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.DependsOn;
+import org.springframework.core.env.Environment;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Auto-configuration of eventsource's publishing half: the schema, the outbox, the
+ * {@link EventPublisher}, the registry, the topology and the relay.
+ */
+@AutoConfiguration(
+		after = { DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
+				TransactionAutoConfiguration.class, JacksonAutoConfiguration.class, RabbitAutoConfiguration.class,
+				DataRedisAutoConfiguration.class },
+		afterName = { "org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
+				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration" })
+@ConditionalOnBooleanProperty(name = "eventsource.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(EventSourceProperties.class)
+public final class EventSourceAutoConfiguration {
+
+	static final String SCHEMA_INITIALIZER = "eventSourceSchemaInitializer";
+
+	@Bean
+	ServiceName eventSourceServiceName(EventSourceProperties properties, Environment environment) {
+		return ServiceName.resolve(properties, environment);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	DatabaseType eventSourceDatabaseType(DataSource dataSource) {
+		return DatabaseType.of(dataSource);
+	}
+
+	@Bean(SCHEMA_INITIALIZER)
+	@DependsOnDatabaseInitialization
+	SchemaInitializer eventSourceSchemaInitializer(DataSource dataSource, DatabaseType databaseType,
+			EventSourceProperties properties) {
+		return new SchemaInitializer(
+				properties.getSchema().isMigrate() ? new SchemaMigration(dataSource, databaseType) : null);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@DependsOn(SCHEMA_INITIALIZER)
+	OutboxRepository eventSourceOutboxRepository(DataSource dataSource, JsonMapper jsonMapper,
+			DatabaseType databaseType) {
+		return new OutboxRepository(new JdbcTemplate(dataSource), jsonMapper, databaseType);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@DependsOn(SCHEMA_INITIALIZER)
+	AggregateSequences eventSourceAggregateSequences(DataSource dataSource, DatabaseType databaseType) {
+		return new AggregateSequences(new JdbcTemplate(dataSource), databaseType);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	EventPublisher eventPublisher(OutboxRepository outbox, AggregateSequences sequences, JsonMapper jsonMapper,
+			ObjectProvider<MessageDecorator> decorators, ServiceName serviceName, DataSource dataSource,
+			ObjectProvider<OutboxRelay> relay, ObjectProvider<MeterRegistry> meterRegistry) {
+		RelayAfterCommit afterCommit = new RelayAfterCommit(() -> relay.ifAvailable(OutboxRelay::wakeUp),
+				meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
+		return new OutboxEventPublisher(outbox, sequences, jsonMapper, decorators.orderedStream().toList(),
+				serviceName.value(), dataSource, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+				afterCommit, Clock.systemUTC());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RegistryConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(ServiceRegistry.class)
+		CachingServiceRegistry eventSourceServiceRegistry(StringRedisTemplate redis, EventSourceProperties properties) {
+			EventSourceProperties.Registry registry = properties.getRegistry();
+			return new CachingServiceRegistry(
+					new RedisServiceRegistry(redis, registry.getKeyPrefix(), registry.getExpiry(), Clock.systemUTC()),
+					registry.getCacheTtl(), Clock.systemUTC());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class TopologyConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		EventTopology eventSourceTopology(ConnectionFactory connectionFactory, ServiceRegistry registry,
+				EventSourceProperties properties, ObjectProvider<MeterRegistry> meterRegistry) {
+			EventSourceProperties.PerAggregate perAggregate = properties.getPerAggregate();
+			return new PerAggregateTopology(connectionFactory, registry, perAggregate.getQueueExpiry(),
+					perAggregate.getDeclarationCacheTtl(), properties.getRelay().getConfirmTimeout(),
+					meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "eventsource.relay.enabled", matchIfMissing = true)
+	static class RelayConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		OutboxRelay eventSourceOutboxRelay(OutboxRepository outbox, EventTopology topology, DataSource dataSource,
+				EventSourceProperties properties, ObjectProvider<MeterRegistry> meterRegistry) {
+			EventSourceProperties.Relay relay = properties.getRelay();
+			return new OutboxRelay(outbox, topology,
+					OutboxRelay.roundTransactions(new DataSourceTransactionManager(dataSource),
+							relay.getConfirmTimeout()),
+					relay.getBatchSize(), relay.getPollInterval(),
+					new RelayMetrics(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry)), Clock.systemUTC());
+		}
+
+	}
+
+}

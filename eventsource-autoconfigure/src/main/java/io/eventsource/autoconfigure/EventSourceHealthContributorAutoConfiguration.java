@@ -1,0 +1,43 @@
+package io.eventsource.autoconfigure;
+
+import java.time.Clock;
+
+import io.eventsource.actuate.EventSourceHealthIndicator;
+import io.eventsource.registry.CachingServiceRegistry;
+import io.eventsource.store.OutboxRepository;
+
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of the {@code eventsource} health contributor.
+ */
+@AutoConfiguration(after = EventSourceAutoConfiguration.class)
+@ConditionalOnClass(HealthIndicator.class)
+@ConditionalOnBean(OutboxRepository.class)
+public final class EventSourceHealthContributorAutoConfiguration {
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnEnabledHealthIndicator("eventsource")
+	static class EventSourceHealthIndicatorConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "eventsourceHealthIndicator")
+		EventSourceHealthIndicator eventsourceHealthIndicator(OutboxRepository outbox,
+				ConnectionFactory connectionFactory, ObjectProvider<CachingServiceRegistry> registry,
+				EventSourceProperties properties) {
+			return new EventSourceHealthIndicator(outbox, connectionFactory, registry.getIfAvailable(),
+					properties.getHealth().getBacklogAgeThreshold(), Clock.systemUTC());
+		}
+
+	}
+
+}

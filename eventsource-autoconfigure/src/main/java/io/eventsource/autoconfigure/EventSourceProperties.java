@@ -1,0 +1,263 @@
+package io.eventsource.autoconfigure;
+
+import java.time.Duration;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties of eventsource.
+ */
+@ConfigurationProperties("eventsource")
+public class EventSourceProperties {
+
+	/**
+	 * Whether eventsource is enabled.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Name of this service: the source of the events it publishes and the name of its
+	 * queues. Defaults to spring.application.name; one of the two must be set.
+	 */
+	private @Nullable String serviceName;
+
+	/**
+	 * Topology that carries events through RabbitMQ.
+	 */
+	private TopologyType topology = TopologyType.PER_AGGREGATE;
+
+	private final Schema schema = new Schema();
+
+	private final Relay relay = new Relay();
+
+	private final PerAggregate perAggregate = new PerAggregate();
+
+	private final Registry registry = new Registry();
+
+	private final Health health = new Health();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public @Nullable String getServiceName() {
+		return this.serviceName;
+	}
+
+	public void setServiceName(@Nullable String serviceName) {
+		this.serviceName = serviceName;
+	}
+
+	public TopologyType getTopology() {
+		return this.topology;
+	}
+
+	public void setTopology(TopologyType topology) {
+		this.topology = topology;
+	}
+
+	public Schema getSchema() {
+		return this.schema;
+	}
+
+	public Relay getRelay() {
+		return this.relay;
+	}
+
+	public PerAggregate getPerAggregate() {
+		return this.perAggregate;
+	}
+
+	public Registry getRegistry() {
+		return this.registry;
+	}
+
+	public Health getHealth() {
+		return this.health;
+	}
+
+	/**
+	 * The topologies events can travel through.
+	 */
+	public enum TopologyType {
+
+		/**
+		 * An exchange and a queue per aggregate and listening service (seed 0).
+		 */
+		PER_AGGREGATE
+
+	}
+
+	public static class Schema {
+
+		/**
+		 * Whether eventsource migrates its own tables with its own Flyway (history table
+		 * eventsource_schema_history). Switch off to run the shipped SQL yourself.
+		 */
+		private boolean migrate = true;
+
+		public boolean isMigrate() {
+			return this.migrate;
+		}
+
+		public void setMigrate(boolean migrate) {
+			this.migrate = migrate;
+		}
+
+	}
+
+	public static class Relay {
+
+		/**
+		 * Whether this instance relays the outbox to the broker.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How often the relay looks for rows left behind (a crash, the broker down).
+		 */
+		private Duration pollInterval = Duration.ofSeconds(1);
+
+		/**
+		 * Most rows sent in one relay round.
+		 */
+		private int batchSize = 500;
+
+		/**
+		 * Longest wait for the broker's publisher confirms of one round.
+		 */
+		private Duration confirmTimeout = Duration.ofSeconds(10);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getPollInterval() {
+			return this.pollInterval;
+		}
+
+		public void setPollInterval(Duration pollInterval) {
+			this.pollInterval = pollInterval;
+		}
+
+		public int getBatchSize() {
+			return this.batchSize;
+		}
+
+		public void setBatchSize(int batchSize) {
+			this.batchSize = batchSize;
+		}
+
+		public Duration getConfirmTimeout() {
+			return this.confirmTimeout;
+		}
+
+		public void setConfirmTimeout(Duration confirmTimeout) {
+			this.confirmTimeout = confirmTimeout;
+		}
+
+	}
+
+	public static class PerAggregate {
+
+		/**
+		 * How long a per-aggregate queue lives without a consumer (x-expires).
+		 */
+		private Duration queueExpiry = Duration.ofSeconds(30);
+
+		/**
+		 * How long the relay trusts a declaration before declaring again; must be shorter
+		 * than the queue expiry.
+		 */
+		private Duration declarationCacheTtl = Duration.ofSeconds(10);
+
+		public Duration getQueueExpiry() {
+			return this.queueExpiry;
+		}
+
+		public void setQueueExpiry(Duration queueExpiry) {
+			this.queueExpiry = queueExpiry;
+		}
+
+		public Duration getDeclarationCacheTtl() {
+			return this.declarationCacheTtl;
+		}
+
+		public void setDeclarationCacheTtl(Duration declarationCacheTtl) {
+			this.declarationCacheTtl = declarationCacheTtl;
+		}
+
+	}
+
+	public static class Registry {
+
+		/**
+		 * Prefix of the registry's Redis keys.
+		 */
+		private String keyPrefix = "eventsource";
+
+		/**
+		 * Age of the last heartbeat past which a service no longer counts as live.
+		 */
+		private Duration expiry = Duration.ofSeconds(30);
+
+		/**
+		 * How long the relay keeps the live services of an aggregate type before reading
+		 * them again.
+		 */
+		private Duration cacheTtl = Duration.ofSeconds(2);
+
+		public String getKeyPrefix() {
+			return this.keyPrefix;
+		}
+
+		public void setKeyPrefix(String keyPrefix) {
+			this.keyPrefix = keyPrefix;
+		}
+
+		public Duration getExpiry() {
+			return this.expiry;
+		}
+
+		public void setExpiry(Duration expiry) {
+			this.expiry = expiry;
+		}
+
+		public Duration getCacheTtl() {
+			return this.cacheTtl;
+		}
+
+		public void setCacheTtl(Duration cacheTtl) {
+			this.cacheTtl = cacheTtl;
+		}
+
+	}
+
+	public static class Health {
+
+		/**
+		 * Age of the oldest unrelayed event past which the health is DOWN.
+		 */
+		private Duration backlogAgeThreshold = Duration.ofMinutes(1);
+
+		public Duration getBacklogAgeThreshold() {
+			return this.backlogAgeThreshold;
+		}
+
+		public void setBacklogAgeThreshold(Duration backlogAgeThreshold) {
+			this.backlogAgeThreshold = backlogAgeThreshold;
+		}
+
+	}
+
+}

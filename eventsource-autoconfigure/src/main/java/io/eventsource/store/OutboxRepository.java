@@ -1,0 +1,176 @@
+package io.eventsource.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.eventsource.envelope.EventEnvelope;
+import io.eventsource.envelope.EventMetadata;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
+
+/**
+ * The {@code public_messages} table: appends events, finds those not yet relayed, and
+ * marks them relayed. The columns follow seed 2's log; the attributes that have no column
+ * of their own (source, correlation and causation ids, extra headers) are kept as JSON in
+ * {@code headers}.
+ */
+public class OutboxRepository {
+
+	private static final String COLUMNS = "id, message_id, topic, aggregate_id, sequence, message_type, payload, "
+			+ "headers, published_at";
+
+	private static final TypeReference<LinkedHashMap<String, String>> HEADERS_TYPE = new TypeReference<>() {
+	};
+
+	private static final String SOURCE = "source";
+
+	private static final String CORRELATION_ID = "correlationid";
+
+	private static final String CAUSATION_ID = "causationid";
+
+	private static final int MAX_IN_LIST = 500;
+
+	private final JdbcTemplate jdbc;
+
+	private final JsonMapper jsonMapper;
+
+	private final DatabaseType databaseType;
+
+	private final RowMapper<StoredEvent> rowMapper = this::mapRow;
+
+	public OutboxRepository(JdbcTemplate jdbc, JsonMapper jsonMapper, DatabaseType databaseType) {
+		this.jdbc = jdbc;
+		this.jsonMapper = jsonMapper;
+		this.databaseType = databaseType;
+	}
+
+	/**
+	 * Inserts an event in the caller's transaction.
+	 * @param envelope the event, with its allocated sequence
+	 */
+	public void append(EventEnvelope envelope) {
+		EventMetadata metadata = envelope.metadata();
+		this.jdbc.update((connection) -> {
+			var statement = connection.prepareStatement("INSERT INTO public_messages (message_id, topic, aggregate_id, "
+					+ "sequence, message_type, payload, headers, published_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+			statement.setString(1, metadata.eventId().toString());
+			statement.setString(2, metadata.aggregateType());
+			statement.setString(3, metadata.aggregateId());
+			statement.setLong(4, metadata.sequence());
+			statement.setString(5, metadata.eventType());
+			statement.setString(6, envelope.payload());
+			statement.setString(7, writeHeaders(metadata));
+			statement.setObject(8, this.databaseType.toSql(metadata.occurredAt()));
+			return statement;
+		});
+	}
+
+	/**
+	 * Returns the oldest events not yet relayed after a row id, in insertion order.
+	 * @param afterId the row id to start after, {@code 0} for the oldest
+	 * @param limit the most rows to return
+	 * @return the events
+	 */
+	public List<StoredEvent> findUnrelayed(long afterId, int limit) {
+		return this.jdbc.query(
+				"SELECT " + COLUMNS + " FROM public_messages WHERE relayed_at IS NULL AND id > ? ORDER BY id LIMIT ?",
+				this.rowMapper, afterId, limit);
+	}
+
+	/**
+	 * Returns the events of an aggregate from a sequence on, in sequence order.
+	 * @param aggregateType the aggregate type
+	 * @param aggregateId the aggregate id
+	 * @param fromSequence the first sequence to return
+	 * @return the events
+	 */
+	public List<StoredEvent> findByAggregate(String aggregateType, String aggregateId, long fromSequence) {
+		return this.jdbc.query(
+				"SELECT " + COLUMNS + " FROM public_messages WHERE topic = ? AND aggregate_id = ? "
+						+ "AND sequence >= ? ORDER BY sequence",
+				this.rowMapper, aggregateType, aggregateId, fromSequence);
+	}
+
+	/**
+	 * Marks rows as relayed.
+	 * @param ids the row ids
+	 * @param relayedAt when the broker confirmed them
+	 */
+	public void markRelayed(List<Long> ids, Instant relayedAt) {
+		for (int start = 0; start < ids.size(); start += MAX_IN_LIST) {
+			List<Long> chunk = ids.subList(start, Math.min(ids.size(), start + MAX_IN_LIST));
+			String placeholders = String.join(", ", Collections.nCopies(chunk.size(), "?"));
+			this.jdbc.update((connection) -> {
+				var statement = connection
+					.prepareStatement("UPDATE public_messages SET relayed_at = ? WHERE id IN (" + placeholders + ")");
+				statement.setObject(1, this.databaseType.toSql(relayedAt));
+				for (int i = 0; i < chunk.size(); i++) {
+					statement.setLong(i + 2, chunk.get(i));
+				}
+				return statement;
+			});
+		}
+	}
+
+	/**
+	 * Locks the relay row until the current transaction ends, waiting while another relay
+	 * holds it.
+	 */
+	public void lockRelay() {
+		this.jdbc.queryForList("SELECT name FROM outbox_relay_lock WHERE name = 'relay' FOR UPDATE", String.class);
+	}
+
+	/**
+	 * Counts the rows not yet relayed and finds the oldest.
+	 * @return the backlog
+	 */
+	public OutboxBacklog backlog() {
+		return this.jdbc.queryForObject(
+				"SELECT COUNT(*), MIN(published_at) FROM public_messages WHERE relayed_at IS NULL",
+				(rs, rowNum) -> new OutboxBacklog(rs.getLong(1), this.databaseType.fromSql(rs, 2)));
+	}
+
+	private StoredEvent mapRow(ResultSet rs, int rowNum) throws SQLException {
+		Map<String, String> headers = readHeaders(rs.getString("headers"));
+		String source = headers.remove(SOURCE);
+		String correlationId = headers.remove(CORRELATION_ID);
+		String causationId = headers.remove(CAUSATION_ID);
+		String messageId = rs.getString("message_id");
+		Instant publishedAt = this.databaseType.fromSql(rs, 9);
+		EventMetadata metadata = new EventMetadata(UUID.fromString(messageId), rs.getString("topic"),
+				rs.getString("aggregate_id"), rs.getLong("sequence"), rs.getString("message_type"),
+				(publishedAt != null) ? publishedAt : Instant.EPOCH,
+				(correlationId != null) ? correlationId : messageId, causationId, (source != null) ? source : "unknown",
+				headers);
+		return new StoredEvent(rs.getLong("id"), new EventEnvelope(metadata, rs.getString("payload")));
+	}
+
+	private String writeHeaders(EventMetadata metadata) {
+		Map<String, String> headers = new LinkedHashMap<>();
+		headers.put(SOURCE, metadata.source());
+		headers.put(CORRELATION_ID, metadata.correlationId());
+		if (metadata.causationId() != null) {
+			headers.put(CAUSATION_ID, metadata.causationId());
+		}
+		headers.putAll(metadata.headers());
+		return this.jsonMapper.writeValueAsString(headers);
+	}
+
+	private Map<String, String> readHeaders(@Nullable String json) {
+		if (json == null || json.isBlank()) {
+			return new LinkedHashMap<>();
+		}
+		return this.jsonMapper.readValue(json, HEADERS_TYPE);
+	}
+
+}

@@ -1,0 +1,215 @@
+package io.eventsource.topology;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeoutException;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.ConfirmListener;
+import com.rabbitmq.client.ShutdownSignalException;
+
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+
+/**
+ * A RabbitMQ channel of the relay's own, in publisher-confirm mode, that tracks the
+ * confirm and the return of every message it publishes. It is opened on the application's
+ * Spring AMQP connection (so every {@code spring.rabbitmq.*} setting applies) but outside
+ * Spring's channel cache, since a channel closed by the broker on a missing exchange must
+ * not be handed to anyone else.
+ * <p>
+ * One relay thread publishes and waits; the connection's thread delivers confirms and
+ * returns. All tracking state is guarded by one monitor. A round that times out closes
+ * the channel, so that a late confirm or return can never be counted against a later
+ * round.
+ */
+public final class ConfirmingChannel implements AutoCloseable {
+
+	private final Channel channel;
+
+	private final Object monitor = new Object();
+
+	private final TreeSet<Long> outstanding = new TreeSet<>();
+
+	private Map<Long, Boolean> confirmed = new HashMap<>();
+
+	private Set<String> returnedMessageIds = new HashSet<>();
+
+	private boolean shutdown;
+
+	private ConfirmingChannel(Channel channel) throws IOException {
+		this.channel = channel;
+		channel.confirmSelect();
+		channel.addConfirmListener(new Listener());
+		channel.addReturnListener((returned) -> {
+			String messageId = returned.getProperties().getMessageId();
+			if (messageId != null) {
+				synchronized (this.monitor) {
+					this.returnedMessageIds.add(messageId);
+				}
+			}
+		});
+		channel.addShutdownListener((cause) -> {
+			synchronized (this.monitor) {
+				this.shutdown = true;
+				this.monitor.notifyAll();
+			}
+		});
+	}
+
+	/**
+	 * Opens a channel in confirm mode on the connection of a Spring AMQP connection
+	 * factory.
+	 * @param connectionFactory the connection factory
+	 * @return the channel
+	 * @throws IOException if the channel cannot be opened
+	 */
+	public static ConfirmingChannel open(ConnectionFactory connectionFactory) throws IOException {
+		return new ConfirmingChannel(RawChannels.open(connectionFactory));
+	}
+
+	/**
+	 * Returns whether the channel can still be used.
+	 * @return {@code true} when it is open
+	 */
+	public boolean isOpen() {
+		return this.channel.isOpen();
+	}
+
+	/**
+	 * Publishes a message and starts tracking its confirm.
+	 * @param exchange the exchange
+	 * @param routingKey the routing key
+	 * @param mandatory whether the broker returns it when no queue takes it
+	 * @param properties the message properties
+	 * @param body the body
+	 * @return the publish sequence number whose confirm {@link #awaitConfirms(Duration)}
+	 * reports
+	 * @throws IOException if the channel fails
+	 */
+	public long publish(String exchange, String routingKey, boolean mandatory, AMQP.BasicProperties properties,
+			byte[] body) throws IOException {
+		long publishSeqNo = this.channel.getNextPublishSeqNo();
+		synchronized (this.monitor) {
+			this.outstanding.add(publishSeqNo);
+		}
+		this.channel.basicPublish(exchange, routingKey, mandatory, properties, body);
+		return publishSeqNo;
+	}
+
+	/**
+	 * Waits until every message published since the last call is confirmed or refused,
+	 * the channel closes, or the timeout passes, then starts a new round. On a timeout
+	 * the channel is closed.
+	 * @param timeout the longest wait
+	 * @return the confirms of the round
+	 */
+	public Confirms awaitConfirms(Duration timeout) {
+		long deadline = System.nanoTime() + timeout.toNanos();
+		Confirms confirms;
+		boolean timedOut = false;
+		synchronized (this.monitor) {
+			while (!this.outstanding.isEmpty() && !this.shutdown) {
+				long left = deadline - System.nanoTime();
+				if (left <= 0) {
+					timedOut = true;
+					break;
+				}
+				try {
+					this.monitor.wait(Math.max(1, left / 1_000_000));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					timedOut = true;
+					break;
+				}
+			}
+			confirms = new Confirms(this.confirmed, this.returnedMessageIds);
+			this.outstanding.clear();
+			this.confirmed = new HashMap<>();
+			this.returnedMessageIds = new HashSet<>();
+		}
+		if (timedOut) {
+			close();
+		}
+		return confirms;
+	}
+
+	@Override
+	public void close() {
+		try {
+			if (this.channel.isOpen()) {
+				this.channel.close();
+			}
+		}
+		catch (IOException | TimeoutException | ShutdownSignalException ex) {
+			// closing a broken channel: nothing to keep
+		}
+	}
+
+	private void settle(long deliveryTag, boolean multiple, boolean ack) {
+		synchronized (this.monitor) {
+			if (multiple) {
+				Set<Long> settled = this.outstanding.headSet(deliveryTag, true);
+				settled.forEach((tag) -> this.confirmed.put(tag, ack));
+				settled.clear();
+			}
+			else if (this.outstanding.remove(deliveryTag)) {
+				this.confirmed.put(deliveryTag, ack);
+			}
+			if (this.outstanding.isEmpty()) {
+				this.monitor.notifyAll();
+			}
+		}
+	}
+
+	/**
+	 * The confirms of one round of publishing.
+	 *
+	 * @param acks the confirm of each publish sequence number that was settled:
+	 * {@code true} for an ack, {@code false} for a nack; a number missing from the map
+	 * was not confirmed
+	 * @param returnedMessageIds the message ids the broker returned as unroutable
+	 */
+	public record Confirms(Map<Long, Boolean> acks, Set<String> returnedMessageIds) {
+
+		/**
+		 * Returns whether a message was acknowledged by the broker.
+		 * @param publishSeqNo its publish sequence number
+		 * @return {@code true} for an ack
+		 */
+		public boolean acked(long publishSeqNo) {
+			return Boolean.TRUE.equals(this.acks.get(publishSeqNo));
+		}
+
+		/**
+		 * Returns whether a message was refused by the broker.
+		 * @param publishSeqNo its publish sequence number
+		 * @return {@code true} for a nack
+		 */
+		public boolean nacked(long publishSeqNo) {
+			return Boolean.FALSE.equals(this.acks.get(publishSeqNo));
+		}
+
+	}
+
+	private final class Listener implements ConfirmListener {
+
+		@Override
+		public void handleAck(long deliveryTag, boolean multiple) {
+			settle(deliveryTag, multiple, true);
+		}
+
+		@Override
+		public void handleNack(long deliveryTag, boolean multiple) {
+			settle(deliveryTag, multiple, false);
+		}
+
+	}
+
+}

@@ -1,0 +1,252 @@
+package io.eventsource.topology;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+import com.rabbitmq.client.Channel;
+import io.eventsource.envelope.EventEnvelope;
+import io.eventsource.envelope.EventMetadata;
+import io.eventsource.registry.RegistryUnavailableException;
+import io.eventsource.registry.ServiceRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.util.Assert;
+
+/**
+ * The per-aggregate topology of seed 0. For each service live in the registry for the
+ * aggregate type, it declares the auto-delete exchange {@code {Type}-{id}} and the queue
+ * {@code {Type}-{id}-{service}} (with {@code x-expires} and
+ * {@code x-single-active-consumer}), binds them, publishes the event to the exchange with
+ * {@code mandatory}, then announces the aggregate id on the durable fanout exchange
+ * {@code {Type}AggregateIds}, once per aggregate and call.
+ * <p>
+ * Declarations are cached for less than the queue expiry. A stale cache shows as a
+ * returned message (the queue is gone) or a channel error (the exchange is gone): both
+ * forget the cached declarations, so that the next call declares again and resends.
+ */
+public class PerAggregateTopology implements EventTopology, AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(PerAggregateTopology.class);
+
+	private final ConnectionFactory connectionFactory;
+
+	private final ServiceRegistry registry;
+
+	private final Duration queueExpiry;
+
+	private final Duration confirmTimeout;
+
+	private final DeclarationCache declarations;
+
+	private final TopologyMetrics metrics;
+
+	private @Nullable ConfirmingChannel channel;
+
+	private @Nullable Channel declareChannel;
+
+	public PerAggregateTopology(ConnectionFactory connectionFactory, ServiceRegistry registry, Duration queueExpiry,
+			Duration declarationCacheTtl, Duration confirmTimeout, MeterRegistry meterRegistry) {
+		Assert.isTrue(declarationCacheTtl.compareTo(queueExpiry) < 0, () -> "The declaration cache time to live ("
+				+ declarationCacheTtl + ") must be shorter than the queue expiry (" + queueExpiry + ")");
+		this.connectionFactory = connectionFactory;
+		this.registry = registry;
+		this.queueExpiry = queueExpiry;
+		this.confirmTimeout = confirmTimeout;
+		this.declarations = new DeclarationCache(declarationCacheTtl, System::nanoTime);
+		this.metrics = new TopologyMetrics(meterRegistry);
+	}
+
+	@Override
+	public SendResult send(List<EventEnvelope> events) {
+		SendResult result = new SendResult();
+		Map<String, List<EventEnvelope>> byAggregate = groupByAggregate(events);
+		ConfirmingChannel channel;
+		try {
+			channel = channel();
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Cannot open a channel to relay events", ex);
+			events.forEach((event) -> result.put(event.metadata().eventId(), SendOutcome.FAILED));
+			return result;
+		}
+		Map<Long, EventMetadata> published = new LinkedHashMap<>();
+		boolean channelFailed = false;
+		for (List<EventEnvelope> aggregateEvents : byAggregate.values()) {
+			EventMetadata first = aggregateEvents.get(0).metadata();
+			if (channelFailed) {
+				break;
+			}
+			Set<String> services;
+			try {
+				services = this.registry.liveServices(first.aggregateType());
+			}
+			catch (RegistryUnavailableException ex) {
+				logger.debug("No live services known for " + first.aggregateType(), ex);
+				continue;
+			}
+			if (services.isEmpty()) {
+				aggregateEvents.forEach((event) -> result.put(event.metadata().eventId(), SendOutcome.NO_SUBSCRIBERS));
+				continue;
+			}
+			try {
+				declare(declareChannel(), first.aggregateType(), first.aggregateId(), services);
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.warn("Cannot declare the queues of " + first.aggregateType() + "-" + first.aggregateId()
+						+ "; its events wait: " + rootMessage(ex));
+				closeDeclareChannel();
+				this.declarations.clear();
+				continue;
+			}
+			try {
+				String exchange = PerAggregateNames.aggregateExchange(first.aggregateType(), first.aggregateId());
+				for (EventEnvelope event : aggregateEvents) {
+					long seqNo = channel.publish(exchange, "", true, EventMessages.properties(event.metadata()),
+							EventMessages.body(event));
+					published.put(seqNo, event.metadata());
+				}
+				channel.publish(PerAggregateNames.aggregateIdsExchange(first.aggregateType()), "", false,
+						EventMessages.persistent(), first.aggregateId().getBytes(StandardCharsets.UTF_8));
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.debug("Relay channel failed while sending " + first.aggregateType() + "-" + first.aggregateId(),
+						ex);
+				channelFailed = true;
+			}
+		}
+		ConfirmingChannel.Confirms confirms = channel.awaitConfirms(this.confirmTimeout);
+		boolean stale = false;
+		for (Map.Entry<Long, EventMetadata> entry : published.entrySet()) {
+			UUID eventId = entry.getValue().eventId();
+			SendOutcome outcome;
+			if (confirms.returnedMessageIds().contains(eventId.toString())) {
+				outcome = SendOutcome.RETURNED;
+				stale = true;
+			}
+			else if (confirms.acked(entry.getKey())) {
+				outcome = SendOutcome.CONFIRMED;
+			}
+			else if (confirms.nacked(entry.getKey())) {
+				outcome = SendOutcome.NACKED;
+			}
+			else {
+				outcome = SendOutcome.FAILED;
+			}
+			result.put(eventId, outcome);
+		}
+		if (stale || channelFailed || !channel.isOpen()) {
+			this.declarations.clear();
+		}
+		if (!channel.isOpen()) {
+			closeChannel();
+		}
+		return result;
+	}
+
+	private void declare(Channel channel, String aggregateType, String aggregateId, Set<String> services)
+			throws IOException {
+		String aggregateIds = PerAggregateNames.aggregateIdsExchange(aggregateType);
+		if (!this.declarations.isFresh(aggregateIds)) {
+			channel.exchangeDeclare(aggregateIds, "fanout", true, false, null);
+			this.declarations.declared(aggregateIds);
+			this.metrics.declared(aggregateType, "exchange");
+		}
+		String exchange = PerAggregateNames.aggregateExchange(aggregateType, aggregateId);
+		boolean exchangeDeclared = false;
+		for (String service : services) {
+			String queue = PerAggregateNames.aggregateQueue(aggregateType, aggregateId, service);
+			if (this.declarations.isFresh(queue)) {
+				continue;
+			}
+			if (!exchangeDeclared) {
+				channel.exchangeDeclare(exchange, "fanout", true, true, null);
+				exchangeDeclared = true;
+				this.metrics.declared(aggregateType, "exchange");
+			}
+			channel.queueDeclare(queue, true, false, false,
+					PerAggregateNames.aggregateQueueArguments(this.queueExpiry));
+			channel.queueBind(queue, exchange, "");
+			this.declarations.declared(queue);
+			this.metrics.declared(aggregateType, "queue");
+		}
+	}
+
+	private Channel declareChannel() throws IOException {
+		Channel channel = this.declareChannel;
+		if (channel == null || !channel.isOpen()) {
+			channel = RawChannels.open(this.connectionFactory);
+			this.declareChannel = channel;
+		}
+		return channel;
+	}
+
+	private void closeDeclareChannel() {
+		Channel channel = this.declareChannel;
+		this.declareChannel = null;
+		if (channel != null && channel.isOpen()) {
+			try {
+				channel.close();
+			}
+			catch (IOException | java.util.concurrent.TimeoutException | RuntimeException ex) {
+				// a broken channel: nothing to keep
+			}
+		}
+	}
+
+	private static String rootMessage(Throwable ex) {
+		Throwable root = ex;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		return String.valueOf(root.getMessage());
+	}
+
+	private ConfirmingChannel channel() throws IOException {
+		ConfirmingChannel channel = this.channel;
+		if (channel == null || !channel.isOpen()) {
+			closeChannel();
+			this.declarations.clear();
+			channel = ConfirmingChannel.open(this.connectionFactory);
+			this.channel = channel;
+		}
+		return channel;
+	}
+
+	private void closeChannel() {
+		ConfirmingChannel channel = this.channel;
+		this.channel = null;
+		if (channel != null) {
+			channel.close();
+		}
+	}
+
+	private static Map<String, List<EventEnvelope>> groupByAggregate(List<EventEnvelope> events) {
+		Map<String, List<EventEnvelope>> byAggregate = new LinkedHashMap<>();
+		for (EventEnvelope event : events) {
+			EventMetadata metadata = event.metadata();
+			byAggregate
+				.computeIfAbsent(metadata.aggregateType() + "\u0000" + metadata.aggregateId(),
+						(key) -> new ArrayList<>())
+				.add(event);
+		}
+		return byAggregate;
+	}
+
+	@Override
+	public void close() {
+		closeChannel();
+		closeDeclareChannel();
+	}
+
+}

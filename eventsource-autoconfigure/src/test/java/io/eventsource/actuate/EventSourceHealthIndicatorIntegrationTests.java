@@ -1,0 +1,103 @@
+package io.eventsource.actuate;
+
+import java.time.Duration;
+
+import java.time.Clock;
+
+import io.eventsource.autoconfigure.EventSourceHealthContributorAutoConfiguration;
+import io.eventsource.publish.EventPublisher;
+import io.eventsource.registry.CachingServiceRegistry;
+import io.eventsource.registry.RedisServiceRegistry;
+import io.eventsource.store.OutboxRepository;
+import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.TestServices;
+import io.eventsource.test.TestServices.Database;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link EventSourceHealthIndicator} on the real services. The outbox table is
+ * shared with other tests, so the backlog is asserted relative to what this test adds.
+ */
+class EventSourceHealthIndicatorIntegrationTests {
+
+	private final String aggregateType = TestServices.aggregateType("Health");
+
+	@Test
+	void upWithBrokerAndRegistryDownWhenTheBacklogIsTooOld() {
+		EventSourceContexts.runner(Database.POSTGRESQL, "catalog")
+			.withConfiguration(AutoConfigurations.of(EventSourceHealthContributorAutoConfiguration.class))
+			.withPropertyValues("eventsource.relay.enabled=false", "eventsource.health.backlog-age-threshold=500ms")
+			.run((context) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(javax.sql.DataSource.class));
+				try {
+					EventSourceHealthIndicator indicator = context.getBean(EventSourceHealthIndicator.class);
+					Health before = indicator.health(true);
+					assertThat(before.getDetails()).containsEntry("broker", "connected")
+						.containsEntry("registry", "reachable")
+						.containsKey("outbox.backlog");
+					long backlog = (long) before.getDetails().get("outbox.backlog");
+					context.getBean(EventPublisher.class).publish(this.aggregateType, "1", new Checked(1));
+					Health after = indicator.health(true);
+					assertThat((long) after.getDetails().get("outbox.backlog")).isGreaterThanOrEqualTo(backlog + 1);
+					await().atMost(Duration.ofSeconds(10))
+						.until(() -> indicator.health(true).getStatus().equals(Status.DOWN));
+					assertThat(indicator.health(true).getDetails()).containsKey("outbox");
+				}
+				finally {
+					jdbc.update("DELETE FROM public_messages WHERE topic = ?", this.aggregateType);
+					jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ?", this.aggregateType);
+				}
+			});
+	}
+
+	@Test
+	void downWhenTheBrokerIsUnreachableAndTheRegistryOutageShows() {
+		EventSourceContexts.runner(Database.POSTGRESQL, "catalog")
+			.withPropertyValues("eventsource.relay.enabled=false")
+			.run((context) -> {
+				CachingConnectionFactory deadBroker = new CachingConnectionFactory("127.0.0.1", 1);
+				LettuceConnectionFactory deadRedis = new LettuceConnectionFactory(
+						new RedisStandaloneConfiguration("127.0.0.1", 1),
+						LettuceClientConfiguration.builder().commandTimeout(Duration.ofSeconds(1)).build());
+				deadRedis.afterPropertiesSet();
+				deadRedis.start();
+				try {
+					CachingServiceRegistry registry = new CachingServiceRegistry(
+							new RedisServiceRegistry(new StringRedisTemplate(deadRedis), "eventsource",
+									Duration.ofSeconds(30), Clock.systemUTC()),
+							Duration.ofSeconds(2), Clock.systemUTC());
+					assertThatExceptionOfType(RuntimeException.class)
+						.isThrownBy(() -> registry.liveServices(this.aggregateType));
+					EventSourceHealthIndicator indicator = new EventSourceHealthIndicator(
+							context.getBean(OutboxRepository.class), deadBroker, registry, Duration.ofDays(365),
+							Clock.systemUTC());
+					Health health = indicator.health(true);
+					assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+					assertThat((String) health.getDetails().get("broker")).startsWith("unreachable");
+					assertThat((String) health.getDetails().get("registry")).startsWith("unreachable since");
+				}
+				finally {
+					deadBroker.destroy();
+					deadRedis.destroy();
+				}
+			});
+	}
+
+	record Checked(int value) {
+	}
+
+}

@@ -1,0 +1,231 @@
+package io.eventsource.autoconfigure;
+
+import java.time.Clock;
+import java.time.Duration;
+
+import io.eventsource.actuate.EventSourceHealthIndicator;
+import io.eventsource.publish.EventPublisher;
+import io.eventsource.publish.OutboxEventPublisher;
+import io.eventsource.publish.OutboxRelay;
+import io.eventsource.publish.RelayMetrics;
+import io.eventsource.publish.TraceparentDecorator;
+import io.eventsource.registry.CachingServiceRegistry;
+import io.eventsource.registry.ServiceRegistry;
+import io.eventsource.store.DatabaseType;
+import io.eventsource.store.OutboxRepository;
+import io.eventsource.store.UnsupportedDatabaseException;
+import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.TestServices;
+import io.eventsource.test.TestServices.Database;
+import io.eventsource.topology.EventTopology;
+import io.eventsource.topology.PerAggregateTopology;
+import io.eventsource.topology.SendResult;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.tracing.Tracer;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.transaction.PlatformTransactionManager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link EventSourceAutoConfiguration} and the health and tracing
+ * auto-configurations.
+ */
+class EventSourceAutoConfigurationTests {
+
+	private final ApplicationContextRunner runner = EventSourceContexts
+		.runner(Database.POSTGRESQL, "catalog-" + TestServices.randomSuffix())
+		.withConfiguration(AutoConfigurations.of(EventSourceHealthContributorAutoConfiguration.class,
+				EventSourceTracingAutoConfiguration.class))
+		.withPropertyValues("eventsource.relay.enabled=false");
+
+	@Test
+	void publishingHalfIsConfigured() {
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(OutboxEventPublisher.class)
+				.hasSingleBean(OutboxRepository.class)
+				.hasSingleBean(CachingServiceRegistry.class)
+				.hasSingleBean(PerAggregateTopology.class)
+				.hasSingleBean(EventSourceHealthIndicator.class)
+				.doesNotHaveBean(OutboxRelay.class)
+				.doesNotHaveBean(TraceparentDecorator.class);
+			assertThat(context.getBean(DatabaseType.class)).isEqualTo(DatabaseType.POSTGRESQL);
+			assertThat(context.getBean("eventsourceHealthIndicator")).isInstanceOf(EventSourceHealthIndicator.class);
+		});
+	}
+
+	@Test
+	void relayIsConfiguredByDefault() {
+		this.runner.withPropertyValues("eventsource.relay.enabled=true")
+			.run((context) -> assertThat(context).hasSingleBean(OutboxRelay.class));
+	}
+
+	@Test
+	void databaseTypeFollowsTheDataSource() {
+		this.runner.withPropertyValues(TestServices.databaseProperties(Database.MARIADB).toArray(String[]::new))
+			.run((context) -> assertThat(context.getBean(DatabaseType.class)).isEqualTo(DatabaseType.MYSQL));
+	}
+
+	@Test
+	void serviceNameDefaultsToTheApplicationName() {
+		this.runner.withPropertyValues("eventsource.service-name=", "spring.application.name=billing")
+			.run((context) -> assertThat(context.getBean(ServiceName.class).value()).isEqualTo("billing"));
+	}
+
+	@Test
+	void whenServiceNameMissingThenFailsWithMessage() {
+		this.runner.withPropertyValues("eventsource.service-name=").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(MissingServiceNameException.class)
+				.hasMessageContaining("eventsource.service-name")
+				.hasMessageContaining("spring.application.name");
+			FailureAnalysis analysis = new MissingServiceNameFailureAnalyzer().analyze(context.getStartupFailure());
+			assertThat(analysis).isNotNull();
+			assertThat(analysis.getAction()).contains("eventsource.service-name", "spring.application.name");
+		});
+	}
+
+	@Test
+	void whenServiceNameInvalidThenFailsWithMessage() {
+		this.runner.withPropertyValues("eventsource.service-name=my service")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(IllegalArgumentException.class)
+				.hasMessageContaining("my service"));
+	}
+
+	@Test
+	void whenDatabaseUnsupportedThenFailsWithMessage() {
+		this.runner.withPropertyValues("spring.datasource.url=jdbc:h2:mem:unsupported", "spring.datasource.username=sa")
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(UnsupportedDatabaseException.class)
+				.hasMessageContaining("H2")
+				.hasMessageContaining("PostgreSQL, MySQL, MariaDB"));
+	}
+
+	@Test
+	void whenDisabledThenBacksOff() {
+		this.runner.withPropertyValues("eventsource.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(EventPublisher.class)
+				.doesNotHaveBean(OutboxRepository.class)
+				.doesNotHaveBean(EventSourceHealthIndicator.class));
+	}
+
+	@Test
+	void whenUserDefinesEventPublisherThenBacksOff() {
+		this.runner.withUserConfiguration(UserPublisher.class).run((context) -> {
+			assertThat(context).hasSingleBean(EventPublisher.class).doesNotHaveBean(OutboxEventPublisher.class);
+			assertThat(context.getBean(EventPublisher.class)).isSameAs(context.getBean("userPublisher"));
+		});
+	}
+
+	@Test
+	void whenUserDefinesServiceRegistryThenBacksOff() {
+		this.runner.withUserConfiguration(UserRegistry.class).run((context) -> {
+			assertThat(context).hasSingleBean(ServiceRegistry.class).doesNotHaveBean(CachingServiceRegistry.class);
+			assertThat(context).hasSingleBean(EventSourceHealthIndicator.class);
+		});
+	}
+
+	@Test
+	void whenUserDefinesTopologyThenBacksOff() {
+		this.runner.withUserConfiguration(UserTopology.class)
+			.run((context) -> assertThat(context).hasSingleBean(EventTopology.class)
+				.doesNotHaveBean(PerAggregateTopology.class));
+	}
+
+	@Test
+	void whenUserDefinesRelayThenBacksOff() {
+		this.runner.withPropertyValues("eventsource.relay.enabled=true")
+			.withUserConfiguration(UserRelay.class)
+			.run((context) -> assertThat(context).getBean(OutboxRelay.class).isSameAs(context.getBean("userRelay")));
+	}
+
+	@Test
+	void whenHealthIndicatorDisabledThenBacksOff() {
+		this.runner.withPropertyValues("management.health.eventsource.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(EventSourceHealthIndicator.class));
+	}
+
+	@Test
+	void whenActuatorHealthAbsentThenNoHealthIndicator() {
+		this.runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.health"))
+			.run((context) -> assertThat(context).hasSingleBean(EventPublisher.class)
+				.doesNotHaveBean(EventSourceHealthIndicator.class));
+	}
+
+	@Test
+	void whenTracerPresentThenTraceparentIsAdded() {
+		this.runner.withBean(Tracer.class, () -> Tracer.NOOP)
+			.run((context) -> assertThat(context).hasSingleBean(TraceparentDecorator.class));
+	}
+
+	@Test
+	void whenTracingAbsentThenNoTraceparentDecorator() {
+		this.runner.withClassLoader(new FilteredClassLoader(Tracer.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(TraceparentDecorator.class));
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserRelay {
+
+		@Bean
+		OutboxRelay userRelay(OutboxRepository outbox, PlatformTransactionManager transactionManager) {
+			return new OutboxRelay(outbox, (events) -> new SendResult(),
+					OutboxRelay.roundTransactions(transactionManager, Duration.ofSeconds(1)), 10, Duration.ofSeconds(1),
+					new RelayMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserPublisher {
+
+		@Bean
+		EventPublisher userPublisher() {
+			return (type, id, event, options) -> {
+				throw new UnsupportedOperationException();
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserRegistry {
+
+		@Bean
+		ServiceRegistry userRegistry() {
+			return new ServiceRegistry() {
+
+				@Override
+				public java.util.Set<String> liveServices(String aggregateType) {
+					return java.util.Set.of();
+				}
+
+				@Override
+				public void heartbeat(String service, java.util.Collection<String> aggregateTypes) {
+				}
+
+			};
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserTopology {
+
+		@Bean
+		EventTopology userTopology() {
+			return (events) -> new SendResult();
+		}
+
+	}
+
+}

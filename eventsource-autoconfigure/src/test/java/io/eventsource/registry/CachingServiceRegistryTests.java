@@ -1,0 +1,125 @@
+package io.eventsource.registry;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests for {@link CachingServiceRegistry}'s caching and outage rules, over an in-memory
+ * registry whose answers the test controls (the Redis side is covered by the relay
+ * integration tests).
+ */
+class CachingServiceRegistryTests {
+
+	private final Controlled delegate = new Controlled();
+
+	private final MutableClock clock = new MutableClock();
+
+	private final CachingServiceRegistry registry = new CachingServiceRegistry(this.delegate, Duration.ofSeconds(2),
+			this.clock);
+
+	@Test
+	void answersFromTheCacheWithinItsTimeToLive() {
+		this.delegate.services = Set.of("billing");
+		assertThat(this.registry.liveServices("Order")).containsExactly("billing");
+		this.delegate.services = Set.of("billing", "shipping");
+		assertThat(this.registry.liveServices("Order")).containsExactly("billing");
+		assertThat(this.delegate.reads.get()).isEqualTo(1);
+	}
+
+	@Test
+	void expiredEntryIsReadAgain() {
+		this.delegate.services = Set.of("billing");
+		this.registry.liveServices("Order");
+		this.delegate.services = Set.of("billing", "shipping");
+		this.clock.advance(Duration.ofSeconds(3));
+		assertThat(this.registry.liveServices("Order")).containsExactlyInAnyOrder("billing", "shipping");
+		assertThat(this.delegate.reads.get()).isEqualTo(2);
+	}
+
+	@Test
+	void outageKeepsTheLastKnownServicesAndShowsInTheStatus() {
+		this.delegate.services = Set.of("billing");
+		this.registry.liveServices("Order");
+		this.delegate.failing = true;
+		this.clock.advance(Duration.ofSeconds(3));
+		assertThat(this.registry.liveServices("Order")).containsExactly("billing");
+		assertThat(this.registry.status().reachable()).isFalse();
+		assertThat(this.registry.status().error()).contains("Redis down");
+		int readsDuringOutage = this.delegate.reads.get();
+		assertThat(this.registry.liveServices("Order")).containsExactly("billing");
+		this.delegate.services = Set.of("billing", "shipping");
+		this.delegate.failing = false;
+		await().until(() -> this.registry.liveServices("Order").size() == 2);
+		assertThat(this.registry.status().reachable()).isTrue();
+		assertThat(this.delegate.reads.get()).isGreaterThan(readsDuringOutage);
+	}
+
+	@Test
+	void outageWithNothingKnownThrows() {
+		this.delegate.failing = true;
+		assertThatExceptionOfType(RegistryUnavailableException.class)
+			.isThrownBy(() -> this.registry.liveServices("Order"))
+			.withMessageContaining("Order");
+		assertThat(this.registry.status().reachable()).isFalse();
+	}
+
+	static class Controlled implements ServiceRegistry {
+
+		volatile Set<String> services = Set.of();
+
+		volatile boolean failing;
+
+		final AtomicInteger reads = new AtomicInteger();
+
+		@Override
+		public Set<String> liveServices(String aggregateType) {
+			this.reads.incrementAndGet();
+			if (this.failing) {
+				throw new IllegalStateException("Redis down");
+			}
+			return this.services;
+		}
+
+		@Override
+		public void heartbeat(String service, Collection<String> aggregateTypes) {
+		}
+
+	}
+
+	static class MutableClock extends Clock {
+
+		private volatile Instant now = Instant.parse("2026-11-25T10:00:00Z");
+
+		void advance(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public ZoneOffset getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(java.time.ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+	}
+
+}

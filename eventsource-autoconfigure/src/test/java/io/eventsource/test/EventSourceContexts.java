@@ -1,0 +1,39 @@
+package io.eventsource.test;
+
+import io.eventsource.autoconfigure.EventSourceAutoConfiguration;
+
+import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.DataSourceTransactionManagerAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
+
+/**
+ * Application contexts with eventsource and the auto-configurations it builds on,
+ * connected to the real services.
+ */
+public final class EventSourceContexts {
+
+	private EventSourceContexts() {
+	}
+
+	/**
+	 * Returns a runner for a service on a database.
+	 * @param database the database
+	 * @param serviceName the service name
+	 * @return the runner
+	 */
+	public static ApplicationContextRunner runner(TestServices.Database database, String serviceName) {
+		return new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
+					DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
+					JacksonAutoConfiguration.class, RabbitAutoConfiguration.class, DataRedisAutoConfiguration.class,
+					EventSourceAutoConfiguration.class))
+			.withPropertyValues(TestServices.properties(database))
+			.withPropertyValues("eventsource.service-name=" + serviceName);
+	}
+
+}

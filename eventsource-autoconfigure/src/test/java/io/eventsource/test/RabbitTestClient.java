@@ -1,0 +1,210 @@
+package io.eventsource.test;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeoutException;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.GetResponse;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The plain RabbitMQ Java client and the management HTTP API, for tests to read and clean
+ * up what eventsource declared without going through eventsource's own code.
+ */
+public final class RabbitTestClient implements AutoCloseable {
+
+	private final Connection connection;
+
+	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+	private Channel getChannel;
+
+	public RabbitTestClient() {
+		ConnectionFactory factory = new ConnectionFactory();
+		TestServices.Endpoint rabbit = TestServices.rabbit();
+		factory.setHost(rabbit.host());
+		factory.setPort(rabbit.port());
+		factory.setUsername("guest");
+		factory.setPassword("guest");
+		try {
+			this.connection = factory.newConnection("eventsource-tests");
+		}
+		catch (IOException | TimeoutException ex) {
+			throw new IllegalStateException("Cannot connect to RabbitMQ", ex);
+		}
+	}
+
+	/**
+	 * Takes one message from a queue without waiting.
+	 * @param queue the queue
+	 * @return the message, or {@code null} when the queue is empty or missing
+	 */
+	public GetResponse get(String queue) {
+		try {
+			return getChannel().basicGet(queue, true);
+		}
+		catch (IOException | com.rabbitmq.client.ShutdownSignalException ex) {
+			return null;
+		}
+	}
+
+	private Channel getChannel() throws IOException {
+		if (this.getChannel == null || !this.getChannel.isOpen()) {
+			this.getChannel = this.connection.createChannel();
+		}
+		return this.getChannel;
+	}
+
+	/**
+	 * Takes messages from a queue until it has the expected count, waiting up to a
+	 * timeout.
+	 * @param queue the queue
+	 * @param count how many messages to take
+	 * @param timeout the longest wait
+	 * @return the messages in queue order
+	 */
+	public List<GetResponse> take(String queue, int count, Duration timeout) {
+		List<GetResponse> messages = new ArrayList<>();
+		await().atMost(timeout).pollInterval(Duration.ofMillis(50)).until(() -> {
+			GetResponse response;
+			while (messages.size() < count && (response = get(queue)) != null) {
+				messages.add(response);
+			}
+			return messages.size() >= count;
+		});
+		return messages;
+	}
+
+	/**
+	 * Returns whether a queue exists.
+	 * @param queue the queue
+	 * @return {@code true} when it does
+	 */
+	public boolean queueExists(String queue) {
+		try (Channel channel = this.connection.createChannel()) {
+			channel.queueDeclarePassive(queue);
+			return true;
+		}
+		catch (IOException | TimeoutException | com.rabbitmq.client.ShutdownSignalException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Returns whether an exchange exists.
+	 * @param exchange the exchange
+	 * @return {@code true} when it does
+	 */
+	public boolean exchangeExists(String exchange) {
+		try (Channel channel = this.connection.createChannel()) {
+			channel.exchangeDeclarePassive(exchange);
+			return true;
+		}
+		catch (IOException | TimeoutException | com.rabbitmq.client.ShutdownSignalException ex) {
+			return false;
+		}
+	}
+
+	/**
+	 * Runs an action on a channel of the plain client.
+	 * @param action the action
+	 */
+	public void withChannel(ChannelAction action) {
+		try (Channel channel = this.connection.createChannel()) {
+			action.run(channel);
+		}
+		catch (IOException | TimeoutException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	public void deleteQueue(String queue) {
+		try (Channel channel = this.connection.createChannel()) {
+			channel.queueDelete(queue);
+		}
+		catch (IOException | TimeoutException | com.rabbitmq.client.ShutdownSignalException ex) {
+			// already gone
+		}
+	}
+
+	public void deleteExchange(String exchange) {
+		try (Channel channel = this.connection.createChannel()) {
+			channel.exchangeDelete(exchange);
+		}
+		catch (IOException | TimeoutException | com.rabbitmq.client.ShutdownSignalException ex) {
+			// already gone
+		}
+	}
+
+	/**
+	 * Calls the management HTTP API.
+	 * @param method the HTTP method
+	 * @param path the path after {@code /api}, already encoded
+	 * @param json the body, or {@code null}
+	 * @return the response body
+	 */
+	public String management(String method, String path, String json) {
+		String credentials = Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8));
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(TestServices.rabbitManagementUrl() + path))
+			.header("Authorization", "Basic " + credentials)
+			.header("Content-Type", "application/json")
+			.timeout(Duration.ofSeconds(10));
+		request.method(method,
+				(json != null) ? HttpRequest.BodyPublishers.ofString(json) : HttpRequest.BodyPublishers.noBody());
+		try {
+			HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() >= 400) {
+				throw new IllegalStateException(
+						method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+			}
+			return response.body();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Encodes one path segment of the management API (a vhost or a name).
+	 * @param segment the segment
+	 * @return the encoded segment
+	 */
+	public static String encode(String segment) {
+		return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
+	}
+
+	@Override
+	public void close() {
+		try {
+			this.connection.close();
+		}
+		catch (IOException | com.rabbitmq.client.ShutdownSignalException ex) {
+			// closing
+		}
+	}
+
+	@FunctionalInterface
+	public interface ChannelAction {
+
+		void run(Channel channel) throws IOException;
+
+	}
+
+}

@@ -1,0 +1,67 @@
+package io.eventsource.sample;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.MediaType;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample starts against the services on this machine, publishes over HTTP, and the
+ * relay takes the event out of the outbox.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "sample.demo=false", "eventsource.relay.poll-interval=200ms" })
+class SampleApplicationTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@BeforeAll
+	static void servicesAnswer() {
+		Map.of("RabbitMQ", 5672, "Redis", 6379, "PostgreSQL", 5432).forEach((name, port) -> {
+			try (Socket socket = new Socket()) {
+				socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(name + " does not answer on 127.0.0.1:" + port
+						+ "; start the services with 'bash scripts/services.sh' or 'docker compose up -d'", ex);
+			}
+		});
+	}
+
+	@Test
+	void publishedProductIsRelayed() {
+		String id = "sample-" + System.nanoTime();
+		Map<String, Object> published = RestClient.create("http://localhost:" + this.port)
+			.post()
+			.uri("/products/{id}", id)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("sku", "SKU-1", "title", "Lamp"))
+			.retrieve()
+			.body(new org.springframework.core.ParameterizedTypeReference<Map<String, Object>>() {
+			});
+		assertThat(published).containsEntry("sequence", 1).containsEntry("eventType", "ProductCreated");
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.jdbc
+				.queryForObject("SELECT COUNT(*) FROM public_messages WHERE topic = 'Product' AND aggregate_id = ? "
+						+ "AND relayed_at IS NOT NULL", Integer.class, id) == 1);
+	}
+
+}
