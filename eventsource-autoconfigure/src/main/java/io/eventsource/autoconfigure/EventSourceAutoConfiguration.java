@@ -4,6 +4,13 @@ import java.time.Clock;
 
 import javax.sql.DataSource;
 
+import io.eventsource.listen.EventDispatcher;
+import io.eventsource.listen.EventPayloads;
+import io.eventsource.listen.EventSourceListenerAnnotationBeanPostProcessor;
+import io.eventsource.listen.EventSourceListenerLazyInitializationExcludeFilter;
+import io.eventsource.listen.ListenerMetrics;
+import io.eventsource.listen.ListenerSettings;
+import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.MessageDecorator;
 import io.eventsource.publish.OutboxEventPublisher;
@@ -15,6 +22,7 @@ import io.eventsource.registry.RedisServiceRegistry;
 import io.eventsource.registry.ServiceRegistry;
 import io.eventsource.store.AggregateSequences;
 import io.eventsource.store.DatabaseType;
+import io.eventsource.store.InboxRepository;
 import io.eventsource.store.OutboxRepository;
 import io.eventsource.store.SchemaInitializer;
 import io.eventsource.store.SchemaMigration;
@@ -44,11 +52,14 @@ import org.springframework.core.env.Environment;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
+import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Auto-configuration of eventsource's publishing half: the schema, the outbox, the
- * {@link EventPublisher}, the registry, the topology and the relay.
+ * Auto-configuration of eventsource: the schema, the outbox, the {@link EventPublisher},
+ * the registry, the topology and the relay on the publishing side; the
+ * {@code @EventSourceListener} discovery, the inbox, the dispatcher and the listener
+ * container on the listening side.
  */
 @AutoConfiguration(
 		after = { DataSourceAutoConfiguration.class, DataSourceTransactionManagerAutoConfiguration.class,
@@ -108,6 +119,68 @@ public final class EventSourceAutoConfiguration {
 				afterCommit, Clock.systemUTC());
 	}
 
+	@Bean
+	static EventSourceListenerAnnotationBeanPostProcessor eventSourceListenerAnnotationBeanPostProcessor() {
+		return new EventSourceListenerAnnotationBeanPostProcessor();
+	}
+
+	@Bean
+	static EventSourceListenerLazyInitializationExcludeFilter eventSourceListenerLazyInitializationExcludeFilter() {
+		return new EventSourceListenerLazyInitializationExcludeFilter();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "eventsource.listener.enabled", matchIfMissing = true)
+	static class ListenerConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		EventPayloads eventSourceEventPayloads(JsonMapper jsonMapper) {
+			return new EventPayloads(jsonMapper);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@DependsOn(SCHEMA_INITIALIZER)
+		InboxRepository eventSourceInboxRepository(DataSource dataSource, DatabaseType databaseType) {
+			return new InboxRepository(new JdbcTemplate(dataSource), databaseType);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		ListenerMetrics eventSourceListenerMetrics(ObjectProvider<MeterRegistry> meterRegistry,
+				ServiceName serviceName) {
+			return new ListenerMetrics(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry), serviceName.value());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		EventDispatcher eventSourceEventDispatcher(EventSourceListenerAnnotationBeanPostProcessor listeners,
+				EventPayloads payloads, InboxRepository inbox, ServiceName serviceName, DataSource dataSource,
+				ObjectProvider<PlatformTransactionManager> transactionManager, ListenerMetrics metrics) {
+			return new EventDispatcher(listeners.getEventHandlers(), payloads, inbox, serviceName.value(),
+					new TransactionTemplate(
+							transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource))),
+					metrics, Clock.systemUTC());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		PerAggregateListenerContainer eventSourceListenerContainer(ConnectionFactory connectionFactory,
+				EventSourceListenerAnnotationBeanPostProcessor listeners, EventDispatcher dispatcher,
+				ServiceRegistry registry, ListenerMetrics metrics, ServiceName serviceName,
+				EventSourceProperties properties) {
+			EventSourceProperties.Listener listener = properties.getListener();
+			return new PerAggregateListenerContainer(connectionFactory, listeners.getEventHandlers(), dispatcher,
+					registry, metrics,
+					new ListenerSettings(serviceName.value(), properties.getPerAggregate().getQueueExpiry(),
+							properties.getPerAggregate().getConsumerIdleTimeout(), listener.getMaxAggregates(),
+							listener.getPrefetch(), listener.getConcurrency(), listener.getRetryDelay(),
+							properties.getRegistry().getHeartbeatInterval(), listener.getShutdownTimeout()));
+		}
+
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class RegistryConfiguration {
 
@@ -131,7 +204,8 @@ public final class EventSourceAutoConfiguration {
 				EventSourceProperties properties, ObjectProvider<MeterRegistry> meterRegistry) {
 			EventSourceProperties.PerAggregate perAggregate = properties.getPerAggregate();
 			return new PerAggregateTopology(connectionFactory, registry, perAggregate.getQueueExpiry(),
-					perAggregate.getDeclarationCacheTtl(), properties.getRelay().getConfirmTimeout(),
+					perAggregate.getDeclarationCacheTtl(), perAggregate.getAnnounceInterval(),
+					properties.getRelay().getConfirmTimeout(),
 					meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
 		}
 

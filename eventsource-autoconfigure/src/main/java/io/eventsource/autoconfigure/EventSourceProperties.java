@@ -34,6 +34,8 @@ public class EventSourceProperties {
 
 	private final PerAggregate perAggregate = new PerAggregate();
 
+	private final Listener listener = new Listener();
+
 	private final Registry registry = new Registry();
 
 	private final Health health = new Health();
@@ -72,6 +74,10 @@ public class EventSourceProperties {
 
 	public PerAggregate getPerAggregate() {
 		return this.perAggregate;
+	}
+
+	public Listener getListener() {
+		return this.listener;
 	}
 
 	public Registry getRegistry() {
@@ -181,6 +187,17 @@ public class EventSourceProperties {
 		 */
 		private Duration declarationCacheTtl = Duration.ofSeconds(10);
 
+		/**
+		 * How long a per-aggregate consumer may receive nothing before it is cancelled.
+		 */
+		private Duration consumerIdleTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Least time between two announcements of one aggregate id by the relay; must be
+		 * shorter than the consumer idle timeout of every listening service.
+		 */
+		private Duration announceInterval = Duration.ofSeconds(1);
+
 		public Duration getQueueExpiry() {
 			return this.queueExpiry;
 		}
@@ -197,6 +214,108 @@ public class EventSourceProperties {
 			this.declarationCacheTtl = declarationCacheTtl;
 		}
 
+		public Duration getAnnounceInterval() {
+			return this.announceInterval;
+		}
+
+		public void setAnnounceInterval(Duration announceInterval) {
+			this.announceInterval = announceInterval;
+		}
+
+		public Duration getConsumerIdleTimeout() {
+			return this.consumerIdleTimeout;
+		}
+
+		public void setConsumerIdleTimeout(Duration consumerIdleTimeout) {
+			this.consumerIdleTimeout = consumerIdleTimeout;
+		}
+
+	}
+
+	public static class Listener {
+
+		/**
+		 * Whether this instance consumes the aggregate types its @EventSourceListener
+		 * methods bind to.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Most per-aggregate queues this instance consumes at once; further aggregate ids
+		 * wait.
+		 */
+		private int maxAggregates = 256;
+
+		/**
+		 * Unacknowledged deliveries per aggregate queue.
+		 */
+		private int prefetch = 20;
+
+		/**
+		 * Worker threads applying events; events of one aggregate are applied one at a
+		 * time.
+		 */
+		private int concurrency = 8;
+
+		/**
+		 * Wait before an event whose handler failed, or that waits for an earlier one, is
+		 * tried again.
+		 */
+		private Duration retryDelay = Duration.ofSeconds(1);
+
+		/**
+		 * Longest wait on shutdown for the events in progress.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(30);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxAggregates() {
+			return this.maxAggregates;
+		}
+
+		public void setMaxAggregates(int maxAggregates) {
+			this.maxAggregates = maxAggregates;
+		}
+
+		public int getPrefetch() {
+			return this.prefetch;
+		}
+
+		public void setPrefetch(int prefetch) {
+			this.prefetch = prefetch;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public Duration getRetryDelay() {
+			return this.retryDelay;
+		}
+
+		public void setRetryDelay(Duration retryDelay) {
+			this.retryDelay = retryDelay;
+		}
+
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
 	}
 
 	public static class Registry {
@@ -205,6 +324,11 @@ public class EventSourceProperties {
 		 * Prefix of the registry's Redis keys.
 		 */
 		private String keyPrefix = "eventsource";
+
+		/**
+		 * How often each listening instance writes its heartbeat.
+		 */
+		private Duration heartbeatInterval = Duration.ofSeconds(10);
 
 		/**
 		 * Age of the last heartbeat past which a service no longer counts as live.
@@ -223,6 +347,14 @@ public class EventSourceProperties {
 
 		public void setKeyPrefix(String keyPrefix) {
 			this.keyPrefix = keyPrefix;
+		}
+
+		public Duration getHeartbeatInterval() {
+			return this.heartbeatInterval;
+		}
+
+		public void setHeartbeatInterval(Duration heartbeatInterval) {
+			this.heartbeatInterval = heartbeatInterval;
 		}
 
 		public Duration getExpiry() {

@@ -7,8 +7,8 @@ import io.eventsource.envelope.EventEnvelope;
  * headers ({@link EventEnvelope#withHeader(String, String)}). Every bean of this type is
  * applied, in {@link org.springframework.core.annotation.Order @Order}.
  * <p>
- * A decorator runs in the publisher's transaction, after the sequence is allocated; it
- * must not change the event's identity, aggregate or sequence.
+ * A decorator runs in the publisher's transaction, before the sequence is allocated (the
+ * metadata it sees has sequence 0); it must not change the event's identity or aggregate.
  */
 @FunctionalInterface
 public interface MessageDecorator {

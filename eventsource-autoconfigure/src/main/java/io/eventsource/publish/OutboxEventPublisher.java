@@ -97,16 +97,22 @@ public class OutboxEventPublisher implements EventPublisher {
 	}
 
 	private EventMetadata append(EventEnvelope draft, @Nullable Long expectedSequence) {
-		EventMetadata metadata = draft.metadata();
-		long sequence = (expectedSequence != null) ? nextIfAt(metadata, expectedSequence)
-				: this.sequences.next(metadata.aggregateType(), metadata.aggregateId());
-		EventEnvelope envelope = new EventEnvelope(metadata.withSequence(sequence), draft.payload());
+		EventEnvelope envelope = draft;
 		for (MessageDecorator decorator : this.decorators) {
 			envelope = decorated(decorator, envelope);
 		}
-		this.outbox.append(envelope);
-		this.afterCommit.register(envelope.metadata());
-		return envelope.metadata();
+		EventMetadata metadata = envelope.metadata();
+		long sequence;
+		if (expectedSequence != null) {
+			sequence = nextIfAt(metadata, expectedSequence);
+			this.outbox.append(new EventEnvelope(metadata.withSequence(sequence), envelope.payload()));
+		}
+		else {
+			sequence = this.outbox.appendWithNextSequence(envelope, this.sequences);
+		}
+		EventMetadata published = metadata.withSequence(sequence);
+		this.afterCommit.register(published);
+		return published;
 	}
 
 	private long nextIfAt(EventMetadata metadata, long expectedLast) {

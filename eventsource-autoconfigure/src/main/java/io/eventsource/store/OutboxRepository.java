@@ -76,6 +76,37 @@ public class OutboxRepository {
 	}
 
 	/**
+	 * Allocates the aggregate's next sequence and inserts the event with it, in the
+	 * caller's transaction: one statement on PostgreSQL, the sequence upsert then the
+	 * insert on MySQL.
+	 * @param envelope the event, whose sequence is ignored
+	 * @param sequences the sequence allocation, for databases that need a statement of
+	 * its own
+	 * @return the allocated sequence
+	 */
+	public long appendWithNextSequence(EventEnvelope envelope, AggregateSequences sequences) {
+		EventMetadata metadata = envelope.metadata();
+		if (this.databaseType != DatabaseType.POSTGRESQL) {
+			long sequence = sequences.next(metadata.aggregateType(), metadata.aggregateId());
+			append(new EventEnvelope(metadata.withSequence(sequence), envelope.payload()));
+			return sequence;
+		}
+		Long sequence = this.jdbc.queryForObject("WITH seq AS (INSERT INTO aggregate_sequences (aggregate_type, "
+				+ "aggregate_id, last_sequence) VALUES (?, ?, 1) ON CONFLICT (aggregate_type, aggregate_id) "
+				+ "DO UPDATE SET last_sequence = aggregate_sequences.last_sequence + 1 RETURNING last_sequence) "
+				+ "INSERT INTO public_messages (message_id, topic, aggregate_id, sequence, message_type, payload, "
+				+ "headers, published_at) SELECT ?, ?, ?, seq.last_sequence, ?, ?, ?, ? FROM seq RETURNING sequence",
+				Long.class, metadata.aggregateType(), metadata.aggregateId(), metadata.eventId().toString(),
+				metadata.aggregateType(), metadata.aggregateId(), metadata.eventType(), envelope.payload(),
+				writeHeaders(metadata), this.databaseType.toSql(metadata.occurredAt()));
+		if (sequence == null) {
+			throw new IllegalStateException(
+					"No sequence returned for " + metadata.aggregateType() + " '" + metadata.aggregateId() + "'");
+		}
+		return sequence;
+	}
+
+	/**
 	 * Returns the oldest events not yet relayed after a row id, in insertion order.
 	 * @param afterId the row id to start after, {@code 0} for the oldest
 	 * @param limit the most rows to return

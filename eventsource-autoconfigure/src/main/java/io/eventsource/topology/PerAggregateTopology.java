@@ -29,7 +29,8 @@ import org.springframework.util.Assert;
  * {@code {Type}-{id}-{service}} (with {@code x-expires} and
  * {@code x-single-active-consumer}), binds them, publishes the event to the exchange with
  * {@code mandatory}, then announces the aggregate id on the durable fanout exchange
- * {@code {Type}AggregateIds}, once per aggregate and call.
+ * {@code {Type}AggregateIds} at most once per announce interval: a listener that heard an
+ * announcement consumes the queue for at least its idle timeout, which must be longer.
  * <p>
  * Declarations are cached for less than the queue expiry. A stale cache shows as a
  * returned message (the queue is gone) or a channel error (the exchange is gone): both
@@ -49,6 +50,8 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 
 	private final DeclarationCache declarations;
 
+	private final DeclarationCache announcements;
+
 	private final TopologyMetrics metrics;
 
 	private @Nullable ConfirmingChannel channel;
@@ -56,7 +59,8 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 	private @Nullable Channel declareChannel;
 
 	public PerAggregateTopology(ConnectionFactory connectionFactory, ServiceRegistry registry, Duration queueExpiry,
-			Duration declarationCacheTtl, Duration confirmTimeout, MeterRegistry meterRegistry) {
+			Duration declarationCacheTtl, Duration announceInterval, Duration confirmTimeout,
+			MeterRegistry meterRegistry) {
 		Assert.isTrue(declarationCacheTtl.compareTo(queueExpiry) < 0, () -> "The declaration cache time to live ("
 				+ declarationCacheTtl + ") must be shorter than the queue expiry (" + queueExpiry + ")");
 		this.connectionFactory = connectionFactory;
@@ -64,6 +68,7 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 		this.queueExpiry = queueExpiry;
 		this.confirmTimeout = confirmTimeout;
 		this.declarations = new DeclarationCache(declarationCacheTtl, System::nanoTime);
+		this.announcements = new DeclarationCache(announceInterval, System::nanoTime);
 		this.metrics = new TopologyMetrics(meterRegistry);
 	}
 
@@ -107,6 +112,8 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 						+ "; its events wait: " + rootMessage(ex));
 				closeDeclareChannel();
 				this.declarations.clear();
+				this.announcements.clear();
+				this.announcements.clear();
 				continue;
 			}
 			try {
@@ -116,8 +123,11 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 							EventMessages.body(event));
 					published.put(seqNo, event.metadata());
 				}
-				channel.publish(PerAggregateNames.aggregateIdsExchange(first.aggregateType()), "", false,
-						EventMessages.persistent(), first.aggregateId().getBytes(StandardCharsets.UTF_8));
+				if (!this.announcements.isFresh(exchange)) {
+					channel.publish(PerAggregateNames.aggregateIdsExchange(first.aggregateType()), "", false,
+							EventMessages.persistent(), first.aggregateId().getBytes(StandardCharsets.UTF_8));
+					this.announcements.declared(exchange);
+				}
 			}
 			catch (IOException | RuntimeException ex) {
 				logger.debug("Relay channel failed while sending " + first.aggregateType() + "-" + first.aggregateId(),
@@ -147,6 +157,7 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 		}
 		if (stale || channelFailed || !channel.isOpen()) {
 			this.declarations.clear();
+			this.announcements.clear();
 		}
 		if (!channel.isOpen()) {
 			closeChannel();
@@ -217,6 +228,7 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 		if (channel == null || !channel.isOpen()) {
 			closeChannel();
 			this.declarations.clear();
+			this.announcements.clear();
 			channel = ConfirmingChannel.open(this.connectionFactory);
 			this.channel = channel;
 		}

@@ -21,8 +21,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 class ArchitectureTests {
 
 	/** The packages in the order the data flows; each may use only the ones before it. */
-	static final List<String> FLOW = List.of("envelope", "store", "registry", "topology", "publish", "actuate",
-			"autoconfigure");
+	static final List<String> FLOW = List.of("envelope", "store", "registry", "topology", "publish", "listen",
+			"actuate", "autoconfigure");
 
 	private static final JavaClasses LIBRARY = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -1,0 +1,31 @@
+package io.eventsource.listen;
+
+import java.time.Duration;
+
+import org.springframework.util.Assert;
+
+/**
+ * How a listener container consumes.
+ *
+ * @param service this service's name
+ * @param queueExpiry the {@code x-expires} of per-aggregate queues, as the relay declares
+ * them
+ * @param idleTimeout how long a per-aggregate consumer may receive nothing before it is
+ * cancelled
+ * @param maxAggregates the most per-aggregate queues consumed at once by this instance
+ * @param prefetch the unacknowledged deliveries per aggregate queue
+ * @param concurrency the worker threads applying events
+ * @param retryDelay the wait before a failed or early event is tried again
+ * @param heartbeatInterval how often the registry heartbeat is written
+ * @param shutdownTimeout the longest wait for an event in progress on stop
+ */
+public record ListenerSettings(String service, Duration queueExpiry, Duration idleTimeout, int maxAggregates,
+		int prefetch, int concurrency, Duration retryDelay, Duration heartbeatInterval, Duration shutdownTimeout) {
+
+	public ListenerSettings {
+		Assert.isTrue(maxAggregates > 0, "'maxAggregates' must be positive");
+		Assert.isTrue(prefetch > 0, "'prefetch' must be positive");
+		Assert.isTrue(concurrency > 0, "'concurrency' must be positive");
+	}
+
+}

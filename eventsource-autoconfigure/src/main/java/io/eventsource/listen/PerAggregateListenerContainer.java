@@ -1,0 +1,412 @@
+package io.eventsource.listen;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import io.eventsource.registry.ServiceRegistry;
+import io.eventsource.topology.PerAggregateNames;
+import io.eventsource.topology.RawChannels;
+import io.micrometer.core.instrument.Gauge;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.context.SmartLifecycle;
+
+/**
+ * Listens on the per-aggregate topology of seed 0 for every aggregate type this service
+ * has handlers for. Per aggregate type it declares the durable fanout exchange
+ * {@code {Type}AggregateIds} and this service's durable queue
+ * {@code {Type}AggregateIds-{service}} (instances of the service compete on it) and
+ * consumes it; on an aggregate id it starts an {@link AggregateQueueConsumer} on
+ * {@code {Type}-{id}-{service}} unless one runs, declared with the relay's arguments,
+ * whose {@code x-single-active-consumer} keeps one instance per aggregate at a time. A
+ * consumer idle for the idle timeout is cancelled. At most {@code maxAggregates}
+ * consumers run at once; further ids stay unacknowledged until a consumer ends, so none
+ * is dropped.
+ * <p>
+ * Starts after the application context is ready, heartbeating the service's aggregate
+ * types to the registry first so relays declare its queues; on stop, the events in
+ * progress finish and are acknowledged, the rest go back to their queues, and each
+ * aggregate that was being consumed is announced again to this service so another
+ * instance picks it up.
+ */
+public class PerAggregateListenerContainer implements SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(PerAggregateListenerContainer.class);
+
+	private final ConnectionFactory connectionFactory;
+
+	private final EventHandlers handlers;
+
+	private final EventDispatcher dispatcher;
+
+	private final ServiceRegistry registry;
+
+	private final ListenerMetrics metrics;
+
+	private final ListenerSettings settings;
+
+	private final Object monitor = new Object();
+
+	private final Map<String, AggregateQueueConsumer> consumers = new LinkedHashMap<>();
+
+	private final Deque<PendingId> pending = new ArrayDeque<>();
+
+	private @Nullable Channel idsChannel;
+
+	private @Nullable ExecutorService workers;
+
+	private @Nullable ScheduledExecutorService scheduler;
+
+	private volatile boolean running;
+
+	private volatile @Nullable Instant lastHeartbeat;
+
+	public PerAggregateListenerContainer(ConnectionFactory connectionFactory, EventHandlers handlers,
+			EventDispatcher dispatcher, ServiceRegistry registry, ListenerMetrics metrics, ListenerSettings settings) {
+		this.connectionFactory = connectionFactory;
+		this.handlers = handlers;
+		this.dispatcher = dispatcher;
+		this.registry = registry;
+		this.metrics = metrics;
+		this.settings = settings;
+	}
+
+	@Override
+	public void start() {
+		Set<String> aggregateTypes = this.handlers.aggregateTypes();
+		if (this.running || aggregateTypes.isEmpty()) {
+			return;
+		}
+		this.workers = Executors.newFixedThreadPool(this.settings.concurrency(), threads("eventsource-listener-"));
+		this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("eventsource-listener-timer-"));
+		Gauge.builder("eventsource.aggregate.consumers", this, PerAggregateListenerContainer::activeConsumers)
+			.description("Per-aggregate queues this instance consumes")
+			.tag("service", this.settings.service())
+			.register(this.metrics.registry());
+		Gauge.builder("eventsource.heartbeat.age", this, PerAggregateListenerContainer::heartbeatAgeSeconds)
+			.description("Seconds since this instance last wrote its heartbeat")
+			.baseUnit("seconds")
+			.tag("service", this.settings.service())
+			.register(this.metrics.registry());
+		heartbeat();
+		this.running = true;
+		this.scheduler.scheduleWithFixedDelay(this::heartbeat, this.settings.heartbeatInterval().toMillis(),
+				this.settings.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
+		this.scheduler.scheduleWithFixedDelay(this::maintain, 500, 500, TimeUnit.MILLISECONDS);
+		maintain();
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+		Channel idsChannel;
+		List<AggregateQueueConsumer> stopping;
+		synchronized (this.monitor) {
+			idsChannel = this.idsChannel;
+			this.idsChannel = null;
+			stopping = new ArrayList<>(this.consumers.values());
+			this.consumers.clear();
+			this.pending.clear();
+		}
+		close(idsChannel);
+		for (AggregateQueueConsumer consumer : stopping) {
+			consumer.stop(this.settings.shutdownTimeout());
+			announceAgain(consumer);
+		}
+		if (this.scheduler != null) {
+			this.scheduler.shutdownNow();
+		}
+		if (this.workers != null) {
+			this.workers.shutdown();
+			try {
+				this.workers.awaitTermination(this.settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * Returns whether the consumers of every aggregate type run.
+	 * @return {@code true} when the aggregate ids queues are consumed
+	 */
+	public boolean isConsuming() {
+		Channel channel = this.idsChannel;
+		return this.running && channel != null && channel.isOpen();
+	}
+
+	/**
+	 * Returns when this instance last wrote its heartbeat.
+	 * @return the time, or {@code null} before the first
+	 */
+	public @Nullable Instant lastHeartbeat() {
+		return this.lastHeartbeat;
+	}
+
+	/**
+	 * Returns the aggregate types this instance listens to.
+	 * @return the aggregate types
+	 */
+	public Set<String> aggregateTypes() {
+		return this.handlers.aggregateTypes();
+	}
+
+	int activeConsumers() {
+		synchronized (this.monitor) {
+			return this.consumers.size();
+		}
+	}
+
+	private double heartbeatAgeSeconds() {
+		Instant last = this.lastHeartbeat;
+		return (last != null) ? Duration.between(last, Instant.now()).toMillis() / 1000.0 : -1;
+	}
+
+	private void heartbeat() {
+		try {
+			this.registry.heartbeat(this.settings.service(), this.handlers.aggregateTypes());
+			this.lastHeartbeat = Instant.now();
+		}
+		catch (RuntimeException ex) {
+			logger.debug("Heartbeat failed", ex);
+		}
+	}
+
+	/**
+	 * Keeps the aggregate ids consumers open, ends idle per-aggregate consumers, and
+	 * starts waiting ones.
+	 */
+	private void maintain() {
+		if (!this.running) {
+			return;
+		}
+		try {
+			ensureIdsConsumers();
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Cannot consume the aggregate ids queues yet", ex);
+			close(this.idsChannel);
+			this.idsChannel = null;
+		}
+		List<AggregateQueueConsumer> idle = new ArrayList<>();
+		synchronized (this.monitor) {
+			this.consumers.values().removeIf((consumer) -> {
+				if (!consumer.isOpen() || consumer.isIdle(this.settings.idleTimeout())) {
+					idle.add(consumer);
+					return true;
+				}
+				return false;
+			});
+		}
+		for (AggregateQueueConsumer consumer : idle) {
+			consumer.stop(this.settings.shutdownTimeout());
+			if (hasMessages(consumer.queue())) {
+				announceAgain(consumer);
+			}
+		}
+		startPending();
+	}
+
+	private void ensureIdsConsumers() throws IOException {
+		if (this.idsChannel != null && this.idsChannel.isOpen()) {
+			return;
+		}
+		Channel channel = RawChannels.open(this.connectionFactory);
+		channel.basicQos(this.settings.maxAggregates());
+		for (String aggregateType : this.handlers.aggregateTypes()) {
+			String exchange = PerAggregateNames.aggregateIdsExchange(aggregateType);
+			String queue = PerAggregateNames.aggregateIdsQueue(aggregateType, this.settings.service());
+			channel.exchangeDeclare(exchange, "fanout", true, false, null);
+			channel.queueDeclare(queue, true, false, false, null);
+			channel.queueBind(queue, exchange, "");
+			channel.basicConsume(queue, false, new IdsConsumer(channel, aggregateType));
+		}
+		this.idsChannel = channel;
+	}
+
+	private void announced(Channel channel, String aggregateType, String aggregateId, long deliveryTag) {
+		String queue = PerAggregateNames.aggregateQueue(aggregateType, aggregateId, this.settings.service());
+		synchronized (this.monitor) {
+			AggregateQueueConsumer running = this.consumers.get(queue);
+			if (running != null && running.isOpen()) {
+				ack(channel, deliveryTag);
+				return;
+			}
+			this.pending.addLast(new PendingId(channel, aggregateType, aggregateId, deliveryTag));
+		}
+		startPending();
+	}
+
+	private void startPending() {
+		while (this.running) {
+			PendingId next;
+			synchronized (this.monitor) {
+				if (this.pending.isEmpty() || this.consumers.size() >= this.settings.maxAggregates()) {
+					return;
+				}
+				next = this.pending.pollFirst();
+				String queue = PerAggregateNames.aggregateQueue(next.aggregateType(), next.aggregateId(),
+						this.settings.service());
+				AggregateQueueConsumer running = this.consumers.get(queue);
+				if (running != null && running.isOpen()) {
+					ack(next.channel(), next.deliveryTag());
+					continue;
+				}
+			}
+			try {
+				AggregateQueueConsumer consumer = consume(next.aggregateType(), next.aggregateId());
+				synchronized (this.monitor) {
+					this.consumers.put(consumer.queue(), consumer);
+				}
+				ack(next.channel(), next.deliveryTag());
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.warn("Cannot consume " + next.aggregateType() + "-" + next.aggregateId() + "; the id goes back "
+						+ "to its queue: " + ex);
+				nack(next.channel(), next.deliveryTag());
+			}
+		}
+	}
+
+	private AggregateQueueConsumer consume(String aggregateType, String aggregateId) throws IOException {
+		String queue = PerAggregateNames.aggregateQueue(aggregateType, aggregateId, this.settings.service());
+		Channel channel = RawChannels.open(this.connectionFactory);
+		try {
+			channel.queueDeclare(queue, true, false, false,
+					PerAggregateNames.aggregateQueueArguments(this.settings.queueExpiry()));
+			AggregateQueueConsumer consumer = new AggregateQueueConsumer(aggregateType, aggregateId, queue, channel,
+					this.dispatcher, this.workers, this.scheduler, this.settings.retryDelay());
+			consumer.start(this.settings.prefetch());
+			return consumer;
+		}
+		catch (IOException | RuntimeException ex) {
+			close(channel);
+			throw ex;
+		}
+	}
+
+	private boolean hasMessages(String queue) {
+		try {
+			Channel channel = RawChannels.open(this.connectionFactory);
+			try {
+				return channel.queueDeclarePassive(queue).getMessageCount() > 0;
+			}
+			finally {
+				close(channel);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			return false;
+		}
+	}
+
+	private void announceAgain(AggregateQueueConsumer consumer) {
+		try {
+			Channel channel = RawChannels.open(this.connectionFactory);
+			try {
+				channel.basicPublish("",
+						PerAggregateNames.aggregateIdsQueue(consumer.aggregateType(), this.settings.service()),
+						new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
+						consumer.aggregateId().getBytes(StandardCharsets.UTF_8));
+			}
+			finally {
+				close(channel);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("Could not announce " + consumer.queue() + " again; its events wait for the next event of "
+					+ "the aggregate: " + ex);
+		}
+	}
+
+	private static void ack(Channel channel, long deliveryTag) {
+		try {
+			channel.basicAck(deliveryTag, false);
+		}
+		catch (IOException | RuntimeException ex) {
+			// the broker delivers the id again
+		}
+	}
+
+	private static void nack(Channel channel, long deliveryTag) {
+		try {
+			channel.basicNack(deliveryTag, false, true);
+		}
+		catch (IOException | RuntimeException ex) {
+			// the broker delivers the id again
+		}
+	}
+
+	private static void close(@Nullable Channel channel) {
+		if (channel == null) {
+			return;
+		}
+		try {
+			if (channel.isOpen()) {
+				channel.close();
+			}
+		}
+		catch (IOException | java.util.concurrent.TimeoutException | RuntimeException ex) {
+			// a broken channel
+		}
+	}
+
+	private static ThreadFactory threads(String prefix) {
+		AtomicInteger count = new AtomicInteger();
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	private record PendingId(Channel channel, String aggregateType, String aggregateId, long deliveryTag) {
+	}
+
+	private final class IdsConsumer extends DefaultConsumer {
+
+		private final String aggregateType;
+
+		IdsConsumer(Channel channel, String aggregateType) {
+			super(channel);
+			this.aggregateType = aggregateType;
+		}
+
+		@Override
+		public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
+				byte[] body) {
+			announced(getChannel(), this.aggregateType, new String(body, StandardCharsets.UTF_8),
+					envelope.getDeliveryTag());
+		}
+
+	}
+
+}

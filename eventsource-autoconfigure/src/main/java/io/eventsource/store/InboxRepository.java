@@ -1,0 +1,141 @@
+package io.eventsource.store;
+
+import java.time.Instant;
+import java.util.List;
+
+import io.eventsource.envelope.EventMetadata;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The inbox of a listening service: {@code message_acks}, what each (service, projection)
+ * did with each event, and {@code projection_positions}, the last sequence it applied per
+ * aggregate. Every method runs in the caller's transaction.
+ */
+public class InboxRepository {
+
+	/** Longest error text kept in {@code message_acks.last_error}. */
+	public static final int MAX_ERROR_LENGTH = 2000;
+
+	private final JdbcTemplate jdbc;
+
+	private final DatabaseType databaseType;
+
+	public InboxRepository(JdbcTemplate jdbc, DatabaseType databaseType) {
+		this.jdbc = jdbc;
+		this.databaseType = databaseType;
+	}
+
+	/**
+	 * Returns the last sequence a projection applied for an aggregate and locks that
+	 * position until the transaction ends, so that competing consumers of one aggregate
+	 * take turns.
+	 * @param service the service
+	 * @param projection the projection
+	 * @param aggregateType the aggregate type
+	 * @param aggregateId the aggregate id
+	 * @return the last applied sequence, {@code 0} when none
+	 */
+	public long lockPosition(String service, String projection, String aggregateType, String aggregateId) {
+		Object now = this.databaseType.toSql(Instant.now());
+		if (this.databaseType == DatabaseType.POSTGRESQL) {
+			Long last = this.jdbc
+				.queryForObject("INSERT INTO projection_positions (service, projection, aggregate_type, "
+						+ "aggregate_id, last_sequence, updated_at) VALUES (?, ?, ?, ?, 0, ?) "
+						+ "ON CONFLICT (service, projection, aggregate_type, aggregate_id) "
+						+ "DO UPDATE SET last_sequence = projection_positions.last_sequence RETURNING last_sequence",
+						Long.class, service, projection, aggregateType, aggregateId, now);
+			return (last != null) ? last : 0;
+		}
+		// an exclusive lock at once (a duplicate key under ON DUPLICATE KEY UPDATE),
+		// never a shared
+		// one to upgrade, and no gap lock as a locking read of a missing row would take
+		this.jdbc.update(
+				"INSERT INTO projection_positions (service, projection, aggregate_type, aggregate_id, "
+						+ "last_sequence, updated_at) VALUES (?, ?, ?, ?, 0, ?) "
+						+ "ON DUPLICATE KEY UPDATE last_sequence = last_sequence",
+				service, projection, aggregateType, aggregateId, now);
+		List<Long> last = this.jdbc.queryForList(
+				"SELECT last_sequence FROM projection_positions WHERE service = ? "
+						+ "AND projection = ? AND aggregate_type = ? AND aggregate_id = ? FOR UPDATE",
+				Long.class, service, projection, aggregateType, aggregateId);
+		return last.isEmpty() ? 0 : last.get(0);
+	}
+
+	/**
+	 * Moves a projection's position for an aggregate to a sequence.
+	 * @param service the service
+	 * @param projection the projection
+	 * @param metadata the event just applied
+	 * @param now the current time
+	 */
+	public void advance(String service, String projection, EventMetadata metadata, Instant now) {
+		this.jdbc.update(
+				"UPDATE projection_positions SET last_sequence = ?, updated_at = ? WHERE service = ? "
+						+ "AND projection = ? AND aggregate_type = ? AND aggregate_id = ?",
+				metadata.sequence(), this.databaseType.toSql(now), service, projection, metadata.aggregateType(),
+				metadata.aggregateId());
+	}
+
+	/**
+	 * Records what a projection did with an event: one row per (event, service,
+	 * projection), updated on each attempt.
+	 * @param service the service
+	 * @param projection the projection
+	 * @param metadata the event
+	 * @param status the status, for example {@link AckStatus#OK}
+	 * @param error the error of a failed attempt, {@code null} otherwise
+	 * @param now the current time
+	 */
+	public void record(String service, String projection, EventMetadata metadata, AckStatus status,
+			@Nullable String error, Instant now) {
+		String trimmed = (error != null && error.length() > MAX_ERROR_LENGTH) ? error.substring(0, MAX_ERROR_LENGTH)
+				: error;
+		// one upsert: an UPDATE that finds nothing takes a gap lock on MySQL, and two
+		// transactions inserting into the same gap then deadlock
+		String upsert = switch (this.databaseType) {
+			case POSTGRESQL ->
+				"INSERT INTO message_acks (message_id, service, projection, status, attempts, last_error, "
+						+ "aggregate_type, aggregate_id, sequence, acked_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?) "
+						+ "ON CONFLICT (message_id, service, projection) DO UPDATE SET status = EXCLUDED.status, "
+						+ "attempts = message_acks.attempts + 1, last_error = EXCLUDED.last_error, "
+						+ "acked_at = EXCLUDED.acked_at";
+			case MYSQL -> "INSERT INTO message_acks (message_id, service, projection, status, attempts, last_error, "
+					+ "aggregate_type, aggregate_id, sequence, acked_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?) "
+					+ "ON DUPLICATE KEY UPDATE status = VALUES(status), attempts = attempts + 1, "
+					+ "last_error = VALUES(last_error), acked_at = VALUES(acked_at)";
+		};
+		this.jdbc.update(upsert, metadata.eventId().toString(), service, projection, status.value(), trimmed,
+				metadata.aggregateType(), metadata.aggregateId(), metadata.sequence(), this.databaseType.toSql(now));
+	}
+
+	/**
+	 * Returns the status recorded for an event.
+	 * @param eventId the event id
+	 * @param service the service
+	 * @param projection the projection
+	 * @return the status, or {@code null} when the event was never seen
+	 */
+	public @Nullable AckStatus status(String eventId, String service, String projection) {
+		List<String> status = this.jdbc.queryForList(
+				"SELECT status FROM message_acks WHERE message_id = ? AND service = ? AND projection = ?", String.class,
+				eventId, service, projection);
+		return status.isEmpty() ? null : AckStatus.of(status.get(0));
+	}
+
+	/**
+	 * Returns how many attempts were recorded for an event.
+	 * @param eventId the event id
+	 * @param service the service
+	 * @param projection the projection
+	 * @return the attempts, {@code 0} when none
+	 */
+	public int attempts(String eventId, String service, String projection) {
+		List<Integer> attempts = this.jdbc.queryForList(
+				"SELECT attempts FROM message_acks WHERE message_id = ? AND service = ? AND projection = ?",
+				Integer.class, eventId, service, projection);
+		return attempts.isEmpty() ? 0 : attempts.get(0);
+	}
+
+}

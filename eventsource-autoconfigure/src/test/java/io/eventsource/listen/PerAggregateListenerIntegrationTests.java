@@ -1,0 +1,195 @@
+package io.eventsource.listen;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+
+import javax.sql.DataSource;
+
+import io.eventsource.envelope.EventMetadata;
+import io.eventsource.envelope.EventType;
+import io.eventsource.publish.EventPublisher;
+import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.TestServices;
+import io.eventsource.test.TestServices.Database;
+import io.eventsource.topology.PerAggregateNames;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Services listening on the per-aggregate topology with real RabbitMQ, Redis and
+ * databases: a {@code billing} service with two instances applies every event of an
+ * {@code orders} service exactly once, in sequence order per aggregate, its handler's
+ * database writes committing with the ack rows.
+ */
+class PerAggregateListenerIntegrationTests {
+
+	static final String AGGREGATE_TYPE = "ListenerTestOrder";
+
+	private final String prefix = TestServices.randomSuffix() + "-";
+
+	private ApplicationContextRunner runner(Database database, String service) {
+		return EventSourceContexts.runner(database, service)
+			.withPropertyValues("eventsource.relay.poll-interval=200ms", "eventsource.per-aggregate.queue-expiry=20s",
+					"eventsource.per-aggregate.declaration-cache-ttl=5s",
+					"eventsource.per-aggregate.consumer-idle-timeout=2s", "eventsource.listener.retry-delay=200ms",
+					"eventsource.registry.heartbeat-interval=1s");
+	}
+
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void twoInstancesApplyEveryEventOnceInOrderPerAggregate(Database database) {
+		String billing = "billing-" + TestServices.randomSuffix();
+		int aggregates = 20;
+		int perThread = 100;
+		runner(database, "orders-" + TestServices.randomSuffix()).run((orders) -> {
+			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+			createAppliedTable(jdbc, database);
+			try {
+				runner(database, billing).withBean(Ledger.class, () -> new Ledger("one")).run((first) -> {
+					runner(database, billing).withBean(Ledger.class, () -> new Ledger("two")).run((second) -> {
+						assertThat(first).hasNotFailed();
+						assertThat(second).hasNotFailed();
+						await().atMost(Duration.ofSeconds(30))
+							.until(() -> first.getBean(PerAggregateListenerContainer.class).isConsuming()
+									&& second.getBean(PerAggregateListenerContainer.class).isConsuming());
+						EventPublisher publisher = orders.getBean(EventPublisher.class);
+						ExecutorService threads = Executors.newFixedThreadPool(4);
+						List<Future<?>> done = new ArrayList<>();
+						for (int t = 0; t < 4; t++) {
+							int thread = t;
+							done.add(threads.submit(() -> {
+								for (int i = 0; i < perThread; i++) {
+									String id = this.prefix + ((i * 7 + thread) % aggregates);
+									Object event = (i % 3 == 0) ? new OrderPaid(i) : new OrderPlaced(i);
+									publisher.publish(AGGREGATE_TYPE, id, event);
+								}
+							}));
+						}
+						for (Future<?> future : done) {
+							future.get(2, TimeUnit.MINUTES);
+						}
+						threads.shutdown();
+						int total = 4 * perThread;
+						await().atMost(Duration.ofSeconds(90))
+							.pollInterval(Duration.ofMillis(250))
+							.until(() -> applied(jdbc).size() >= total);
+						List<Map<String, Object>> rows = applied(jdbc);
+						assertThat(rows).hasSize(total);
+						Map<String, List<Long>> sequences = new HashMap<>();
+						for (Map<String, Object> row : rows) {
+							sequences.computeIfAbsent((String) row.get("aggregate_id"), (key) -> new ArrayList<>())
+								.add(((Number) row.get("sequence")).longValue());
+						}
+						assertThat(sequences).hasSize(aggregates);
+						sequences.forEach((id, applied) -> assertThat(applied).as("aggregate %s", id)
+							.containsExactlyElementsOf(LongStream.rangeClosed(1, applied.size()).boxed().toList()));
+						assertThat(rows).extracting((row) -> row.get("instance")).contains("one", "two");
+						Integer acks = jdbc.queryForObject(
+								"SELECT COUNT(*) FROM message_acks WHERE service = ? AND "
+										+ "projection = 'ledger' AND status = 'ok' AND aggregate_type = ?",
+								Integer.class, billing, AGGREGATE_TYPE);
+						assertThat(acks).isEqualTo(total);
+					});
+				});
+			}
+			finally {
+				cleanUp(orders, jdbc, billing, aggregates);
+			}
+		});
+	}
+
+	private List<Map<String, Object>> applied(JdbcTemplate jdbc) {
+		return jdbc.queryForList("SELECT instance, aggregate_id, sequence FROM listener_test_applied "
+				+ "WHERE aggregate_id LIKE ? ORDER BY id", this.prefix + "%");
+	}
+
+	private static void createAppliedTable(JdbcTemplate jdbc, Database database) {
+		jdbc.execute("CREATE TABLE IF NOT EXISTS listener_test_applied ("
+				+ ((database == Database.POSTGRESQL) ? "id BIGSERIAL PRIMARY KEY"
+						: "id BIGINT AUTO_INCREMENT PRIMARY KEY")
+				+ ", instance VARCHAR(16) NOT NULL, aggregate_id VARCHAR(128) NOT NULL, sequence BIGINT NOT NULL)");
+	}
+
+	private void cleanUp(ApplicationContext context, JdbcTemplate jdbc, String billing, int aggregates) {
+		jdbc.update("DELETE FROM listener_test_applied WHERE aggregate_id LIKE ?", this.prefix + "%");
+		jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
+				this.prefix + "%");
+		jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
+				this.prefix + "%");
+		jdbc.update("DELETE FROM message_acks WHERE service = ?", billing);
+		jdbc.update("DELETE FROM projection_positions WHERE service = ?", billing);
+		context.getBean(StringRedisTemplate.class)
+			.opsForZSet()
+			.remove("eventsource:services:" + AGGREGATE_TYPE, billing);
+		try (RabbitTestClient rabbit = new RabbitTestClient()) {
+			for (int i = 0; i < aggregates; i++) {
+				String id = this.prefix + i;
+				rabbit.deleteQueue(PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, id, billing));
+				rabbit.deleteExchange(PerAggregateNames.aggregateExchange(AGGREGATE_TYPE, id));
+			}
+			rabbit.deleteQueue(PerAggregateNames.aggregateIdsQueue(AGGREGATE_TYPE, billing));
+		}
+	}
+
+	@EventType(aggregate = AGGREGATE_TYPE)
+	record OrderPlaced(int n) {
+	}
+
+	@EventType(aggregate = AGGREGATE_TYPE)
+	record OrderPaid(int n) {
+	}
+
+	/**
+	 * A projection whose effect is a row in the application's own database, written in
+	 * the handler's transaction.
+	 */
+	static class Ledger {
+
+		private final String instance;
+
+		private JdbcTemplate jdbc;
+
+		Ledger(String instance) {
+			this.instance = instance;
+		}
+
+		@org.springframework.beans.factory.annotation.Autowired
+		void setDataSource(DataSource dataSource) {
+			this.jdbc = new JdbcTemplate(dataSource);
+		}
+
+		@EventSourceListener(projection = "ledger")
+		void placed(OrderPlaced event, EventMetadata metadata) {
+			record(metadata);
+		}
+
+		@EventSourceListener(projection = "ledger")
+		void paid(OrderPaid event, EventMetadata metadata) {
+			record(metadata);
+		}
+
+		private void record(EventMetadata metadata) {
+			this.jdbc.update("INSERT INTO listener_test_applied (instance, aggregate_id, sequence) VALUES (?, ?, ?)",
+					this.instance, metadata.aggregateId(), metadata.sequence());
+		}
+
+	}
+
+}
