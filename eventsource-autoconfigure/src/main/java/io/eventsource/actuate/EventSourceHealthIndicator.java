@@ -3,7 +3,10 @@ package io.eventsource.actuate;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
+import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.registry.CachingServiceRegistry;
 import io.eventsource.registry.CachingServiceRegistry.RegistryStatus;
 import io.eventsource.store.OutboxBacklog;
@@ -17,10 +20,11 @@ import org.springframework.boot.health.contributor.Health;
 
 /**
  * The {@code eventsource} health: DOWN when the oldest unrelayed event is older than the
- * threshold or when the broker cannot be reached. Details: the outbox backlog (count and
- * age of the oldest row), the broker, and the service registry. A registry outage shows
- * in the details without turning the health DOWN: the relay goes on with the last known
- * services meanwhile, and if relaying stops the backlog age says so.
+ * threshold, when the broker cannot be reached, or, for a listening service, when its
+ * consumers do not run or its heartbeat is three intervals old. Details: the outbox
+ * backlog (count and age of the oldest row), the broker, and the service registry. A
+ * registry outage shows in the details without turning the health DOWN: the relay goes on
+ * with the last known services meanwhile, and if relaying stops the backlog age says so.
  */
 public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 
@@ -34,14 +38,39 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 
 	private final Clock clock;
 
+	private final @Nullable PerAggregateListenerContainer listener;
+
+	private final Duration heartbeatInterval;
+
 	public EventSourceHealthIndicator(OutboxRepository outbox, ConnectionFactory connectionFactory,
 			@Nullable CachingServiceRegistry registry, Duration backlogAgeThreshold, Clock clock) {
+		this(outbox, connectionFactory, registry, backlogAgeThreshold, clock, null, Duration.ofSeconds(10));
+	}
+
+	/**
+	 * Creates the health indicator of a service that also listens.
+	 * @param outbox the outbox
+	 * @param connectionFactory the broker's connection factory
+	 * @param registry the service registry, or {@code null} when it is not the library's
+	 * @param backlogAgeThreshold the age of the oldest unrelayed event past which health
+	 * is DOWN
+	 * @param clock the clock
+	 * @param listener the listener container, or {@code null} when this service does not
+	 * listen
+	 * @param heartbeatInterval how often the listener heartbeats; three missed ones are
+	 * DOWN
+	 */
+	public EventSourceHealthIndicator(OutboxRepository outbox, ConnectionFactory connectionFactory,
+			@Nullable CachingServiceRegistry registry, Duration backlogAgeThreshold, Clock clock,
+			@Nullable PerAggregateListenerContainer listener, Duration heartbeatInterval) {
 		super("eventsource health check failed");
 		this.outbox = outbox;
 		this.connectionFactory = connectionFactory;
 		this.registry = registry;
 		this.backlogAgeThreshold = backlogAgeThreshold;
 		this.clock = clock;
+		this.listener = listener;
+		this.heartbeatInterval = heartbeatInterval;
 	}
 
 	@Override
@@ -71,6 +100,19 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 			}
 			else {
 				builder.withDetail("registry", "unreachable since " + status.since() + ": " + status.error());
+			}
+		}
+		if (this.listener != null && this.listener.isRunning()) {
+			Map<String, Object> details = new LinkedHashMap<>();
+			details.put("aggregateTypes", this.listener.aggregateTypes());
+			details.put("consuming", this.listener.isConsuming());
+			Instant heartbeat = this.listener.lastHeartbeat();
+			Duration heartbeatAge = (heartbeat != null) ? Duration.between(heartbeat, now) : null;
+			details.put("heartbeatAge", (heartbeatAge != null) ? heartbeatAge.toString() : "none yet");
+			builder.withDetail("listener", details);
+			if (!this.listener.isConsuming()
+					|| (heartbeatAge != null && heartbeatAge.compareTo(this.heartbeatInterval.multipliedBy(3)) > 0)) {
+				builder.down();
 			}
 		}
 	}

@@ -3,6 +3,7 @@ package io.eventsource.autoconfigure;
 import java.time.Clock;
 
 import io.eventsource.actuate.EventSourceHealthIndicator;
+import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.registry.CachingServiceRegistry;
 import io.eventsource.store.OutboxRepository;
 
@@ -33,9 +34,10 @@ public final class EventSourceHealthContributorAutoConfiguration {
 		@ConditionalOnMissingBean(name = "eventsourceHealthIndicator")
 		EventSourceHealthIndicator eventsourceHealthIndicator(OutboxRepository outbox,
 				ConnectionFactory connectionFactory, ObjectProvider<CachingServiceRegistry> registry,
-				EventSourceProperties properties) {
+				ObjectProvider<PerAggregateListenerContainer> listener, EventSourceProperties properties) {
 			return new EventSourceHealthIndicator(outbox, connectionFactory, registry.getIfAvailable(),
-					properties.getHealth().getBacklogAgeThreshold(), Clock.systemUTC());
+					properties.getHealth().getBacklogAgeThreshold(), Clock.systemUTC(), listener.getIfAvailable(),
+					properties.getRegistry().getHeartbeatInterval());
 		}
 
 	}

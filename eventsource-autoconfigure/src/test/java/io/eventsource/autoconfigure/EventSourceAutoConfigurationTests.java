@@ -4,6 +4,13 @@ import java.time.Clock;
 import java.time.Duration;
 
 import io.eventsource.actuate.EventSourceHealthIndicator;
+import io.eventsource.listen.EventDispatcher;
+import io.eventsource.listen.EventPayloads;
+import io.eventsource.listen.EventSourceListener;
+import io.eventsource.listen.EventSourceListenerAnnotationBeanPostProcessor;
+import io.eventsource.listen.InvalidEventHandlerException;
+import io.eventsource.listen.ListenerMetrics;
+import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.OutboxEventPublisher;
 import io.eventsource.publish.OutboxRelay;
@@ -12,6 +19,7 @@ import io.eventsource.publish.TraceparentDecorator;
 import io.eventsource.registry.CachingServiceRegistry;
 import io.eventsource.registry.ServiceRegistry;
 import io.eventsource.store.DatabaseType;
+import io.eventsource.store.InboxRepository;
 import io.eventsource.store.OutboxRepository;
 import io.eventsource.store.UnsupportedDatabaseException;
 import io.eventsource.test.EventSourceContexts;
@@ -171,6 +179,60 @@ class EventSourceAutoConfigurationTests {
 	void whenTracingAbsentThenNoTraceparentDecorator() {
 		this.runner.withClassLoader(new FilteredClassLoader(Tracer.class))
 			.run((context) -> assertThat(context).doesNotHaveBean(TraceparentDecorator.class));
+	}
+
+	@Test
+	void listeningSideIsConfigured() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(PerAggregateListenerContainer.class)
+			.hasSingleBean(EventDispatcher.class)
+			.hasSingleBean(InboxRepository.class)
+			.hasSingleBean(EventSourceListenerAnnotationBeanPostProcessor.class));
+	}
+
+	@Test
+	void whenListenerDisabledThenNoContainer() {
+		this.runner.withPropertyValues("eventsource.listener.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(PerAggregateListenerContainer.class)
+				.doesNotHaveBean(EventDispatcher.class)
+				.hasSingleBean(EventPublisher.class));
+	}
+
+	@Test
+	void whenUserDefinesDispatcherThenBacksOff() {
+		this.runner.withUserConfiguration(UserDispatcher.class)
+			.run((context) -> assertThat(context).getBean(EventDispatcher.class)
+				.isSameAs(context.getBean("userDispatcher")));
+	}
+
+	@Test
+	void whenHandlerHasNoEventParameterThenFailsWithMessage() {
+		this.runner.withBean(NoEventParameter.class)
+			.run((context) -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidEventHandlerException.class)
+				.hasMessageContaining("NoEventParameter")
+				.hasMessageContaining("on"));
+	}
+
+	static class NoEventParameter {
+
+		@EventSourceListener(projection = "broken")
+		void on() {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserDispatcher {
+
+		@Bean
+		EventDispatcher userDispatcher(EventSourceListenerAnnotationBeanPostProcessor listeners, InboxRepository inbox,
+				PlatformTransactionManager transactionManager) {
+			return new EventDispatcher(listeners.getEventHandlers(),
+					new EventPayloads(tools.jackson.databind.json.JsonMapper.builder().build()), inbox, "user",
+					new org.springframework.transaction.support.TransactionTemplate(transactionManager),
+					new ListenerMetrics(new SimpleMeterRegistry(), "user"), Clock.systemUTC());
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

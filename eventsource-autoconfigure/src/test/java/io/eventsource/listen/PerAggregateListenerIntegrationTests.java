@@ -20,6 +20,7 @@ import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.topology.EventTopology;
 import io.eventsource.topology.PerAggregateNames;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -115,6 +116,111 @@ class PerAggregateListenerIntegrationTests {
 		});
 	}
 
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void eventsSentTwiceAreAppliedOnce(Database database) {
+		String billing = "billing-" + TestServices.randomSuffix();
+		int aggregates = 10;
+		runner(database, "orders-" + TestServices.randomSuffix())
+			.withUserConfiguration(DuplicatingTopologyConfiguration.class)
+			.run((orders) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+				createAppliedTable(jdbc, database);
+				try {
+					runner(database, billing).withBean(Ledger.class, () -> new Ledger("one"))
+						.withBean(io.micrometer.core.instrument.MeterRegistry.class,
+								io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+						.run((listener) -> {
+							awaitConsuming(listener);
+							EventPublisher publisher = orders.getBean(EventPublisher.class);
+							int total = 200;
+							for (int i = 0; i < total; i++) {
+								publisher.publish(AGGREGATE_TYPE, this.prefix + (i % aggregates), new OrderPlaced(i));
+							}
+							awaitApplied(jdbc, total);
+							assertAppliedOnceInOrder(jdbc, total, aggregates);
+							assertThat(orders.getBean(DuplicatingTopology.class).duplicated()).isGreaterThan(5);
+							assertThat(counted(listener, "duplicate")).isGreaterThan(0);
+						});
+				}
+				finally {
+					cleanUp(orders, jdbc, billing, aggregates);
+				}
+			});
+	}
+
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void anInstanceStoppedMidStreamHandsItsAggregatesToTheOther(Database database) {
+		String billing = "billing-" + TestServices.randomSuffix();
+		int aggregates = 10;
+		runner(database, "orders-" + TestServices.randomSuffix()).run((orders) -> {
+			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+			createAppliedTable(jdbc, database);
+			try {
+				runner(database, billing).withBean(Ledger.class, () -> new Ledger("one"))
+					.run((first) -> runner(database, billing).withBean(Ledger.class, () -> new Ledger("two"))
+						.run((second) -> {
+							awaitConsuming(first);
+							awaitConsuming(second);
+							EventPublisher publisher = orders.getBean(EventPublisher.class);
+							int total = 300;
+							for (int i = 0; i < total / 2; i++) {
+								publisher.publish(AGGREGATE_TYPE, this.prefix + (i % aggregates), new OrderPlaced(i));
+							}
+							await().atMost(Duration.ofSeconds(60)).until(() -> applied(jdbc).size() >= total / 6);
+							first.getBean(PerAggregateListenerContainer.class).stop();
+							for (int i = total / 2; i < total; i++) {
+								publisher.publish(AGGREGATE_TYPE, this.prefix + (i % aggregates), new OrderPlaced(i));
+							}
+							awaitApplied(jdbc, total);
+							assertAppliedOnceInOrder(jdbc, total, aggregates);
+							assertThat(applied(jdbc).subList(total / 2, total)).extracting((row) -> row.get("instance"))
+								.contains("two");
+						}));
+			}
+			finally {
+				cleanUp(orders, jdbc, billing, aggregates);
+			}
+		});
+	}
+
+	private static void awaitConsuming(ApplicationContext context) {
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> context.getBean(PerAggregateListenerContainer.class).isConsuming());
+	}
+
+	private void awaitApplied(JdbcTemplate jdbc, int total) {
+		await().atMost(Duration.ofSeconds(90))
+			.pollInterval(Duration.ofMillis(250))
+			.until(() -> applied(jdbc).size() >= total);
+	}
+
+	private void assertAppliedOnceInOrder(JdbcTemplate jdbc, int total, int aggregates) {
+		List<Map<String, Object>> rows = applied(jdbc);
+		assertThat(rows).hasSize(total);
+		Map<String, List<Long>> sequences = new HashMap<>();
+		for (Map<String, Object> row : rows) {
+			sequences.computeIfAbsent((String) row.get("aggregate_id"), (key) -> new ArrayList<>())
+				.add(((Number) row.get("sequence")).longValue());
+		}
+		assertThat(sequences).hasSize(aggregates);
+		sequences.forEach((id, applied) -> assertThat(applied).as("aggregate %s", id)
+			.containsExactlyElementsOf(LongStream.rangeClosed(1, applied.size()).boxed().toList()));
+	}
+
+	private static double counted(ApplicationContext context, String outcome) {
+		return context.getBean(ListenerMetrics.class)
+			.registry()
+			.find("eventsource.consumed.events")
+			.tag("outcome", outcome)
+			.tag("aggregate.type", AGGREGATE_TYPE)
+			.counters()
+			.stream()
+			.mapToDouble((counter) -> counter.count())
+			.sum();
+	}
+
 	private List<Map<String, Object>> applied(JdbcTemplate jdbc) {
 		return jdbc.queryForList("SELECT instance, aggregate_id, sequence FROM listener_test_applied "
 				+ "WHERE aggregate_id LIKE ? ORDER BY id", this.prefix + "%");
@@ -150,6 +256,52 @@ class PerAggregateListenerIntegrationTests {
 
 	@EventType(aggregate = AGGREGATE_TYPE)
 	record OrderPlaced(int n) {
+	}
+
+	@org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
+	static class DuplicatingTopologyConfiguration {
+
+		@org.springframework.context.annotation.Bean
+		DuplicatingTopology duplicatingTopology(
+				org.springframework.amqp.rabbit.connection.ConnectionFactory connectionFactory,
+				io.eventsource.registry.ServiceRegistry registry) {
+			return new DuplicatingTopology(new io.eventsource.topology.PerAggregateTopology(connectionFactory, registry,
+					Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(10),
+					new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+		}
+
+	}
+
+	/**
+	 * Sends one event in ten twice, as a broker redelivery or a relay retry would.
+	 */
+	static class DuplicatingTopology implements EventTopology {
+
+		private final EventTopology delegate;
+
+		private final java.util.concurrent.atomic.AtomicInteger duplicated = new java.util.concurrent.atomic.AtomicInteger();
+
+		DuplicatingTopology(EventTopology delegate) {
+			this.delegate = delegate;
+		}
+
+		@Override
+		public io.eventsource.topology.SendResult send(List<io.eventsource.envelope.EventEnvelope> events) {
+			List<io.eventsource.envelope.EventEnvelope> sent = new ArrayList<>();
+			for (io.eventsource.envelope.EventEnvelope event : events) {
+				sent.add(event);
+				if (java.util.concurrent.ThreadLocalRandom.current().nextInt(10) == 0) {
+					sent.add(event);
+					this.duplicated.incrementAndGet();
+				}
+			}
+			return this.delegate.send(sent);
+		}
+
+		int duplicated() {
+			return this.duplicated.get();
+		}
+
 	}
 
 	@EventType(aggregate = AGGREGATE_TYPE)

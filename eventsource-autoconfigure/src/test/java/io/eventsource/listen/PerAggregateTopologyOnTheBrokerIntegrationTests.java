@@ -1,0 +1,143 @@
+package io.eventsource.listen;
+
+import java.time.Duration;
+
+import javax.sql.DataSource;
+
+import io.eventsource.envelope.EventMetadata;
+import io.eventsource.envelope.EventType;
+import io.eventsource.publish.EventPublisher;
+import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.TestServices;
+import io.eventsource.test.TestServices.Database;
+import io.eventsource.topology.PerAggregateNames;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the per-aggregate topology looks like on the broker itself, read through the
+ * management HTTP API and passive declarations: names and arguments, the idle consumer
+ * cancelled, the queue expiring and its exchange deleting itself, with short timings.
+ */
+class PerAggregateTopologyOnTheBrokerIntegrationTests {
+
+	static final String AGGREGATE_TYPE = "BrokerTestOrder";
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private ApplicationContextRunner runner(String service) {
+		return EventSourceContexts.runner(Database.POSTGRESQL, service)
+			.withPropertyValues("eventsource.relay.poll-interval=200ms", "eventsource.per-aggregate.queue-expiry=4s",
+					"eventsource.per-aggregate.declaration-cache-ttl=2s",
+					"eventsource.per-aggregate.announce-interval=300ms",
+					"eventsource.per-aggregate.consumer-idle-timeout=1s", "eventsource.registry.heartbeat-interval=1s");
+	}
+
+	@Test
+	void namesArgumentsIdleCancelExpiryAndAutoDelete() {
+		String billing = "billing-" + TestServices.randomSuffix();
+		String id = TestServices.randomSuffix();
+		String queue = PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, id, billing);
+		String exchange = PerAggregateNames.aggregateExchange(AGGREGATE_TYPE, id);
+		String idsQueue = PerAggregateNames.aggregateIdsQueue(AGGREGATE_TYPE, billing);
+		try (RabbitTestClient rabbit = new RabbitTestClient()) {
+			runner("orders-" + TestServices.randomSuffix()).run((orders) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+				try {
+					runner(billing).withBean(Counter.class, Counter::new).run((listener) -> {
+						await().atMost(Duration.ofSeconds(30))
+							.until(() -> listener.getBean(PerAggregateListenerContainer.class).isConsuming());
+						orders.getBean(EventPublisher.class).publish(AGGREGATE_TYPE, id, new Shipped(1));
+						Counter counter = listener.getBean(Counter.class);
+						await().atMost(Duration.ofSeconds(30)).until(() -> counter.count == 1);
+
+						JsonNode queueInfo = this.json
+							.readTree(rabbit.management("GET", "/queues/%2F/" + RabbitTestClient.encode(queue), null));
+						assertThat(queueInfo.path("durable").asBoolean()).isTrue();
+						assertThat(queueInfo.path("arguments").path("x-expires").asInt()).isEqualTo(4000);
+						assertThat(queueInfo.path("arguments").path("x-single-active-consumer").asBoolean()).isTrue();
+						JsonNode exchangeInfo = this.json.readTree(
+								rabbit.management("GET", "/exchanges/%2F/" + RabbitTestClient.encode(exchange), null));
+						assertThat(exchangeInfo.path("type").asString()).isEqualTo("fanout");
+						assertThat(exchangeInfo.path("auto_delete").asBoolean()).isTrue();
+						JsonNode idsQueueInfo = this.json.readTree(
+								rabbit.management("GET", "/queues/%2F/" + RabbitTestClient.encode(idsQueue), null));
+						assertThat(idsQueueInfo.path("durable").asBoolean()).isTrue();
+						assertThat(rabbit.management("GET",
+								"/exchanges/%2F/"
+										+ RabbitTestClient
+											.encode(PerAggregateNames.aggregateIdsExchange(AGGREGATE_TYPE))
+										+ "/bindings/source",
+								null))
+							.contains("\"destination\":\"" + idsQueue + "\"");
+
+						await().atMost(Duration.ofSeconds(15)).until(() -> consumers(rabbit, queue) == 0);
+						assertThat(listener.getBean(PerAggregateListenerContainer.class).activeConsumers()).isZero();
+						// a passive declaration would renew the queue's lease: watch it
+						// through the management API
+						await().atMost(Duration.ofSeconds(30))
+							.until(() -> !managementKnows(rabbit, "/queues/%2F/" + RabbitTestClient.encode(queue)));
+						await().atMost(Duration.ofSeconds(10)).until(() -> !rabbit.exchangeExists(exchange));
+					});
+				}
+				finally {
+					jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id = ?", AGGREGATE_TYPE, id);
+					jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id = ?",
+							AGGREGATE_TYPE, id);
+					jdbc.update("DELETE FROM message_acks WHERE service = ?", billing);
+					jdbc.update("DELETE FROM projection_positions WHERE service = ?", billing);
+					orders.getBean(StringRedisTemplate.class)
+						.opsForZSet()
+						.remove("eventsource:services:" + AGGREGATE_TYPE, billing);
+					rabbit.deleteQueue(queue);
+					rabbit.deleteExchange(exchange);
+					rabbit.deleteQueue(idsQueue);
+				}
+			});
+		}
+	}
+
+	private static boolean managementKnows(RabbitTestClient rabbit, String path) {
+		try {
+			rabbit.management("GET", path, null);
+			return true;
+		}
+		catch (IllegalStateException ex) {
+			if (ex.getMessage() != null && ex.getMessage().contains("answered 404")) {
+				return false;
+			}
+			throw ex;
+		}
+	}
+
+	private static int consumers(RabbitTestClient rabbit, String queue) {
+		int[] count = { -1 };
+		rabbit.withChannel((channel) -> count[0] = channel.queueDeclarePassive(queue).getConsumerCount());
+		return count[0];
+	}
+
+	@EventType(aggregate = AGGREGATE_TYPE)
+	record Shipped(int n) {
+	}
+
+	static class Counter {
+
+		volatile int count;
+
+		@EventSourceListener(projection = "tracking")
+		void on(Shipped event, EventMetadata metadata) {
+			this.count++;
+		}
+
+	}
+
+}
