@@ -9,6 +9,7 @@ import io.eventsource.listen.EventPayloads;
 import io.eventsource.listen.EventSourceListenerAnnotationBeanPostProcessor;
 import io.eventsource.listen.EventSourceListenerLazyInitializationExcludeFilter;
 import io.eventsource.listen.ListenerMetrics;
+import io.eventsource.listen.ListenerTransactions;
 import io.eventsource.listen.ListenerSettings;
 import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.publish.EventPublisher;
@@ -158,9 +159,9 @@ public final class EventSourceAutoConfiguration {
 		EventDispatcher eventSourceEventDispatcher(EventSourceListenerAnnotationBeanPostProcessor listeners,
 				EventPayloads payloads, InboxRepository inbox, ServiceName serviceName, DataSource dataSource,
 				ObjectProvider<PlatformTransactionManager> transactionManager, ListenerMetrics metrics) {
-			return new EventDispatcher(listeners.getEventHandlers(), payloads, inbox, serviceName.value(),
+			return new EventDispatcher(listeners.getEventHandlers(), payloads, inbox, serviceName.value(), dataSource,
 					new TransactionTemplate(
-							transactionManager.getIfUnique(() -> new DataSourceTransactionManager(dataSource))),
+							ListenerTransactions.managerFor(dataSource, transactionManager.getIfUnique())),
 					metrics, Clock.systemUTC());
 		}
 

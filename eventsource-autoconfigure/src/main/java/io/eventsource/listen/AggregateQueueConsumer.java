@@ -7,11 +7,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -26,12 +28,15 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Consumes one per-aggregate queue {@code {Type}-{id}-{service}} on a channel of its own
- * and applies its events one at a time, in order, on a worker of the shared pool. An
- * event that arrives ahead of a missing predecessor waits, unacknowledged, while the
+ * and applies its events one at a time, in order, on a worker of the shared pool.
+ * <p>
+ * An event that arrives ahead of a missing predecessor waits, unacknowledged, while the
  * following deliveries are tried (the relay sends an event again after a predecessor it
- * could not confirm); a failed event is retried after a delay and holds back the ones
- * behind it. A message is acknowledged to the broker only once every projection is done
- * with it.
+ * could not confirm). When nothing else arrives, the waiting events go back to the queue
+ * after the retry delay, so that a predecessor released by another consumer (a hand-over
+ * between instances) comes first and the prefetch never fills with events that cannot be
+ * applied. A failed event is retried after the delay and holds back the ones behind it. A
+ * message is acknowledged to the broker only once every projection is done with it.
  */
 final class AggregateQueueConsumer {
 
@@ -67,6 +72,8 @@ final class AggregateQueueConsumer {
 
 	private volatile boolean cancelled;
 
+	private volatile boolean deliveredAfterCancel;
+
 	private @Nullable String consumerTag;
 
 	AggregateQueueConsumer(String aggregateType, String aggregateId, String queue, Channel channel,
@@ -88,7 +95,14 @@ final class AggregateQueueConsumer {
 			@Override
 			public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
 					byte[] body) {
-				received(new Delivery(envelope.getDeliveryTag(), properties, body));
+				received(new Delivery(envelope.getDeliveryTag(), envelope.isRedeliver(), properties, body));
+			}
+
+			@Override
+			public void handleCancel(String consumerTag) {
+				// the queue was deleted or the broker cancelled us: the container notices
+				// and moves on
+				AggregateQueueConsumer.this.cancelled = true;
 			}
 
 		});
@@ -123,10 +137,18 @@ final class AggregateQueueConsumer {
 	}
 
 	/**
-	 * Cancels the consumer, lets the event in progress finish, and closes the channel;
-	 * unacknowledged deliveries go back to the queue.
+	 * Returns whether deliveries arrived after the consumer was cancelled: they went back
+	 * to the queue, which needs a consumer again.
 	 */
-	void stop(Duration timeout) {
+	boolean deliveredAfterCancel() {
+		return this.deliveredAfterCancel;
+	}
+
+	/**
+	 * Stops taking deliveries and gives back at once those not started, so that the next
+	 * consumer of the queue (another instance) receives them first.
+	 */
+	void cancel() {
 		this.cancelled = true;
 		try {
 			if (this.consumerTag != null && this.channel.isOpen()) {
@@ -136,6 +158,21 @@ final class AggregateQueueConsumer {
 		catch (IOException | RuntimeException ex) {
 			// the channel is gone: the broker gives the deliveries back
 		}
+		List<Delivery> notStarted;
+		synchronized (this.monitor) {
+			notStarted = new ArrayList<>(this.inbound);
+			notStarted.addAll(this.waiting);
+			this.inbound.clear();
+			this.waiting.clear();
+		}
+		notStarted.forEach(this::requeue);
+	}
+
+	/**
+	 * Waits for the event in progress to finish, then closes the channel; anything
+	 * unacknowledged goes back to the queue.
+	 */
+	void awaitAndClose(Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		synchronized (this.monitor) {
 			while (this.draining && System.nanoTime() < deadline) {
@@ -147,15 +184,13 @@ final class AggregateQueueConsumer {
 					break;
 				}
 			}
-			this.inbound.clear();
-			this.waiting.clear();
 		}
 		try {
 			if (this.channel.isOpen()) {
 				this.channel.close();
 			}
 		}
-		catch (IOException | java.util.concurrent.TimeoutException | RuntimeException ex) {
+		catch (IOException | TimeoutException | RuntimeException ex) {
 			// closing a broken channel
 		}
 	}
@@ -163,16 +198,52 @@ final class AggregateQueueConsumer {
 	private void received(Delivery delivery) {
 		this.lastActivity = System.nanoTime();
 		synchronized (this.monitor) {
+			if (this.cancelled) {
+				this.deliveredAfterCancel = true;
+				requeue(delivery);
+				return;
+			}
 			this.inbound.addLast(delivery);
 			if (this.draining || this.retryScheduled) {
 				return;
 			}
 			this.draining = true;
 		}
-		this.workers.execute(this::drain);
+		startDrain();
+	}
+
+	private void startDrain() {
+		try {
+			this.workers.execute(this::drain);
+		}
+		catch (RejectedExecutionException ex) {
+			synchronized (this.monitor) {
+				this.draining = false;
+				this.monitor.notifyAll();
+			}
+		}
 	}
 
 	private void drain() {
+		boolean finished = false;
+		try {
+			finished = drainInbound();
+		}
+		finally {
+			if (!finished) {
+				synchronized (this.monitor) {
+					this.draining = false;
+					this.monitor.notifyAll();
+				}
+			}
+		}
+	}
+
+	/**
+	 * Applies inbound deliveries until none is left or one fails.
+	 * @return {@code true} when the draining flag was already reset
+	 */
+	private boolean drainInbound() {
 		while (true) {
 			Delivery next;
 			synchronized (this.monitor) {
@@ -183,7 +254,7 @@ final class AggregateQueueConsumer {
 						scheduleRetry();
 					}
 					this.monitor.notifyAll();
-					return;
+					return true;
 				}
 			}
 			DispatchOutcome outcome = dispatch(next);
@@ -193,6 +264,10 @@ final class AggregateQueueConsumer {
 				retryWaiting();
 			}
 			else if (outcome == DispatchOutcome.GAP) {
+				if (!next.redelivered()) {
+					logger.warn("Event " + next.describe() + " on " + this.queue
+							+ " arrived before an earlier event of its aggregate; it waits for it");
+				}
 				synchronized (this.monitor) {
 					this.waiting.add(next);
 				}
@@ -204,7 +279,7 @@ final class AggregateQueueConsumer {
 					scheduleRetry();
 					this.monitor.notifyAll();
 				}
-				return;
+				return true;
 			}
 		}
 	}
@@ -215,43 +290,45 @@ final class AggregateQueueConsumer {
 			progress = false;
 			List<Delivery> snapshot;
 			synchronized (this.monitor) {
+				if (this.waiting.isEmpty()) {
+					return;
+				}
 				snapshot = new ArrayList<>(this.waiting);
 			}
 			snapshot.sort(Comparator.comparingLong(Delivery::sequence));
-			for (Delivery delivery : snapshot) {
-				DispatchOutcome outcome = dispatch(delivery);
-				if (outcome.isDone()) {
-					synchronized (this.monitor) {
-						this.waiting.remove(delivery);
-					}
-					ack(delivery);
-					progress = true;
+			Delivery lowest = snapshot.get(0);
+			if (dispatch(lowest).isDone()) {
+				synchronized (this.monitor) {
+					this.waiting.remove(lowest);
 				}
+				ack(lowest);
+				progress = true;
 			}
 		}
 	}
 
+	/**
+	 * After the retry delay: waiting deliveries go back to the queue, and a failed one is
+	 * tried again.
+	 */
 	private void scheduleRetry() {
 		this.retryScheduled = true;
 		this.scheduler.schedule(() -> {
+			List<Delivery> giveBack;
 			synchronized (this.monitor) {
 				this.retryScheduled = false;
+				giveBack = new ArrayList<>(this.waiting);
+				this.waiting.clear();
 				if (this.cancelled || this.draining) {
+					giveBack.forEach(this::requeue);
 					return;
 				}
-				this.draining = true;
-				Iterator<Delivery> waiting = this.waiting.iterator();
-				List<Delivery> retry = new ArrayList<>();
-				while (waiting.hasNext()) {
-					retry.add(waiting.next());
-					waiting.remove();
-				}
-				retry.sort(Comparator.comparingLong(Delivery::sequence));
-				for (int i = retry.size() - 1; i >= 0; i--) {
-					this.inbound.addFirst(retry.get(i));
-				}
+				this.draining = !this.inbound.isEmpty();
 			}
-			this.workers.execute(this::drain);
+			giveBack.forEach(this::requeue);
+			if (this.draining) {
+				startDrain();
+			}
 		}, this.retryDelay.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
@@ -265,8 +342,8 @@ final class AggregateQueueConsumer {
 		try {
 			return this.dispatcher.dispatch(metadata, delivery.body());
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Dispatching " + metadata.eventId() + " failed", ex);
+		catch (Throwable ex) {
+			logger.warn("Dispatching " + delivery.describe() + " failed; it is retried after " + this.retryDelay, ex);
 			return DispatchOutcome.FAIL;
 		}
 	}
@@ -281,6 +358,17 @@ final class AggregateQueueConsumer {
 		}
 	}
 
+	private void requeue(Delivery delivery) {
+		try {
+			if (this.channel.isOpen()) {
+				this.channel.basicNack(delivery.deliveryTag(), false, true);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// the channel is gone: the broker gives it back anyway
+		}
+	}
+
 	/**
 	 * One delivery, with its metadata read once.
 	 */
@@ -288,20 +376,23 @@ final class AggregateQueueConsumer {
 
 		private final long deliveryTag;
 
+		private final boolean redelivered;
+
 		private final byte[] body;
 
 		private final @Nullable EventMetadata metadata;
 
 		private final @Nullable String headerError;
 
-		Delivery(long deliveryTag, AMQP.BasicProperties properties, byte[] body) {
+		Delivery(long deliveryTag, boolean redelivered, AMQP.BasicProperties properties, byte[] body) {
 			this.deliveryTag = deliveryTag;
+			this.redelivered = redelivered;
 			this.body = body;
 			EventMetadata metadata = null;
 			String error = null;
 			try {
-				metadata = CloudEventsAmqpBinding
-					.fromHeaders((properties.getHeaders() != null) ? properties.getHeaders() : java.util.Map.of());
+				Map<String, Object> headers = (properties.getHeaders() != null) ? properties.getHeaders() : Map.of();
+				metadata = CloudEventsAmqpBinding.fromHeaders(headers);
 			}
 			catch (InvalidEventHeadersException ex) {
 				error = ex.getMessage() + " (body: "
@@ -313,6 +404,10 @@ final class AggregateQueueConsumer {
 
 		long deliveryTag() {
 			return this.deliveryTag;
+		}
+
+		boolean redelivered() {
+			return this.redelivered;
 		}
 
 		byte[] body() {
@@ -329,6 +424,12 @@ final class AggregateQueueConsumer {
 
 		long sequence() {
 			return (this.metadata != null) ? this.metadata.sequence() : Long.MAX_VALUE;
+		}
+
+		String describe() {
+			EventMetadata metadata = this.metadata;
+			return (metadata != null) ? metadata.aggregateType() + "-" + metadata.aggregateId() + " #"
+					+ metadata.sequence() + " " + metadata.eventType() : "(not an event)";
 		}
 
 	}

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 
+import javax.sql.DataSource;
+
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.publish.CorrelationContext;
 import io.eventsource.store.AckStatus;
@@ -11,7 +13,10 @@ import io.eventsource.store.InboxRepository;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.util.Assert;
 
 /**
  * Applies an event delivered to this service to every projection bound to its aggregate
@@ -41,8 +46,23 @@ public class EventDispatcher {
 
 	private final Clock clock;
 
+	private final DataSource dataSource;
+
+	/**
+	 * Creates a dispatcher.
+	 * @param handlers the handlers of this service
+	 * @param payloads the binding of payloads to event classes
+	 * @param inbox the inbox
+	 * @param service this service's name
+	 * @param dataSource the inbox's data source, whose connection every transaction must
+	 * hold
+	 * @param transactions the transactions of the handlers, on that data source
+	 * @param metrics the meters
+	 * @param clock the clock
+	 */
 	public EventDispatcher(EventHandlers handlers, EventPayloads payloads, InboxRepository inbox, String service,
-			TransactionOperations transactions, ListenerMetrics metrics, Clock clock) {
+			DataSource dataSource, TransactionOperations transactions, ListenerMetrics metrics, Clock clock) {
+		this.dataSource = dataSource;
 		this.handlers = handlers;
 		this.payloads = payloads;
 		this.inbox = inbox;
@@ -82,6 +102,12 @@ public class EventDispatcher {
 				outcome = DispatchOutcome.FAIL;
 			}
 		}
+		catch (TransientDataAccessException ex) {
+			// a lock wait or deadlock with another consumer of the aggregate: not the
+			// handler's fault
+			logger.debug("Projection '" + projection + "' will retry " + describe(metadata) + ": " + ex);
+			outcome = DispatchOutcome.FAIL;
+		}
 		catch (RuntimeException ex) {
 			Throwable cause = (ex instanceof HandlerFailedException) ? ex.getCause() : ex;
 			logger.warn("Projection '" + projection + "' failed on " + describe(metadata) + ": " + cause, cause);
@@ -94,12 +120,15 @@ public class EventDispatcher {
 					this.clock.instant());
 		}
 		else if (outcome == DispatchOutcome.GAP) {
-			logger.info("Projection '" + projection + "' waits for an earlier event before " + describe(metadata));
+			logger.debug("Projection '" + projection + "' waits for an earlier event before " + describe(metadata));
 		}
 		return outcome;
 	}
 
 	private DispatchOutcome applyInTransaction(String projection, EventMetadata metadata, byte[] payload) {
+		Assert.state(TransactionSynchronizationManager.getResource(this.dataSource) != null,
+				"The listener's transaction does not hold a connection of the DataSource of the inbox; give it a "
+						+ "transaction manager of that DataSource");
 		long last = this.inbox.lockPosition(this.service, projection, metadata.aggregateType(), metadata.aggregateId());
 		if (metadata.sequence() <= last) {
 			return DispatchOutcome.DUPLICATE;

@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -79,6 +80,12 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 
 	private @Nullable ScheduledExecutorService scheduler;
 
+	private @Nullable ScheduledExecutorService heartbeats;
+
+	private final Set<String> toAnnounce = new LinkedHashSet<>();
+
+	private boolean heartbeatFailing;
+
 	private volatile boolean running;
 
 	private volatile @Nullable Instant lastHeartbeat;
@@ -101,6 +108,7 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 		}
 		this.workers = Executors.newFixedThreadPool(this.settings.concurrency(), threads("eventsource-listener-"));
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("eventsource-listener-timer-"));
+		this.heartbeats = Executors.newSingleThreadScheduledExecutor(threads("eventsource-heartbeat-"));
 		Gauge.builder("eventsource.aggregate.consumers", this, PerAggregateListenerContainer::activeConsumers)
 			.description("Per-aggregate queues this instance consumes")
 			.tag("service", this.settings.service())
@@ -112,7 +120,7 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 			.register(this.metrics.registry());
 		heartbeat();
 		this.running = true;
-		this.scheduler.scheduleWithFixedDelay(this::heartbeat, this.settings.heartbeatInterval().toMillis(),
+		this.heartbeats.scheduleWithFixedDelay(this::heartbeat, this.settings.heartbeatInterval().toMillis(),
 				this.settings.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
 		this.scheduler.scheduleWithFixedDelay(this::maintain, 500, 500, TimeUnit.MILLISECONDS);
 		maintain();
@@ -131,12 +139,16 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 			this.pending.clear();
 		}
 		close(idsChannel);
+		stopping.forEach(AggregateQueueConsumer::cancel);
 		for (AggregateQueueConsumer consumer : stopping) {
-			consumer.stop(this.settings.shutdownTimeout());
-			announceAgain(consumer);
+			consumer.awaitAndClose(this.settings.shutdownTimeout());
+			announceAgain(consumer.aggregateType(), consumer.aggregateId());
 		}
 		if (this.scheduler != null) {
 			this.scheduler.shutdownNow();
+		}
+		if (this.heartbeats != null) {
+			this.heartbeats.shutdownNow();
 		}
 		if (this.workers != null) {
 			this.workers.shutdown();
@@ -196,7 +208,16 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 			this.lastHeartbeat = Instant.now();
 		}
 		catch (RuntimeException ex) {
-			logger.debug("Heartbeat failed", ex);
+			if (!this.heartbeatFailing) {
+				this.heartbeatFailing = true;
+				logger.warn("The heartbeat of " + this.settings.service() + " cannot be written; relays may stop "
+						+ "declaring its queues once it is " + "older than the registry expiry: " + ex);
+			}
+			return;
+		}
+		if (this.heartbeatFailing) {
+			this.heartbeatFailing = false;
+			logger.info("The heartbeat of " + this.settings.service() + " is written again");
 		}
 	}
 
@@ -226,13 +247,32 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 				return false;
 			});
 		}
+		idle.forEach(AggregateQueueConsumer::cancel);
 		for (AggregateQueueConsumer consumer : idle) {
-			consumer.stop(this.settings.shutdownTimeout());
-			if (hasMessages(consumer.queue())) {
-				announceAgain(consumer);
+			consumer.awaitAndClose(this.settings.shutdownTimeout());
+			if (consumer.deliveredAfterCancel() || hasMessages(consumer.queue())) {
+				synchronized (this.monitor) {
+					this.toAnnounce.add(consumer.aggregateType() + "\u0000" + consumer.aggregateId());
+				}
 			}
 		}
+		announcePending();
 		startPending();
+	}
+
+	private void announcePending() {
+		List<String> keys;
+		synchronized (this.monitor) {
+			keys = new ArrayList<>(this.toAnnounce);
+		}
+		for (String key : keys) {
+			String[] parts = key.split("\u0000", 2);
+			if (announceAgain(parts[0], parts[1])) {
+				synchronized (this.monitor) {
+					this.toAnnounce.remove(key);
+				}
+			}
+		}
 	}
 
 	private void ensureIdsConsumers() throws IOException {
@@ -249,7 +289,13 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 			channel.queueBind(queue, exchange, "");
 			channel.basicConsume(queue, false, new IdsConsumer(channel, aggregateType));
 		}
-		this.idsChannel = channel;
+		synchronized (this.monitor) {
+			if (!this.running) {
+				close(channel);
+				return;
+			}
+			this.idsChannel = channel;
+		}
 	}
 
 	private void announced(Channel channel, String aggregateType, String aggregateId, long deliveryTag) {
@@ -283,15 +329,32 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 			}
 			try {
 				AggregateQueueConsumer consumer = consume(next.aggregateType(), next.aggregateId());
+				boolean kept;
 				synchronized (this.monitor) {
-					this.consumers.put(consumer.queue(), consumer);
+					kept = this.running;
+					if (kept) {
+						this.consumers.put(consumer.queue(), consumer);
+					}
+				}
+				if (!kept) {
+					consumer.cancel();
+					consumer.awaitAndClose(this.settings.shutdownTimeout());
+					return;
 				}
 				ack(next.channel(), next.deliveryTag());
 			}
 			catch (IOException | RuntimeException ex) {
-				logger.warn("Cannot consume " + next.aggregateType() + "-" + next.aggregateId() + "; the id goes back "
-						+ "to its queue: " + ex);
-				nack(next.channel(), next.deliveryTag());
+				logger.warn("Cannot consume " + next.aggregateType() + "-" + next.aggregateId() + " (is "
+						+ "eventsource.per-aggregate.queue-expiry the same in every service?); the id goes back to "
+						+ "its queue after " + this.settings.retryDelay() + ": " + ex);
+				ScheduledExecutorService scheduler = this.scheduler;
+				if (scheduler != null && !scheduler.isShutdown()) {
+					scheduler.schedule(() -> nack(next.channel(), next.deliveryTag()),
+							this.settings.retryDelay().toMillis(), TimeUnit.MILLISECONDS);
+				}
+				else {
+					nack(next.channel(), next.deliveryTag());
+				}
 			}
 		}
 	}
@@ -324,26 +387,30 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 			}
 		}
 		catch (IOException | RuntimeException ex) {
-			return false;
+			// cannot tell (the broker may be down): announce again to be sure
+			return true;
 		}
 	}
 
-	private void announceAgain(AggregateQueueConsumer consumer) {
+	private boolean announceAgain(String aggregateType, String aggregateId) {
 		try {
 			Channel channel = RawChannels.open(this.connectionFactory);
 			try {
-				channel.basicPublish("",
-						PerAggregateNames.aggregateIdsQueue(consumer.aggregateType(), this.settings.service()),
+				channel.basicPublish("", PerAggregateNames.aggregateIdsQueue(aggregateType, this.settings.service()),
 						new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
-						consumer.aggregateId().getBytes(StandardCharsets.UTF_8));
+						aggregateId.getBytes(StandardCharsets.UTF_8));
+				return true;
 			}
 			finally {
 				close(channel);
 			}
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.warn("Could not announce " + consumer.queue() + " again; its events wait for the next event of "
-					+ "the aggregate: " + ex);
+			logger.warn("Could not announce " + aggregateType + "-" + aggregateId + " again; retrying: " + ex);
+			synchronized (this.monitor) {
+				this.toAnnounce.add(aggregateType + "\u0000" + aggregateId);
+			}
+			return false;
 		}
 	}
 
@@ -405,6 +472,13 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 				byte[] body) {
 			announced(getChannel(), this.aggregateType, new String(body, StandardCharsets.UTF_8),
 					envelope.getDeliveryTag());
+		}
+
+		@Override
+		public void handleCancel(String consumerTag) {
+			// the queue was deleted or the broker cancelled us: consume again on a new
+			// channel
+			close(getChannel());
 		}
 
 	}

@@ -92,19 +92,25 @@ public class InboxRepository {
 			@Nullable String error, Instant now) {
 		String trimmed = (error != null && error.length() > MAX_ERROR_LENGTH) ? error.substring(0, MAX_ERROR_LENGTH)
 				: error;
-		// one upsert: an UPDATE that finds nothing takes a gap lock on MySQL, and two
-		// transactions inserting into the same gap then deadlock
+		// One upsert that never turns an 'ok' row back, and keeps the last error once
+		// applied: an UPDATE that finds nothing takes a gap lock on MySQL, and two
+		// transactions inserting into that gap deadlock.
 		String upsert = switch (this.databaseType) {
 			case POSTGRESQL ->
 				"INSERT INTO message_acks (message_id, service, projection, status, attempts, last_error, "
 						+ "aggregate_type, aggregate_id, sequence, acked_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?) "
 						+ "ON CONFLICT (message_id, service, projection) DO UPDATE SET status = EXCLUDED.status, "
-						+ "attempts = message_acks.attempts + 1, last_error = EXCLUDED.last_error, "
-						+ "acked_at = EXCLUDED.acked_at";
+						+ "attempts = message_acks.attempts + 1, "
+						+ "last_error = COALESCE(EXCLUDED.last_error, message_acks.last_error), "
+						+ "acked_at = EXCLUDED.acked_at WHERE message_acks.status <> 'ok'";
+			// assignments run left to right: status last, so that the others see the old
+			// one
 			case MYSQL -> "INSERT INTO message_acks (message_id, service, projection, status, attempts, last_error, "
 					+ "aggregate_type, aggregate_id, sequence, acked_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?) "
-					+ "ON DUPLICATE KEY UPDATE status = VALUES(status), attempts = attempts + 1, "
-					+ "last_error = VALUES(last_error), acked_at = VALUES(acked_at)";
+					+ "ON DUPLICATE KEY UPDATE attempts = IF(status = 'ok', attempts, attempts + 1), "
+					+ "last_error = IF(status = 'ok', last_error, COALESCE(VALUES(last_error), last_error)), "
+					+ "acked_at = IF(status = 'ok', acked_at, VALUES(acked_at)), "
+					+ "status = IF(status = 'ok', status, VALUES(status))";
 		};
 		this.jdbc.update(upsert, metadata.eventId().toString(), service, projection, status.value(), trimmed,
 				metadata.aggregateType(), metadata.aggregateId(), metadata.sequence(), this.databaseType.toSql(now));

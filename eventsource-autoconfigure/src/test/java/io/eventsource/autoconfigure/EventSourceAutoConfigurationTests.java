@@ -226,10 +226,10 @@ class EventSourceAutoConfigurationTests {
 
 		@Bean
 		EventDispatcher userDispatcher(EventSourceListenerAnnotationBeanPostProcessor listeners, InboxRepository inbox,
-				PlatformTransactionManager transactionManager) {
+				PlatformTransactionManager transactionManager, javax.sql.DataSource dataSource) {
 			return new EventDispatcher(listeners.getEventHandlers(),
 					new EventPayloads(tools.jackson.databind.json.JsonMapper.builder().build()), inbox, "user",
-					new org.springframework.transaction.support.TransactionTemplate(transactionManager),
+					dataSource, new org.springframework.transaction.support.TransactionTemplate(transactionManager),
 					new ListenerMetrics(new SimpleMeterRegistry(), "user"), Clock.systemUTC());
 		}
 

@@ -55,10 +55,10 @@ class PerAggregateListenerIntegrationTests {
 
 	@ParameterizedTest
 	@EnumSource(Database.class)
-	void twoInstancesApplyEveryEventOnceInOrderPerAggregate(Database database) {
+	void twoInstancesApplyFiveThousandEventsOnceInOrderPerAggregate(Database database) {
 		String billing = "billing-" + TestServices.randomSuffix();
-		int aggregates = 20;
-		int perThread = 100;
+		int aggregates = 200;
+		int perThread = 1250;
 		runner(database, "orders-" + TestServices.randomSuffix()).run((orders) -> {
 			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
 			createAppliedTable(jdbc, database);
@@ -154,33 +154,63 @@ class PerAggregateListenerIntegrationTests {
 	void anInstanceStoppedMidStreamHandsItsAggregatesToTheOther(Database database) {
 		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 10;
+		int total = 200;
 		runner(database, "orders-" + TestServices.randomSuffix()).run((orders) -> {
 			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
 			createAppliedTable(jdbc, database);
 			try {
-				runner(database, billing).withBean(Ledger.class, () -> new Ledger("one"))
-					.run((first) -> runner(database, billing).withBean(Ledger.class, () -> new Ledger("two"))
-						.run((second) -> {
-							awaitConsuming(first);
-							awaitConsuming(second);
-							EventPublisher publisher = orders.getBean(EventPublisher.class);
-							int total = 300;
-							for (int i = 0; i < total / 2; i++) {
-								publisher.publish(AGGREGATE_TYPE, this.prefix + (i % aggregates), new OrderPlaced(i));
-							}
-							await().atMost(Duration.ofSeconds(60)).until(() -> applied(jdbc).size() >= total / 6);
-							first.getBean(PerAggregateListenerContainer.class).stop();
-							for (int i = total / 2; i < total; i++) {
-								publisher.publish(AGGREGATE_TYPE, this.prefix + (i % aggregates), new OrderPlaced(i));
-							}
-							awaitApplied(jdbc, total);
-							assertAppliedOnceInOrder(jdbc, total, aggregates);
-							assertThat(applied(jdbc).subList(total / 2, total)).extracting((row) -> row.get("instance"))
-								.contains("two");
-						}));
+				runner(database, billing).withBean(Ledger.class, () -> new Ledger("one", 100)).run((first) -> {
+					awaitConsuming(first);
+					EventPublisher publisher = orders.getBean(EventPublisher.class);
+					for (int i = 0; i < total; i++) {
+						publisher.publish(AGGREGATE_TYPE, this.prefix + (i % aggregates), new OrderPlaced(i));
+					}
+					await().atMost(Duration.ofSeconds(60)).until(() -> applied(jdbc).size() >= aggregates);
+					runner(database, billing).withBean(Ledger.class, () -> new Ledger("two", 0)).run((second) -> {
+						awaitConsuming(second);
+						first.getBean(PerAggregateListenerContainer.class).stop();
+						int appliedAtStop = applied(jdbc).size();
+						assertThat(appliedAtStop).as("stopped mid-stream").isLessThan(total);
+						awaitApplied(jdbc, total);
+						assertAppliedOnceInOrder(jdbc, total, aggregates);
+						assertThat(applied(jdbc).subList(appliedAtStop, total)).extracting((row) -> row.get("instance"))
+							.containsOnly("two");
+					});
+				});
 			}
 			finally {
 				cleanUp(orders, jdbc, billing, aggregates);
+			}
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void aFailingHandlerIsRetriedAfterADelayWithoutReordering(Database database) {
+		String billing = "billing-" + TestServices.randomSuffix();
+		runner(database, "orders-" + TestServices.randomSuffix()).run((orders) -> {
+			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+			createAppliedTable(jdbc, database);
+			try {
+				Ledger ledger = new Ledger("one", 0);
+				ledger.failures.set(2);
+				runner(database, billing).withBean(Ledger.class, () -> ledger).run((listener) -> {
+					awaitConsuming(listener);
+					EventPublisher publisher = orders.getBean(EventPublisher.class);
+					EventMetadata failing = publisher.publish(AGGREGATE_TYPE, this.prefix + "0", new OrderPaid(1));
+					publisher.publish(AGGREGATE_TYPE, this.prefix + "0", new OrderPlaced(2));
+					awaitApplied(jdbc, 2);
+					assertAppliedOnceInOrder(jdbc, 2, 1);
+					Map<String, Object> ack = jdbc.queryForMap(
+							"SELECT status, attempts, last_error FROM message_acks WHERE message_id = ? AND service = ?",
+							failing.eventId().toString(), billing);
+					assertThat(ack.get("status")).isEqualTo("ok");
+					assertThat(((Number) ack.get("attempts")).intValue()).isEqualTo(3);
+					assertThat((String) ack.get("last_error")).contains("IllegalStateException").contains("not yet");
+				});
+			}
+			finally {
+				cleanUp(orders, jdbc, billing, 1);
 			}
 		});
 	}
@@ -316,10 +346,19 @@ class PerAggregateListenerIntegrationTests {
 
 		private final String instance;
 
+		private final long workMillis;
+
+		final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+
 		private JdbcTemplate jdbc;
 
 		Ledger(String instance) {
+			this(instance, 0);
+		}
+
+		Ledger(String instance, long workMillis) {
 			this.instance = instance;
+			this.workMillis = workMillis;
 		}
 
 		@org.springframework.beans.factory.annotation.Autowired
@@ -334,10 +373,18 @@ class PerAggregateListenerIntegrationTests {
 
 		@EventSourceListener(projection = "ledger")
 		void paid(OrderPaid event, EventMetadata metadata) {
+			if (this.failures.getAndUpdate((left) -> Math.max(0, left - 1)) > 0) {
+				throw new IllegalStateException("Payment service not yet reachable");
+			}
 			record(metadata);
 		}
 
 		private void record(EventMetadata metadata) {
+			if (this.workMillis > 0) {
+				// the handler's own work, so that a stop finds events in progress and in
+				// the prefetch
+				java.util.concurrent.locks.LockSupport.parkNanos(this.workMillis * 1_000_000);
+			}
 			this.jdbc.update("INSERT INTO listener_test_applied (instance, aggregate_id, sequence) VALUES (?, ?, ?)",
 					this.instance, metadata.aggregateId(), metadata.sequence());
 		}
