@@ -2,6 +2,8 @@ package io.eventsource.publish;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.topology.SendOutcome;
@@ -17,6 +19,10 @@ public class RelayMetrics {
 
 	private final MeterRegistry registry;
 
+	private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+
+	private final Map<String, Timer> lags = new ConcurrentHashMap<>();
+
 	public RelayMetrics(MeterRegistry registry) {
 		this.registry = registry;
 	}
@@ -24,10 +30,12 @@ public class RelayMetrics {
 	void relayed(EventMetadata metadata, SendOutcome outcome, Instant now) {
 		count(metadata, outcome.tagValue());
 		if (outcome == SendOutcome.CONFIRMED) {
-			Timer.builder("eventsource.relay.lag")
-				.description("Time from publish to the broker's confirm")
-				.tag("aggregate.type", metadata.aggregateType())
-				.register(this.registry)
+			this.lags
+				.computeIfAbsent(metadata.aggregateType(),
+						(aggregateType) -> Timer.builder("eventsource.relay.lag")
+							.description("Time from publish to the broker's confirm")
+							.tag("aggregate.type", aggregateType)
+							.register(this.registry))
 				.record(Duration.between(metadata.occurredAt(), now));
 		}
 	}
@@ -41,11 +49,13 @@ public class RelayMetrics {
 	}
 
 	private void count(EventMetadata metadata, String outcome) {
-		Counter.builder("eventsource.relay.events")
-			.description("Events handed to the broker, by outcome")
-			.tag("aggregate.type", metadata.aggregateType())
-			.tag("outcome", outcome)
-			.register(this.registry)
+		this.counters
+			.computeIfAbsent(metadata.aggregateType() + "\u0000" + outcome,
+					(key) -> Counter.builder("eventsource.relay.events")
+						.description("Events handed to the broker, by outcome")
+						.tag("aggregate.type", metadata.aggregateType())
+						.tag("outcome", outcome)
+						.register(this.registry))
 			.increment();
 	}
 

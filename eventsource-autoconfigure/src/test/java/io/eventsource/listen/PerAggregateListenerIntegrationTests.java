@@ -215,6 +215,47 @@ class PerAggregateListenerIntegrationTests {
 		});
 	}
 
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void aHandlerPublishesWithTheHandledEventsCorrelationAndUnknownTypesAreIgnored(Database database) {
+		String billing = "billing-" + TestServices.randomSuffix();
+		String invoices = "Invoice" + TestServices.randomSuffix();
+		runner(database, "orders-" + TestServices.randomSuffix()).run((orders) -> {
+			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+			createAppliedTable(jdbc, database);
+			try {
+				runner(database, billing).withBean(Ledger.class, () -> new Ledger("one"))
+					.withBean(Invoicing.class, () -> new Invoicing(invoices))
+					.withBean(io.micrometer.core.instrument.MeterRegistry.class,
+							io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+					.run((listener) -> {
+						awaitConsuming(listener);
+						EventPublisher publisher = orders.getBean(EventPublisher.class);
+						publisher.publish(AGGREGATE_TYPE, this.prefix + "0", new OrderCancelled(1));
+						EventMetadata placed = publisher.publish(AGGREGATE_TYPE, this.prefix + "0", new OrderPlaced(2));
+						awaitApplied(jdbc, 1);
+						await().atMost(Duration.ofSeconds(30))
+							.until(() -> !jdbc
+								.queryForList("SELECT headers FROM public_messages WHERE topic = ?", String.class,
+										invoices)
+								.isEmpty());
+						String headers = jdbc.queryForObject("SELECT headers FROM public_messages WHERE topic = ?",
+								String.class, invoices);
+						assertThat(headers).contains("\"correlationid\":\"" + placed.correlationId() + "\"")
+							.contains("\"causationid\":\"" + placed.eventId() + "\"");
+						assertThat(applied(jdbc)).extracting((row) -> ((Number) row.get("sequence")).longValue())
+							.containsExactly(2L);
+						assertThat(counted(listener, "ignored")).isGreaterThanOrEqualTo(1);
+					});
+			}
+			finally {
+				jdbc.update("DELETE FROM public_messages WHERE topic = ?", invoices);
+				jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ?", invoices);
+				cleanUp(orders, jdbc, billing, 1);
+			}
+		});
+	}
+
 	private static void awaitConsuming(ApplicationContext context) {
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> context.getBean(PerAggregateListenerContainer.class).isConsuming());
@@ -336,6 +377,40 @@ class PerAggregateListenerIntegrationTests {
 
 	@EventType(aggregate = AGGREGATE_TYPE)
 	record OrderPaid(int n) {
+	}
+
+	@EventType(aggregate = AGGREGATE_TYPE)
+	record OrderCancelled(int n) {
+	}
+
+	record InvoiceRequested(String orderId) {
+	}
+
+	/**
+	 * A second projection of the same service that publishes an event of its own while
+	 * handling.
+	 */
+	static class Invoicing {
+
+		private final String aggregateType;
+
+		private EventPublisher publisher;
+
+		Invoicing(String aggregateType) {
+			this.aggregateType = aggregateType;
+		}
+
+		@org.springframework.beans.factory.annotation.Autowired
+		void setPublisher(EventPublisher publisher) {
+			this.publisher = publisher;
+		}
+
+		@EventSourceListener(projection = "invoicing")
+		void on(OrderPlaced event, EventMetadata metadata) {
+			this.publisher.publish(this.aggregateType, metadata.aggregateId(),
+					new InvoiceRequested(metadata.aggregateId()));
+		}
+
 	}
 
 	/**
