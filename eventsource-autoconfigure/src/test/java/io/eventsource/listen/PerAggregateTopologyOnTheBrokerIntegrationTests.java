@@ -106,6 +106,83 @@ class PerAggregateTopologyOnTheBrokerIntegrationTests {
 		}
 	}
 
+	@Test
+	void aQueueThatExpiresLosesItsEventsAndTheGapIsDetectedLoggedAndCounted() {
+		String billing = "billing-" + TestServices.randomSuffix();
+		String id = TestServices.randomSuffix();
+		String queue = PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, id, billing);
+		String exchange = PerAggregateNames.aggregateExchange(AGGREGATE_TYPE, id);
+		String idsQueue = PerAggregateNames.aggregateIdsQueue(AGGREGATE_TYPE, billing);
+		try (RabbitTestClient rabbit = new RabbitTestClient()) {
+			runner("orders-" + TestServices.randomSuffix()).run((orders) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+				try {
+					runner(billing).withBean(Counter.class, Counter::new)
+						.withBean(io.micrometer.core.instrument.MeterRegistry.class,
+								io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
+						.run((listener) -> {
+							PerAggregateListenerContainer container = listener
+								.getBean(PerAggregateListenerContainer.class);
+							await().atMost(Duration.ofSeconds(30)).until(container::isConsuming);
+							EventPublisher publisher = orders.getBean(EventPublisher.class);
+							Counter counter = listener.getBean(Counter.class);
+							publisher.publish(AGGREGATE_TYPE, id, new Shipped(1));
+							await().atMost(Duration.ofSeconds(30)).until(() -> counter.count == 1);
+
+							// the service goes down for longer than the queue expiry
+							container.stop();
+							publisher.publish(AGGREGATE_TYPE, id, new Shipped(2));
+							publisher.publish(AGGREGATE_TYPE, id, new Shipped(3));
+							await().atMost(Duration.ofSeconds(30))
+								.until(() -> "0".equals(unrelayed(jdbc, id))
+										&& managementKnows(rabbit, "/queues/%2F/" + RabbitTestClient.encode(queue)));
+							await().atMost(Duration.ofSeconds(30))
+								.until(() -> !managementKnows(rabbit, "/queues/%2F/" + RabbitTestClient.encode(queue)));
+
+							// back up: the next event arrives after a gap that nothing
+							// fills yet
+							publisher.publish(AGGREGATE_TYPE, id, new Shipped(4));
+							container.start();
+							await().atMost(Duration.ofSeconds(30)).until(() -> gaps(listener) > 0);
+							assertThat(counter.count).as("events 2 and 3 expired with the queue; 4 waits for them")
+								.isEqualTo(1);
+						});
+				}
+				finally {
+					jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id = ?", AGGREGATE_TYPE, id);
+					jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id = ?",
+							AGGREGATE_TYPE, id);
+					jdbc.update("DELETE FROM message_acks WHERE service = ?", billing);
+					jdbc.update("DELETE FROM projection_positions WHERE service = ?", billing);
+					orders.getBean(StringRedisTemplate.class)
+						.opsForZSet()
+						.remove("eventsource:services:" + AGGREGATE_TYPE, billing);
+					rabbit.deleteQueue(queue);
+					rabbit.deleteExchange(exchange);
+					rabbit.deleteQueue(idsQueue);
+				}
+			});
+		}
+	}
+
+	private static String unrelayed(JdbcTemplate jdbc, String id) {
+		return String.valueOf(jdbc.queryForObject(
+				"SELECT COUNT(*) FROM public_messages WHERE topic = ? AND aggregate_id = ? AND relayed_at IS NULL",
+				Long.class, AGGREGATE_TYPE, id));
+	}
+
+	private static double gaps(org.springframework.context.ApplicationContext context) {
+		return context.getBean(ListenerMetrics.class)
+			.registry()
+			.find("eventsource.consumed.events")
+			.tag("outcome", "gap")
+			.tag("aggregate.type", AGGREGATE_TYPE)
+			.counters()
+			.stream()
+			.mapToDouble((counter) -> counter.count())
+			.sum();
+	}
+
 	private static boolean managementKnows(RabbitTestClient rabbit, String path) {
 		try {
 			rabbit.management("GET", path, null);
