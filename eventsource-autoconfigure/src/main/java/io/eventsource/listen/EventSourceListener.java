@@ -45,11 +45,13 @@ import java.lang.annotation.Target;
  * </ul>
  * What it does not guarantee: order across aggregates; delivery of events whose
  * per-aggregate queue expired before anyone consumed it (the per-aggregate topology's
- * risk: the gap is detected, logged and counted, not silently skipped); once-only effects
- * outside the application's {@code DataSource} (a handler calling another system sees an
- * event again if its transaction rolls back after the call, so such calls should be
- * idempotent); and that a handler never runs for an event it already handled once when it
- * throws (the event is redelivered).
+ * risk: the gap is detected, logged and counted, not silently skipped); events published
+ * before the projection first listened (an aggregate that already had events waits on
+ * that gap until catch-up from the producer's log exists); once-only effects outside the
+ * application's {@code DataSource} (a handler calling another system sees an event again
+ * if its transaction rolls back after the call, so such calls should be idempotent); and
+ * that a handler never runs for an event it already handled once when it throws (the
+ * event is redelivered).
  * <p>
  * A method whose parameters are not {@code (event)} or {@code (event, EventMetadata)},
  * whose event class declares no aggregate type, or that binds the same event type as
