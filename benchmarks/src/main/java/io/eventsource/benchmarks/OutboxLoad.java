@@ -72,7 +72,59 @@ class OutboxLoad implements AutoCloseable {
 	 */
 	Measurement publish(String aggregateType, List<String> aggregateIds, int count, int perTransaction)
 			throws InterruptedException {
-		return run(aggregateType, steadyPlans(aggregateIds, count), perTransaction);
+		return run(aggregateType, this.event, steadyPlans(aggregateIds, count), perTransaction,
+				(deadline) -> this.rows.awaitRelayed(aggregateType, deadline));
+	}
+
+	/**
+	 * Publishes events round robin over fixed aggregates, as
+	 * {@link #publish(String, List, int, int)} does, and measures until they are handled
+	 * rather than relayed.
+	 * @param aggregateType the aggregate type
+	 * @param event the event to publish
+	 * @param aggregateIds the aggregates, split between the threads
+	 * @param count how many events
+	 * @param perTransaction events per transaction
+	 * @param handled waits until every event of the run is handled
+	 * @return the time until every event is handled
+	 * @throws InterruptedException if interrupted
+	 */
+	Measurement publishUntilHandled(String aggregateType, Object event, List<String> aggregateIds, int count,
+			int perTransaction, Completion handled) throws InterruptedException {
+		return run(aggregateType, event, steadyPlans(aggregateIds, count), perTransaction, handled);
+	}
+
+	/**
+	 * Publishes one event per transaction at a fixed overall rate, the threads taking
+	 * turns (thread <i>t</i> publishes the events <i>t</i>, <i>t</i> + threads, … of the
+	 * schedule); a thread behind its schedule publishes at once.
+	 * @param aggregateType the aggregate type
+	 * @param event the event to publish
+	 * @param aggregateIds the aggregates, split between the threads
+	 * @param rate events per second
+	 * @param duration how long to publish
+	 * @return how many events were published
+	 * @throws InterruptedException if interrupted
+	 */
+	int publishPaced(String aggregateType, Object event, List<String> aggregateIds, double rate, Duration duration)
+			throws InterruptedException {
+		int count = (int) Math.max(1, Math.round(rate * duration.toNanos() / 1e9));
+		List<List<String>> plans = steadyPlans(aggregateIds, count);
+		long intervalNanos = (long) (1e9 / rate);
+		long deadline = System.nanoTime() + duration.toNanos() + this.runTimeout.toNanos();
+		commit(plans, deadline, (thread, plan, begin) -> {
+			for (int i = 0; i < plan.size(); i++) {
+				long due = begin + (i * (long) plans.size() + thread) * intervalNanos;
+				long wait = due - System.nanoTime();
+				if (wait > 0) {
+					TimeUnit.NANOSECONDS.sleep(wait);
+				}
+				String aggregateId = plan.get(i);
+				this.transactions
+					.executeWithoutResult((status) -> this.publisher.publish(aggregateType, aggregateId, event));
+			}
+		});
+		return count;
 	}
 
 	private List<List<String>> steadyPlans(List<String> aggregateIds, int count) {
@@ -103,7 +155,8 @@ class OutboxLoad implements AutoCloseable {
 		for (int thread = 0; thread < this.threads; thread++) {
 			plans.add(share(aggregateIds, thread));
 		}
-		return run(aggregateType, plans, perTransaction);
+		return run(aggregateType, this.event, plans, perTransaction,
+				(deadline) -> this.rows.awaitRelayed(aggregateType, deadline));
 	}
 
 	private List<String> share(List<String> aggregateIds, int thread) {
@@ -134,7 +187,7 @@ class OutboxLoad implements AutoCloseable {
 		long committed;
 		this.relay.stop();
 		try {
-			committed = commit(aggregateType, steadyPlans(aggregateIds, count), perTransaction, deadline);
+			committed = commit(aggregateType, this.event, steadyPlans(aggregateIds, count), perTransaction, deadline);
 		}
 		finally {
 			this.relay.start();
@@ -145,12 +198,12 @@ class OutboxLoad implements AutoCloseable {
 		return new Breakdown(new Measurement(count, committed, committed), new Measurement(count, relayed, 0));
 	}
 
-	private Measurement run(String aggregateType, List<List<String>> plans, int perTransaction)
-			throws InterruptedException {
+	private Measurement run(String aggregateType, Object event, List<List<String>> plans, int perTransaction,
+			Completion completion) throws InterruptedException {
 		long begin = System.nanoTime();
 		long deadline = begin + this.runTimeout.toNanos();
-		long published = commit(aggregateType, plans, perTransaction, deadline);
-		this.rows.awaitRelayed(aggregateType, deadline);
+		long published = commit(aggregateType, event, plans, perTransaction, deadline);
+		completion.await(deadline);
 		long relayed = System.nanoTime() - begin;
 		return new Measurement(plans.stream().mapToInt(List::size).sum(), relayed, published);
 	}
@@ -159,21 +212,28 @@ class OutboxLoad implements AutoCloseable {
 	 * Runs the publishers, all starting at once, and returns the time from their start
 	 * until the last transaction committed.
 	 */
-	private long commit(String aggregateType, List<List<String>> plans, int perTransaction, long deadline)
-			throws InterruptedException {
+	private long commit(String aggregateType, Object event, List<List<String>> plans, int perTransaction,
+			long deadline) throws InterruptedException {
+		return commit(plans, deadline, (thread, plan, begin) -> publishAll(aggregateType, event, plan, perTransaction));
+	}
+
+	private long commit(List<List<String>> plans, long deadline, Publishing publishing) throws InterruptedException {
 		CountDownLatch ready = new CountDownLatch(plans.size());
 		CountDownLatch start = new CountDownLatch(1);
+		long[] begin = new long[1];
 		List<Future<?>> publishers = new ArrayList<>();
-		for (List<String> plan : plans) {
+		for (int thread = 0; thread < plans.size(); thread++) {
+			int number = thread;
+			List<String> plan = plans.get(thread);
 			publishers.add(this.executor.submit(() -> {
 				ready.countDown();
 				start.await();
-				publishAll(aggregateType, plan, perTransaction);
+				publishing.publish(number, plan, begin[0]);
 				return null;
 			}));
 		}
 		ready.await();
-		long begin = System.nanoTime();
+		begin[0] = System.nanoTime();
 		start.countDown();
 		try {
 			for (Future<?> future : publishers) {
@@ -182,17 +242,17 @@ class OutboxLoad implements AutoCloseable {
 		}
 		catch (ExecutionException | TimeoutException ex) {
 			publishers.forEach((future) -> future.cancel(true));
-			throw new IllegalStateException("Publishing " + aggregateType + " failed: " + ex, ex);
+			throw new IllegalStateException("Publishing failed: " + ex, ex);
 		}
-		return System.nanoTime() - begin;
+		return System.nanoTime() - begin[0];
 	}
 
-	private void publishAll(String aggregateType, List<String> plan, int perTransaction) {
+	private void publishAll(String aggregateType, Object event, List<String> plan, int perTransaction) {
 		for (int from = 0; from < plan.size(); from += perTransaction) {
 			List<String> transaction = plan.subList(from, Math.min(plan.size(), from + perTransaction));
 			this.transactions.executeWithoutResult((status) -> {
 				for (String aggregateId : transaction) {
-					this.publisher.publish(aggregateType, aggregateId, this.event);
+					this.publisher.publish(aggregateType, aggregateId, event);
 				}
 			});
 		}
@@ -205,6 +265,28 @@ class OutboxLoad implements AutoCloseable {
 	 * @param relay the relay draining what they committed
 	 */
 	record Breakdown(Measurement commits, Measurement relay) {
+	}
+
+	/**
+	 * Waits until the events of a run are done (relayed, or handled).
+	 */
+	@FunctionalInterface
+	interface Completion {
+
+		/**
+		 * Waits.
+		 * @param deadlineNanos the {@link System#nanoTime()} past which to fail
+		 * @throws InterruptedException if interrupted
+		 */
+		void await(long deadlineNanos) throws InterruptedException;
+
+	}
+
+	@FunctionalInterface
+	private interface Publishing {
+
+		void publish(int thread, List<String> plan, long beginNanos) throws InterruptedException;
+
 	}
 
 	@Override

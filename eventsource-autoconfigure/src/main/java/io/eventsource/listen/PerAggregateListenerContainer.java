@@ -86,6 +86,8 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 
 	private boolean heartbeatFailing;
 
+	private long lastLeaseRenewal = System.nanoTime();
+
 	private volatile boolean running;
 
 	private volatile @Nullable Instant lastHeartbeat;
@@ -258,6 +260,44 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 		}
 		announcePending();
 		startPending();
+		renewWaitingLeases();
+	}
+
+	/**
+	 * Keeps the queues of aggregate ids waiting for a free consumer from expiring: a
+	 * passive declaration renews a queue's lease like a consumer would.
+	 */
+	private void renewWaitingLeases() {
+		long now = System.nanoTime();
+		if (now - this.lastLeaseRenewal < this.settings.queueExpiry().toNanos() / 3) {
+			return;
+		}
+		this.lastLeaseRenewal = now;
+		List<String> queues;
+		synchronized (this.monitor) {
+			queues = this.pending.stream()
+				.map((id) -> PerAggregateNames.aggregateQueue(id.aggregateType(), id.aggregateId(),
+						this.settings.service()))
+				.distinct()
+				.toList();
+		}
+		if (queues.isEmpty()) {
+			return;
+		}
+		try {
+			Channel channel = RawChannels.open(this.connectionFactory);
+			try {
+				for (String queue : queues) {
+					channel.queueDeclarePassive(queue);
+				}
+			}
+			finally {
+				close(channel);
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.debug("Could not renew the lease of waiting aggregate queues", ex);
+		}
 	}
 
 	private void announcePending() {

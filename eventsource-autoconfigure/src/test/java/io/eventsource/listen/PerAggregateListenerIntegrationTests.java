@@ -256,6 +256,36 @@ class PerAggregateListenerIntegrationTests {
 		});
 	}
 
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void aggregatesBeyondTheBoundWaitAndAreNotDropped(Database database) {
+		String billing = "billing-" + TestServices.randomSuffix();
+		int aggregates = 6;
+		int total = 60;
+		runner(database, "orders-" + TestServices.randomSuffix()).run((orders) -> {
+			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+			createAppliedTable(jdbc, database);
+			try {
+				runner(database, billing).withPropertyValues("eventsource.listener.max-aggregates=2")
+					.withBean(Ledger.class, () -> new Ledger("one"))
+					.run((listener) -> {
+						awaitConsuming(listener);
+						PerAggregateListenerContainer container = listener.getBean(PerAggregateListenerContainer.class);
+						EventPublisher publisher = orders.getBean(EventPublisher.class);
+						for (int i = 0; i < total; i++) {
+							publisher.publish(AGGREGATE_TYPE, this.prefix + (i % aggregates), new OrderPlaced(i));
+							assertThat(container.activeConsumers()).isLessThanOrEqualTo(2);
+						}
+						awaitApplied(jdbc, total);
+						assertAppliedOnceInOrder(jdbc, total, aggregates);
+					});
+			}
+			finally {
+				cleanUp(orders, jdbc, billing, aggregates);
+			}
+		});
+	}
+
 	private static void awaitConsuming(ApplicationContext context) {
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> context.getBean(PerAggregateListenerContainer.class).isConsuming());
