@@ -1,16 +1,21 @@
 package io.eventsource.benchmarks;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.util.concurrent.TimeoutException;
 
 import javax.sql.DataSource;
 
 import io.eventsource.autoconfigure.EventSourceProperties;
+import io.eventsource.autoconfigure.ServiceName;
+import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.OutboxRelay;
+import io.eventsource.registry.RedisServiceRegistry;
 import io.eventsource.registry.ServiceRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -66,13 +71,37 @@ class BenchmarkConfiguration {
 	}
 
 	@Bean
+	HandledEvents handledEvents() {
+		return new HandledEvents();
+	}
+
+	@Bean
+	EndToEndHandler endToEndHandler(DataSource dataSource, HandledEvents handled) {
+		return new EndToEndHandler(new JdbcTemplate(dataSource), handled);
+	}
+
+	@Bean
+	BareConsumer bareConsumer(BareConnections connections, EventSourceProperties properties)
+			throws IOException, TimeoutException {
+		return new BareConsumer(connections, properties.getListener().getPrefetch());
+	}
+
+	@Bean
 	BenchmarkRunner benchmarkRunner(BenchmarkProperties properties, EventSourceProperties eventSourceProperties,
 			BenchTopology topology, BrokerAdmin admin, BareClient bare, OutboxLoad outbox, OutboxRows rows,
-			ServiceRegistry registry, StringRedisTemplate redis) {
+			ServiceRegistry registry, StringRedisTemplate redis, BareConsumer consumer, BenchEvent event,
+			HandledEvents handled, DataSource dataSource, ServiceName serviceName,
+			ObjectProvider<PerAggregateListenerContainer> listener) {
 		EventSourceProperties.Registry registryProperties = eventSourceProperties.getRegistry();
 		BenchmarkServices services = new BenchmarkServices(topology, admin, bare, outbox, rows, registry, redis,
 				registryProperties.getKeyPrefix(), registryProperties.getExpiry());
-		return new BenchmarkRunner(properties, services, eventSourceProperties.getRelay().getBatchSize());
+		String registryKey = new RedisServiceRegistry(redis, registryProperties.getKeyPrefix(),
+				registryProperties.getExpiry(), Clock.systemUTC())
+			.key(EndToEndEvent.AGGREGATE_TYPE);
+		EndToEndRuns.EndToEndServices endToEnd = new EndToEndRuns.EndToEndServices(topology, admin, bare, consumer,
+				outbox, EndToEndEvent.of(event), handled, new JdbcTemplate(dataSource), listener.getIfAvailable(),
+				serviceName.value(), redis, registryKey, properties.getRunTimeout());
+		return new BenchmarkRunner(properties, services, endToEnd, eventSourceProperties.getRelay().getBatchSize());
 	}
 
 }

@@ -81,6 +81,29 @@ public class BenchmarkProperties {
 	 */
 	private Duration runTimeout = Duration.ofMinutes(2);
 
+	/**
+	 * Whether to measure end to end too: (d) publish and consume, bare client against
+	 * eventsource with a handler in this process, and (e) eventsource's latency from
+	 * publish to the handler's commit at paced rates.
+	 */
+	private boolean endToEnd = true;
+
+	/**
+	 * Events of one measured end-to-end run of each side.
+	 */
+	private int endToEndEvents = 5_000;
+
+	/**
+	 * The paced rate of the first latency measure, in events per second; the second is
+	 * paced at half the end-to-end rate measured at 1 event per transaction.
+	 */
+	private int latencyRate = 500;
+
+	/**
+	 * How long each latency measure publishes.
+	 */
+	private Duration latencyDuration = Duration.ofSeconds(10);
+
 	public int getEvents() {
 		return this.events;
 	}
@@ -183,6 +206,38 @@ public class BenchmarkProperties {
 
 	public void setRunTimeout(Duration runTimeout) {
 		this.runTimeout = runTimeout;
+	}
+
+	public boolean isEndToEnd() {
+		return this.endToEnd;
+	}
+
+	public void setEndToEnd(boolean endToEnd) {
+		this.endToEnd = endToEnd;
+	}
+
+	public int getEndToEndEvents() {
+		return this.endToEndEvents;
+	}
+
+	public void setEndToEndEvents(int endToEndEvents) {
+		this.endToEndEvents = endToEndEvents;
+	}
+
+	public int getLatencyRate() {
+		return this.latencyRate;
+	}
+
+	public void setLatencyRate(int latencyRate) {
+		this.latencyRate = latencyRate;
+	}
+
+	public Duration getLatencyDuration() {
+		return this.latencyDuration;
+	}
+
+	public void setLatencyDuration(Duration latencyDuration) {
+		this.latencyDuration = latencyDuration;
 	}
 
 }

@@ -2,14 +2,17 @@ package io.eventsource.benchmarks;
 
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
@@ -27,15 +30,21 @@ class BenchmarkRunner implements ApplicationRunner {
 
 	private static final String NEW_AGGREGATES = "(c) new aggregates, per-aggregate topology";
 
+	private static final String END_TO_END = "(d) publish, relay, handle: until handled";
+
 	private final BenchmarkProperties properties;
 
 	private final BenchmarkServices services;
 
+	private final EndToEndRuns.EndToEndServices endToEndServices;
+
 	private final int relayBatchSize;
 
-	BenchmarkRunner(BenchmarkProperties properties, BenchmarkServices services, int relayBatchSize) {
+	BenchmarkRunner(BenchmarkProperties properties, BenchmarkServices services,
+			EndToEndRuns.EndToEndServices endToEndServices, int relayBatchSize) {
 		this.properties = properties;
 		this.services = services;
+		this.endToEndServices = endToEndServices;
 		this.relayBatchSize = relayBatchSize;
 	}
 
@@ -46,22 +55,34 @@ class BenchmarkRunner implements ApplicationRunner {
 			.mapToObj(Integer::toString)
 			.toList();
 		BenchmarkRuns runs = new BenchmarkRuns(types, aggregateIds, this.services);
+		EndToEndRuns endToEnd = this.properties.isEndToEnd()
+				? new EndToEndRuns(aggregateIds, types.bare(), this.endToEndServices) : null;
 		String header = header(types);
 		logger.info(header);
 		try {
 			runs.prepare();
-			warmUp(runs, aggregateIds.size());
-			List<Comparison> comparisons = measure(runs);
+			if (endToEnd != null) {
+				endToEnd.prepare();
+			}
+			warmUp(runs, endToEnd, aggregateIds.size());
+			List<Comparison> comparisons = measure(runs, endToEnd);
 			List<String> notes = new ArrayList<>();
 			if (this.properties.isBreakdown()) {
 				for (int perTransaction : this.properties.getEventsPerTransaction()) {
 					notes.add(runs.breakdown(this.properties.getEvents(), perTransaction));
 				}
 			}
+			if (endToEnd != null) {
+				notes.addAll(latencies(endToEnd, comparisons));
+				endToEnd.problems().forEach((problem) -> notes.add("PROBLEM: " + problem));
+			}
 			runs.problems().forEach((problem) -> notes.add("PROBLEM: " + problem));
 			System.out.println(report(header, comparisons, notes));
 		}
 		finally {
+			if (endToEnd != null) {
+				endToEnd.cleanUp();
+			}
 			runs.cleanUp();
 		}
 	}
@@ -71,15 +92,19 @@ class BenchmarkRunner implements ApplicationRunner {
 		return String.format(Locale.ROOT,
 				"eventsource benchmark %s: %d CPUs, Java %s, RabbitMQ %s, %s; types %s*; %d rounds (medians); "
 						+ "%,d events per run over %d aggregates, %d publisher threads; %,d new aggregates per run; "
-						+ "%d-byte payload; relay batch %d; bare client confirm window %,d",
+						+ "%d-byte payload; relay batch %d; bare client confirm window %,d%s",
 				LocalDate.now(Clock.systemUTC()), Runtime.getRuntime().availableProcessors(),
 				System.getProperty("java.version"), this.services.admin().brokerVersion(),
 				this.services.rows().databaseVersion(), types.outbox().replace("Outbox", ""), p.getRounds(),
 				p.getEvents(), p.getAggregates(), p.getThreads(), p.getNewAggregates(), p.getPayloadBytes(),
-				this.relayBatchSize, p.getConfirmWindow());
+				this.relayBatchSize, p.getConfirmWindow(),
+				p.isEndToEnd() ? String.format(Locale.ROOT,
+						"; end to end: %,d events per run, handler in projection 'bench' of %s, bare consumer prefetch"
+								+ " = listener prefetch",
+						p.getEndToEndEvents(), EndToEndEvent.AGGREGATE_TYPE) : "");
 	}
 
-	private void warmUp(BenchmarkRuns runs, int aggregates) throws Exception {
+	private void warmUp(BenchmarkRuns runs, @Nullable EndToEndRuns endToEnd, int aggregates) throws Exception {
 		logger.info("Warming up (this also declares the fixed aggregates of both sides)");
 		int events = Math.max(this.properties.getWarmupEvents(), aggregates);
 		runs.bareSteady(events, "warm-up");
@@ -87,15 +112,27 @@ class BenchmarkRunner implements ApplicationRunner {
 		List<String> newIds = newAggregateIds("w", this.properties.getWarmupNewAggregates());
 		runs.bareNew(newIds, "warm-up");
 		runs.outboxNew(newIds, this.properties.getNewAggregateEventsPerTransaction(), "warm-up");
+		if (endToEnd != null) {
+			int endToEndEvents = Math.max(this.properties.getEndToEndEvents() / 2, aggregates);
+			endToEnd.bare(endToEndEvents, "warm-up");
+			endToEnd.eventsource(endToEndEvents, 1, "warm-up");
+		}
 	}
 
-	private List<Comparison> measure(BenchmarkRuns runs) throws Exception {
+	private List<Comparison> measure(BenchmarkRuns runs, @Nullable EndToEndRuns endToEnd) throws Exception {
 		List<Comparison> comparisons = new ArrayList<>();
 		for (int perTransaction : this.properties.getEventsPerTransaction()) {
 			comparisons.add(new Comparison(STEADY, perTransaction, "msg/s", steadyTarget(perTransaction)));
 		}
 		int newPerTransaction = this.properties.getNewAggregateEventsPerTransaction();
 		Comparison created = new Comparison(NEW_AGGREGATES, newPerTransaction, "aggr/s", 0.8);
+		List<Comparison> endToEndRows = new ArrayList<>();
+		if (endToEnd != null) {
+			for (int perTransaction : this.properties.getEventsPerTransaction()) {
+				endToEndRows.add(new Comparison(END_TO_END, perTransaction, "msg/s", endToEndTarget(perTransaction)));
+			}
+		}
+		int endToEndEvents = this.properties.getEndToEndEvents();
 		int events = this.properties.getEvents();
 		int rounds = this.properties.getRounds();
 		for (int round = 1; round <= rounds; round++) {
@@ -108,9 +145,42 @@ class BenchmarkRunner implements ApplicationRunner {
 			List<String> newIds = newAggregateIds("r" + round, this.properties.getNewAggregates());
 			pair(created, bareFirst, () -> runs.bareNew(newIds, label),
 					() -> runs.outboxNew(newIds, newPerTransaction, label));
+			for (Comparison row : endToEndRows) {
+				pair(row, bareFirst, () -> endToEnd.bare(endToEndEvents, label),
+						() -> endToEnd.eventsource(endToEndEvents, row.perTransaction(), label));
+			}
 		}
 		comparisons.add(created);
+		comparisons.addAll(endToEndRows);
 		return comparisons;
+	}
+
+	/**
+	 * (e) Latency at the configured paced rate, then at half the end-to-end rate measured
+	 * at 1 event per transaction (or the first end-to-end row).
+	 */
+	private List<String> latencies(EndToEndRuns endToEnd, List<Comparison> comparisons) throws Exception {
+		List<String> notes = new ArrayList<>();
+		Duration duration = this.properties.getLatencyDuration();
+		notes.add(endToEnd.latency(this.properties.getLatencyRate(), duration));
+		Comparison fastest = comparisons.stream()
+			.filter((comparison) -> END_TO_END.equals(comparison.measure()))
+			.min(Comparator.comparingInt(Comparison::perTransaction))
+			.orElse(null);
+		if (fastest != null) {
+			notes.add(endToEnd.latency(fastest.eventsourceRate() / 2, duration));
+		}
+		return notes;
+	}
+
+	private static double endToEndTarget(int perTransaction) {
+		// a hand-written outbox + inbox pipeline reaches 0.075-0.088 at 1/1 and 0.35-0.40
+		// with batching (issue 3)
+		return switch (perTransaction) {
+			case 1 -> 0.075;
+			case 10 -> 0.35;
+			default -> Double.NaN;
+		};
 	}
 
 	private static double steadyTarget(int perTransaction) {

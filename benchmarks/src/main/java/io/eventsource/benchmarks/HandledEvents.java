@@ -61,9 +61,9 @@ final class HandledEvents {
 			while (this.count < events) {
 				long left = deadlineNanos - System.nanoTime();
 				if (left <= 0) {
-					throw new IllegalStateException("Only " + this.count + " of " + events + " events of "
-							+ EndToEndEvent.AGGREGATE_TYPE + " were handled at the end of the run timeout "
-							+ "(bench.run-timeout)");
+					throw new IllegalStateException(
+							"Only " + this.count + " of " + events + " events of " + EndToEndEvent.AGGREGATE_TYPE
+									+ " were handled at the end of the run timeout " + "(bench.run-timeout)");
 				}
 				this.monitor.wait(Math.max(1, left / 1_000_000));
 			}

@@ -212,8 +212,8 @@ class OutboxLoad implements AutoCloseable {
 	 * Runs the publishers, all starting at once, and returns the time from their start
 	 * until the last transaction committed.
 	 */
-	private long commit(String aggregateType, Object event, List<List<String>> plans, int perTransaction,
-			long deadline) throws InterruptedException {
+	private long commit(String aggregateType, Object event, List<List<String>> plans, int perTransaction, long deadline)
+			throws InterruptedException {
 		return commit(plans, deadline, (thread, plan, begin) -> publishAll(aggregateType, event, plan, perTransaction));
 	}
 

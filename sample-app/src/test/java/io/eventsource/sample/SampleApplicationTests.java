@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The sample starts against the services on this machine, publishes over HTTP, and the
- * relay takes the event out of the outbox.
+ * The sample starts against the services on this machine, publishes over HTTP, the relay
+ * takes the event out of the outbox, and the sample's own projection applies it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "sample.demo=false", "eventsource.relay.poll-interval=200ms" })
@@ -62,6 +62,11 @@ class SampleApplicationTests {
 			.until(() -> this.jdbc
 				.queryForObject("SELECT COUNT(*) FROM public_messages WHERE topic = 'Product' AND aggregate_id = ? "
 						+ "AND relayed_at IS NOT NULL", Integer.class, id) == 1);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.jdbc.queryForObject(
+					"SELECT COUNT(*) FROM message_acks WHERE service = 'catalog' "
+							+ "AND projection = 'search' AND aggregate_id = ? AND status = 'ok'",
+					Integer.class, id) == 1);
 	}
 
 }

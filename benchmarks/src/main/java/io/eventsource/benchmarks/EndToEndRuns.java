@@ -1,0 +1,267 @@
+package io.eventsource.benchmarks;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+import io.eventsource.listen.PerAggregateListenerContainer;
+import io.eventsource.topology.PerAggregateNames;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The end-to-end runs: (d) the bare client publishing with confirms while one bare
+ * consumer acknowledges, against eventsource publishing in transactions, relaying and
+ * applying every event in {@link EndToEndHandler} in this process; (e) eventsource's
+ * latency from publish to the handler's commit at a paced rate. The aggregate type
+ * {@value EndToEndEvent#AGGREGATE_TYPE} is fixed (a handler's event class names it), so
+ * its queues, registry key and rows are deleted before the first run as well as at the
+ * end.
+ */
+class EndToEndRuns {
+
+	private static final Log logger = LogFactory.getLog(EndToEndRuns.class);
+
+	private static final String TYPE = EndToEndEvent.AGGREGATE_TYPE;
+
+	private final List<String> aggregateIds;
+
+	private final String bareType;
+
+	private final EndToEndServices services;
+
+	private final EndToEndEvent event;
+
+	private final List<String> problems = new ArrayList<>();
+
+	/**
+	 * Creates the runs.
+	 * @param aggregateIds the fixed aggregates of both sides
+	 * @param bareType the bare client's aggregate type, whose aggregates are declared
+	 * @param services what the runs work with
+	 */
+	EndToEndRuns(List<String> aggregateIds, String bareType, EndToEndServices services) {
+		this.aggregateIds = aggregateIds;
+		this.bareType = bareType;
+		this.services = services;
+		this.event = services.event();
+	}
+
+	/**
+	 * Deletes what an earlier benchmark left of the fixed aggregate type and creates the
+	 * handler's table.
+	 * @throws IOException if the broker refuses
+	 */
+	void prepare() throws IOException {
+		this.services.admin().purge(listenerQueues());
+		deleteRows();
+		this.services.jdbc()
+			.execute("CREATE TABLE IF NOT EXISTS " + EndToEndHandler.TABLE
+					+ " (event_id VARCHAR(36) NOT NULL PRIMARY KEY, aggregate_id VARCHAR(128) NOT NULL,"
+					+ " sequence BIGINT NOT NULL)");
+		this.services.jdbc().update("DELETE FROM " + EndToEndHandler.TABLE);
+	}
+
+	/**
+	 * (d) The bare client publishes to its fixed aggregates (declared again first,
+	 * untimed) while one consumer acknowledges every message; measured until the last
+	 * acknowledgement.
+	 * @param events how many messages
+	 * @param label the label of the log line
+	 * @return the measurement
+	 * @throws Exception if the run fails
+	 */
+	Measurement bare(int events, String label) throws Exception {
+		BenchTopology topology = this.services.topology();
+		this.services.admin().declareAggregates(this.bareType, this.aggregateIds);
+		BareConsumer consumer = this.services.consumer();
+		consumer.start(topology.queues(this.bareType, this.aggregateIds));
+		Measurement measurement;
+		try {
+			long begin = System.nanoTime();
+			Measurement published = this.services.bare()
+				.publish(topology.exchanges(this.bareType, this.aggregateIds), events);
+			consumer.await(events, begin + this.services.runTimeout().toNanos());
+			measurement = new Measurement(events, System.nanoTime() - begin, published.nanos());
+		}
+		finally {
+			consumer.stop();
+		}
+		long left = this.services.admin().purge(topology.queues(this.bareType, this.aggregateIds));
+		check(left == 0, label + " (d) bare: " + left + " messages left in the queues after all were acked");
+		log("%s (d) bare client publish + consume: %,d messages confirmed in %.2f s, all acked in %.2f s = %,.0f msg/s",
+				label, events, measurement.publishedSeconds(), measurement.seconds(), measurement.rate());
+		return measurement;
+	}
+
+	/**
+	 * (d) EventPublisher publishes to the fixed aggregates in transactions; measured
+	 * until the handler committed every event.
+	 * @param events how many events
+	 * @param perTransaction events per transaction
+	 * @param label the label of the log line
+	 * @return the measurement
+	 * @throws Exception if the run fails
+	 */
+	Measurement eventsource(int events, int perTransaction, String label) throws Exception {
+		HandledEvents handled = this.services.handled();
+		handled.reset(false);
+		Measurement measurement = this.services.outbox()
+			.publishUntilHandled(TYPE, this.event, this.aggregateIds, events, perTransaction,
+					(deadline) -> handled.await(events, deadline));
+		long rows = appliedRows();
+		check(rows == events, label + " (d) eventsource: " + events + " events handled but " + rows + " rows in "
+				+ EndToEndHandler.TABLE);
+		log("%s (d) eventsource end to end, %d per tx: %,d events committed in %.2f s, all handled in %.2f s"
+				+ " = %,.0f msg/s", label, perTransaction, events, measurement.publishedSeconds(),
+				measurement.seconds(), measurement.rate());
+		return measurement;
+	}
+
+	/**
+	 * (e) Publishes one event per transaction at a fixed rate and records each event's
+	 * latency from its publish to the commit of its handler's transaction.
+	 * @param rate events per second
+	 * @param duration how long to publish
+	 * @return a line for the report
+	 * @throws Exception if the run fails
+	 */
+	String latency(double rate, Duration duration) throws Exception {
+		HandledEvents handled = this.services.handled();
+		handled.reset(true);
+		long begin = System.nanoTime();
+		int events = this.services.outbox().publishPaced(TYPE, this.event, this.aggregateIds, rate, duration);
+		double publishSeconds = (System.nanoTime() - begin) / 1e9;
+		handled.await(events, System.nanoTime() + this.services.runTimeout().toNanos());
+		long rows = appliedRows();
+		check(rows == events, "(e) at " + Math.round(rate) + " events/s: " + events + " events handled but " + rows
+				+ " rows in " + EndToEndHandler.TABLE);
+		long[] micros = handled.sortedLatencyMicros();
+		return log(
+				"(e) eventsource publish-to-handler-commit latency at %,.0f events/s paced (1 per tx, %,d events in %.1f s,"
+						+ " %,.0f events/s reached): p50 %.1f ms, p99 %.1f ms, max %.1f ms (targets: p99 < 5 ms at 500,"
+						+ " < 25 ms at half the maximum)",
+				rate, events, publishSeconds, events / publishSeconds, percentile(micros, 0.50) / 1e3,
+				percentile(micros, 0.99) / 1e3, micros[micros.length - 1] / 1e3);
+	}
+
+	/**
+	 * Returns what the checks after each run found wrong.
+	 * @return the problems, empty when all is well
+	 */
+	List<String> problems() {
+		return List.copyOf(this.problems);
+	}
+
+	/**
+	 * Stops the listener (else it would declare its queues again), then deletes the fixed
+	 * aggregate type's queues, exchanges, registry key and rows, and the handler's table;
+	 * logs what it cannot delete and goes on.
+	 */
+	void cleanUp() {
+		logger.info("Stopping the listener; deleting the queues, exchanges, registry key and rows of " + TYPE);
+		PerAggregateListenerContainer listener = this.services.listener();
+		if (listener != null) {
+			attempt("listener", listener::stop);
+		}
+		List<String> queues = new ArrayList<>(listenerQueues());
+		queues.add(PerAggregateNames.aggregateIdsQueue(TYPE, this.services.service()));
+		List<String> exchanges = new ArrayList<>(this.services.topology().exchanges(TYPE, this.aggregateIds));
+		exchanges.add(PerAggregateNames.aggregateIdsExchange(TYPE));
+		attempt("queues and exchanges", () -> this.services.admin().delete(queues, exchanges));
+		attempt("registry key", () -> this.services.redis().delete(this.services.registryKey()));
+		attempt("rows", this::deleteRows);
+		attempt("table", () -> this.services.jdbc().execute("DROP TABLE IF EXISTS " + EndToEndHandler.TABLE));
+	}
+
+	private List<String> listenerQueues() {
+		return this.aggregateIds.stream()
+			.map((id) -> PerAggregateNames.aggregateQueue(TYPE, id, this.services.service()))
+			.toList();
+	}
+
+	private long appliedRows() {
+		JdbcTemplate jdbc = this.services.jdbc();
+		Long rows = jdbc.queryForObject("SELECT COUNT(*) FROM " + EndToEndHandler.TABLE, Long.class);
+		jdbc.update("DELETE FROM " + EndToEndHandler.TABLE);
+		return (rows != null) ? rows : 0;
+	}
+
+	private void deleteRows() {
+		JdbcTemplate jdbc = this.services.jdbc();
+		int events = jdbc.update("DELETE FROM public_messages WHERE topic = ?", TYPE);
+		jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ?", TYPE);
+		int acks = jdbc.update("DELETE FROM message_acks WHERE aggregate_type = ?", TYPE);
+		jdbc.update("DELETE FROM projection_positions WHERE aggregate_type = ?", TYPE);
+		logger.info("Deleted " + events + " events and " + acks + " ack rows of " + TYPE);
+	}
+
+	private static double percentile(long[] sorted, double fraction) {
+		if (sorted.length == 0) {
+			return Double.NaN;
+		}
+		int index = (int) Math.ceil(fraction * sorted.length) - 1;
+		return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+	}
+
+	private void check(boolean condition, String problem) {
+		if (!condition) {
+			logger.warn(problem);
+			this.problems.add(problem);
+		}
+	}
+
+	private static String log(String format, Object... args) {
+		String line = String.format(Locale.ROOT, format, args);
+		logger.info(line);
+		return line;
+	}
+
+	private static void attempt(String what, Step step) {
+		try {
+			step.run();
+		}
+		catch (Exception ex) {
+			logger.warn("Could not clean up the end-to-end " + what + ": " + ex);
+		}
+	}
+
+	@FunctionalInterface
+	private interface Step {
+
+		void run() throws Exception;
+
+	}
+
+	/**
+	 * What the end-to-end runs work with.
+	 *
+	 * @param topology the broker names
+	 * @param admin declares, counts and deletes on the broker
+	 * @param bare the bare client's publisher
+	 * @param consumer the bare client's consumer
+	 * @param outbox publishes through eventsource
+	 * @param event the event eventsource publishes
+	 * @param handled what the handler committed
+	 * @param jdbc the benchmark database
+	 * @param listener the listener container, stopped before cleaning up; {@code null}
+	 * when the listener is disabled
+	 * @param service this application's service name
+	 * @param redis the Redis of the registry
+	 * @param registryKey the registry key of {@value EndToEndEvent#AGGREGATE_TYPE}
+	 * @param runTimeout the longest wait for one run
+	 */
+	record EndToEndServices(BenchTopology topology, BrokerAdmin admin, BareClient bare, BareConsumer consumer,
+			OutboxLoad outbox, EndToEndEvent event, HandledEvents handled, JdbcTemplate jdbc,
+			@Nullable PerAggregateListenerContainer listener, String service, StringRedisTemplate redis,
+			String registryKey, Duration runTimeout) {
+
+	}
+
+}
