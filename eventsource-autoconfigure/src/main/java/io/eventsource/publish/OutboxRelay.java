@@ -171,11 +171,11 @@ public class OutboxRelay implements SmartLifecycle {
 			if (rows.isEmpty()) {
 				return new Round(0, afterId, 0, false);
 			}
-			Instant now = this.clock.instant();
+			Instant selectedAt = this.clock.instant();
 			List<StoredEvent> sendable = new ArrayList<>(rows.size());
 			for (StoredEvent row : rows) {
 				String aggregate = aggregateKey(row);
-				if (!heldBack.contains(aggregate) && !this.backoff.isWaiting(aggregate, now)) {
+				if (!heldBack.contains(aggregate) && !this.backoff.isWaiting(aggregate, selectedAt)) {
 					sendable.add(row);
 				}
 				else {
@@ -184,6 +184,7 @@ public class OutboxRelay implements SmartLifecycle {
 			}
 			SendResult result = sendable.isEmpty() ? new SendResult()
 					: this.topology.send(sendable.stream().map(StoredEvent::envelope).toList());
+			Instant now = this.clock.instant();
 			List<Long> done = new ArrayList<>(sendable.size());
 			boolean failed = false;
 			for (StoredEvent row : sendable) {
