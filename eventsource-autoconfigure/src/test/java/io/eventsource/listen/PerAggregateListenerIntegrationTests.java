@@ -154,12 +154,12 @@ class PerAggregateListenerIntegrationTests {
 	void anInstanceStoppedMidStreamHandsItsAggregatesToTheOther(Database database) {
 		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 10;
-		int total = 200;
+		int total = 300;
 		runner(database, "orders-" + TestServices.randomSuffix()).run((orders) -> {
 			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
 			createAppliedTable(jdbc, database);
 			try {
-				runner(database, billing).withBean(Ledger.class, () -> new Ledger("one", 100)).run((first) -> {
+				runner(database, billing).withBean(Ledger.class, () -> new Ledger("one", 150)).run((first) -> {
 					awaitConsuming(first);
 					EventPublisher publisher = orders.getBean(EventPublisher.class);
 					for (int i = 0; i < total; i++) {
