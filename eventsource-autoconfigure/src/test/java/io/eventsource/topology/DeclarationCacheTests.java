@@ -1,0 +1,52 @@
+package io.eventsource.topology;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link DeclarationCache}.
+ */
+class DeclarationCacheTests {
+
+	private final AtomicLong nanos = new AtomicLong();
+
+	private final DeclarationCache cache = new DeclarationCache(Duration.ofSeconds(10), this.nanos::get);
+
+	@Test
+	void aDeclarationIsFreshUntilItsTimeToLivePasses() {
+		assertThat(this.cache.isFresh("Product-1-billing")).isFalse();
+		this.cache.declared("Product-1-billing");
+		this.nanos.addAndGet(Duration.ofSeconds(9).toNanos());
+		assertThat(this.cache.isFresh("Product-1-billing")).isTrue();
+		this.nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+		assertThat(this.cache.isFresh("Product-1-billing")).isFalse();
+	}
+
+	@Test
+	void forgettingAndClearingMakeDeclarationsStale() {
+		this.cache.declared("a");
+		this.cache.declared("b");
+		this.cache.forget("a");
+		assertThat(this.cache.isFresh("a")).isFalse();
+		assertThat(this.cache.isFresh("b")).isTrue();
+		this.cache.clear();
+		assertThat(this.cache.isFresh("b")).isFalse();
+	}
+
+	@Test
+	void expiredEntriesAreSweptSoTheCacheDoesNotGrowWithoutBound() {
+		for (int i = 0; i < 10_000; i++) {
+			this.cache.declared("old-" + i);
+		}
+		this.nanos.addAndGet(Duration.ofSeconds(11).toNanos());
+		for (int i = 0; i < 10_000; i++) {
+			this.cache.declared("new-" + i);
+		}
+		assertThat(this.cache.size()).isEqualTo(10_000);
+	}
+
+}
