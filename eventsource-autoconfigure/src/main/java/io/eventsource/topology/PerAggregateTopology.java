@@ -113,7 +113,6 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 				closeDeclareChannel();
 				this.declarations.clear();
 				this.announcements.clear();
-				this.announcements.clear();
 				continue;
 			}
 			try {
