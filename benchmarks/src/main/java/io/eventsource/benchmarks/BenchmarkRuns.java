@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import io.eventsource.registry.RedisServiceRegistry;
 import io.eventsource.registry.ServiceRegistry;
@@ -42,7 +41,7 @@ class BenchmarkRuns {
 
 	private final StringRedisTemplate redis;
 
-	private final List<String> problems = new ArrayList<>();
+	private final RunReport report = new RunReport(logger, "the benchmark's");
 
 	BenchmarkRuns(AggregateTypes types, List<String> aggregateIds, BenchmarkServices services) {
 		this.types = types;
@@ -82,9 +81,10 @@ class BenchmarkRuns {
 		Measurement measurement = this.bare.publish(this.topology.exchanges(this.types.bare(), this.aggregateIds),
 				events);
 		long delivered = this.admin.purge(this.topology.queues(this.types.bare(), this.aggregateIds));
-		check(delivered == events, label + " (a): " + events + " messages confirmed but " + delivered + " in queues");
-		log("%s (a) bare client publish: %,d messages in %.2f s = %,.0f msg/s", label, events, measurement.seconds(),
-				measurement.rate());
+		this.report.check(delivered == events,
+				label + " (a): " + events + " messages confirmed but " + delivered + " in queues");
+		this.report.log("%s (a) bare client publish: %,d messages in %.2f s = %,.0f msg/s", label, events,
+				measurement.seconds(), measurement.rate());
 		return measurement;
 	}
 
@@ -102,10 +102,13 @@ class BenchmarkRuns {
 		Measurement measurement = this.outbox.publish(this.types.outbox(), this.aggregateIds, events, perTransaction);
 		long delivered = this.admin.purge(this.topology.queues(this.types.outbox(), this.aggregateIds));
 		long announced = this.admin.purge(List.of(this.topology.announcementQueue(this.types.outbox())));
-		check(delivered == events, label + " (b): " + events + " events relayed but " + delivered + " in queues");
-		log("%s (b) eventsource, %d per tx: %,d events committed in %.2f s, all relayed in %.2f s = %,.0f msg/s"
-				+ " (broker got %,d events and %,d announcements)", label, perTransaction, events,
-				measurement.publishedSeconds(), measurement.seconds(), measurement.rate(), delivered, announced);
+		this.report.check(delivered == events,
+				label + " (b): " + events + " events relayed but " + delivered + " in queues");
+		this.report.log(
+				"%s (b) eventsource, %d per tx: %,d events committed in %.2f s, all relayed in %.2f s = %,.0f msg/s"
+						+ " (broker got %,d events and %,d announcements)",
+				label, perTransaction, events, measurement.publishedSeconds(), measurement.seconds(),
+				measurement.rate(), delivered, announced);
 		return measurement;
 	}
 
@@ -121,9 +124,9 @@ class BenchmarkRuns {
 		long announced = this.admin.purge(List.of(this.topology.announcementQueue(this.types.newBare())));
 		this.admin.delete(this.topology.queues(this.types.newBare(), newIds),
 				this.topology.exchanges(this.types.newBare(), newIds));
-		check(announced == newIds.size(),
+		this.report.check(announced == newIds.size(),
 				label + " (c) bare: " + newIds.size() + " new aggregates but " + announced + " announced");
-		log("%s (c) bare client new aggregates: %,d in %.2f s = %,.0f aggr/s", label, newIds.size(),
+		this.report.log("%s (c) bare client new aggregates: %,d in %.2f s = %,.0f aggr/s", label, newIds.size(),
 				measurement.seconds(), measurement.rate());
 		return measurement;
 	}
@@ -143,11 +146,13 @@ class BenchmarkRuns {
 		long announced = this.admin.purge(List.of(this.topology.announcementQueue(this.types.newOutbox())));
 		this.admin.delete(this.topology.queues(this.types.newOutbox(), newIds),
 				this.topology.exchanges(this.types.newOutbox(), newIds));
-		check(announced >= newIds.size(),
+		this.report.check(announced >= newIds.size(),
 				label + " (c) eventsource: " + newIds.size() + " new aggregates but " + announced + " announced");
-		log("%s (c) eventsource new aggregates, %d per tx: %,d committed in %.2f s, all relayed in %.2f s"
-				+ " = %,.0f aggr/s", label, perTransaction, newIds.size(), measurement.publishedSeconds(),
-				measurement.seconds(), measurement.rate());
+		this.report.log(
+				"%s (c) eventsource new aggregates, %d per tx: %,d committed in %.2f s, all relayed in %.2f s"
+						+ " = %,.0f aggr/s",
+				label, perTransaction, newIds.size(), measurement.publishedSeconds(), measurement.seconds(),
+				measurement.rate());
 		return measurement;
 	}
 
@@ -165,8 +170,9 @@ class BenchmarkRuns {
 				perTransaction);
 		long delivered = this.admin.purge(this.topology.queues(this.types.outbox(), this.aggregateIds));
 		long announced = this.admin.purge(List.of(this.topology.announcementQueue(this.types.outbox())));
-		check(delivered == events, "breakdown: " + events + " events relayed but " + delivered + " in queues");
-		return log(
+		this.report.check(delivered == events,
+				"breakdown: " + events + " events relayed but " + delivered + " in queues");
+		return this.report.log(
 				"breakdown of (b), %d per tx: publishing transactions alone (relay stopped) %,.0f events/s;"
 						+ " then the relay alone, draining them, %,.0f events/s (%,d announcements)",
 				perTransaction, breakdown.commits().rate(), breakdown.relay().rate(), announced);
@@ -177,7 +183,7 @@ class BenchmarkRuns {
 	 * @return the problems, empty when all is well
 	 */
 	List<String> problems() {
-		return List.copyOf(this.problems);
+		return this.report.problems();
 	}
 
 	/**
@@ -196,43 +202,15 @@ class BenchmarkRuns {
 			queues.add(this.topology.announcementQueue(type));
 			exchanges.add(this.topology.announcements(type));
 		}
-		attempt("queues and exchanges", () -> this.admin.delete(queues, exchanges));
-		attempt("registry keys",
+		this.report.attempt("queues and exchanges", () -> this.admin.delete(queues, exchanges));
+		this.report.attempt("registry keys",
 				() -> this.redis.delete(this.types.outboxTypes().stream().map(this.registryKeys::key).toList()));
-		attempt("rows", () -> logger.info("Deleted " + this.rows.delete(this.types.outboxTypes()) + " events"));
+		this.report.attempt("rows",
+				() -> logger.info("Deleted " + this.rows.delete(this.types.outboxTypes()) + " events"));
 	}
 
 	private void heartbeat() {
 		this.registry.heartbeat(BenchTopology.SINK, this.types.outboxTypes());
-	}
-
-	private void check(boolean condition, String problem) {
-		if (!condition) {
-			logger.warn(problem);
-			this.problems.add(problem);
-		}
-	}
-
-	private static String log(String format, Object... args) {
-		String line = String.format(Locale.ROOT, format, args);
-		logger.info(line);
-		return line;
-	}
-
-	private static void attempt(String what, Step step) {
-		try {
-			step.run();
-		}
-		catch (Exception ex) {
-			logger.warn("Could not delete the benchmark's " + what + ": " + ex);
-		}
-	}
-
-	@FunctionalInterface
-	private interface Step {
-
-		void run() throws Exception;
-
 	}
 
 }

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.topology.PerAggregateNames;
@@ -38,7 +37,7 @@ class EndToEndRuns {
 
 	private final EndToEndEvent event;
 
-	private final List<String> problems = new ArrayList<>();
+	private final RunReport report = new RunReport(logger, "the end-to-end");
 
 	/**
 	 * Creates the runs.
@@ -94,8 +93,10 @@ class EndToEndRuns {
 			consumer.stop();
 		}
 		long left = this.services.admin().purge(topology.queues(this.bareType, this.aggregateIds));
-		check(left == 0, label + " (d) bare: " + left + " messages left in the queues after all were acked");
-		log("%s (d) bare client publish + consume: %,d messages confirmed in %.2f s, all acked in %.2f s = %,.0f msg/s",
+		this.report.check(left == 0,
+				label + " (d) bare: " + left + " messages left in the queues after all were acked");
+		this.report.log(
+				"%s (d) bare client publish + consume: %,d messages confirmed in %.2f s, all acked in %.2f s = %,.0f msg/s",
 				label, events, measurement.publishedSeconds(), measurement.seconds(), measurement.rate());
 		return measurement;
 	}
@@ -116,11 +117,13 @@ class EndToEndRuns {
 			.publishUntilHandled(TYPE, this.event, this.aggregateIds, events, perTransaction,
 					(deadline) -> handled.await(events, deadline));
 		long rows = appliedRows();
-		check(rows == events, label + " (d) eventsource: " + events + " events handled but " + rows + " rows in "
-				+ EndToEndHandler.TABLE);
-		log("%s (d) eventsource end to end, %d per tx: %,d events committed in %.2f s, all handled in %.2f s"
-				+ " = %,.0f msg/s", label, perTransaction, events, measurement.publishedSeconds(),
-				measurement.seconds(), measurement.rate());
+		this.report.check(rows == events, label + " (d) eventsource: " + events + " events handled but " + rows
+				+ " rows in " + EndToEndHandler.TABLE);
+		this.report.log(
+				"%s (d) eventsource end to end, %d per tx: %,d events committed in %.2f s, all handled in %.2f s"
+						+ " = %,.0f msg/s",
+				label, perTransaction, events, measurement.publishedSeconds(), measurement.seconds(),
+				measurement.rate());
 		return measurement;
 	}
 
@@ -142,18 +145,17 @@ class EndToEndRuns {
 		double publishSeconds = (System.nanoTime() - begin) / 1e9;
 		handled.await(events, System.nanoTime() + this.services.runTimeout().toNanos());
 		long rows = appliedRows();
-		check(rows == events, "(e) at " + Math.round(rate) + " events/s: " + events + " events handled but " + rows
-				+ " rows in " + EndToEndHandler.TABLE);
+		this.report.check(rows == events, "(e) at " + Math.round(rate) + " events/s: " + events + " events handled but "
+				+ rows + " rows in " + EndToEndHandler.TABLE);
 		long[] micros = handled.sortedLatencyMicros();
 		long[] outbox = outboxWaitMicros((lastId != null) ? lastId : 0);
-		return log(
-				"(e) eventsource publish-to-handler-commit latency at %,.0f events/s paced (1 per tx, %,d events in %.1f s,"
-						+ " %,.0f events/s reached): p50 %.1f ms, p99 %.1f ms, max %.1f ms (targets: p99 < 5 ms at 500,"
-						+ " < 25 ms at half the maximum); of which publish to the relay's round (relayed_at - published_at)"
-						+ " p50 %.1f ms, p99 %.1f ms",
-				rate, events, publishSeconds, events / publishSeconds, percentile(micros, 0.50) / 1e3,
-				percentile(micros, 0.99) / 1e3, micros[micros.length - 1] / 1e3, percentile(outbox, 0.50) / 1e3,
-				percentile(outbox, 0.99) / 1e3);
+		return this.report
+			.log("(e) eventsource publish-to-handler-commit latency at %,.0f events/s paced (1 per tx, %,d events in %.1f s,"
+					+ " %,.0f events/s reached): p50 %.1f ms, p99 %.1f ms, max %.1f ms (targets: p99 < 5 ms at 500,"
+					+ " < 25 ms at half the maximum); of which publish to the relay's round (relayed_at - published_at)"
+					+ " p50 %.1f ms, p99 %.1f ms", rate, events, publishSeconds, events / publishSeconds,
+					percentile(micros, 0.50) / 1e3, percentile(micros, 0.99) / 1e3, micros[micros.length - 1] / 1e3,
+					percentile(outbox, 0.50) / 1e3, percentile(outbox, 0.99) / 1e3);
 	}
 
 	/**
@@ -175,7 +177,7 @@ class EndToEndRuns {
 	 * @return the problems, empty when all is well
 	 */
 	List<String> problems() {
-		return List.copyOf(this.problems);
+		return this.report.problems();
 	}
 
 	/**
@@ -187,16 +189,17 @@ class EndToEndRuns {
 		logger.info("Stopping the listener; deleting the queues, exchanges, registry key and rows of " + TYPE);
 		PerAggregateListenerContainer listener = this.services.listener();
 		if (listener != null) {
-			attempt("listener", listener::stop);
+			this.report.attempt("listener", listener::stop);
 		}
 		List<String> queues = new ArrayList<>(listenerQueues());
 		queues.add(PerAggregateNames.aggregateIdsQueue(TYPE, this.services.service()));
 		List<String> exchanges = new ArrayList<>(this.services.topology().exchanges(TYPE, this.aggregateIds));
 		exchanges.add(PerAggregateNames.aggregateIdsExchange(TYPE));
-		attempt("queues and exchanges", () -> this.services.admin().delete(queues, exchanges));
-		attempt("registry key", () -> this.services.redis().delete(this.services.registryKey()));
-		attempt("rows", this::deleteRows);
-		attempt("table", () -> this.services.jdbc().execute("DROP TABLE IF EXISTS " + EndToEndHandler.TABLE));
+		this.report.attempt("queues and exchanges", () -> this.services.admin().delete(queues, exchanges));
+		this.report.attempt("registry key", () -> this.services.redis().delete(this.services.registryKey()));
+		this.report.attempt("rows", this::deleteRows);
+		this.report.attempt("table",
+				() -> this.services.jdbc().execute("DROP TABLE IF EXISTS " + EndToEndHandler.TABLE));
 	}
 
 	private List<String> listenerQueues() {
@@ -227,35 +230,6 @@ class EndToEndRuns {
 		}
 		int index = (int) Math.ceil(fraction * sorted.length) - 1;
 		return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
-	}
-
-	private void check(boolean condition, String problem) {
-		if (!condition) {
-			logger.warn(problem);
-			this.problems.add(problem);
-		}
-	}
-
-	private static String log(String format, Object... args) {
-		String line = String.format(Locale.ROOT, format, args);
-		logger.info(line);
-		return line;
-	}
-
-	private static void attempt(String what, Step step) {
-		try {
-			step.run();
-		}
-		catch (Exception ex) {
-			logger.warn("Could not clean up the end-to-end " + what + ": " + ex);
-		}
-	}
-
-	@FunctionalInterface
-	private interface Step {
-
-		void run() throws Exception;
-
 	}
 
 	/**

@@ -13,7 +13,6 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -22,6 +21,7 @@ import com.rabbitmq.client.Envelope;
 import io.eventsource.envelope.CloudEventsAmqpBinding;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.InvalidEventHeadersException;
+import io.eventsource.topology.RawChannels;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -185,14 +185,7 @@ final class AggregateQueueConsumer {
 				}
 			}
 		}
-		try {
-			if (this.channel.isOpen()) {
-				this.channel.close();
-			}
-		}
-		catch (IOException | TimeoutException | RuntimeException ex) {
-			// closing a broken channel
-		}
+		RawChannels.close(this.channel);
 	}
 
 	private void received(Delivery delivery) {

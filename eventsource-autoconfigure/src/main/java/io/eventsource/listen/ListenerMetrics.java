@@ -2,10 +2,13 @@ package io.eventsource.listen;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.eventsource.envelope.EventMetadata;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
@@ -20,36 +23,43 @@ public class ListenerMetrics {
 
 	private final String service;
 
+	private final Map<Key, Counter> consumed = new ConcurrentHashMap<>();
+
+	private final Map<Key, Timer> durations = new ConcurrentHashMap<>();
+
+	private final Map<Key, Timer> latencies = new ConcurrentHashMap<>();
+
 	public ListenerMetrics(MeterRegistry registry, String service) {
 		this.registry = registry;
 		this.service = service;
 	}
 
 	void consumed(EventMetadata metadata, String projection, DispatchOutcome outcome) {
-		Counter.builder("eventsource.consumed.events")
-			.description("Events delivered to this service, by outcome")
-			.tag("aggregate.type", metadata.aggregateType())
-			.tag("service", this.service)
-			.tag("projection", projection)
-			.tag("outcome", outcome.tagValue())
-			.register(this.registry)
+		this.consumed
+			.computeIfAbsent(new Key(metadata.aggregateType(), projection, outcome.tagValue()),
+					(key) -> Counter.builder("eventsource.consumed.events")
+						.description("Events delivered to this service, by outcome")
+						.tags(key.tags(this.service))
+						.tag("outcome", key.outcome())
+						.register(this.registry))
 			.increment();
 	}
 
 	void handled(EventMetadata metadata, String projection, Duration duration, Instant now) {
-		Timer.builder("eventsource.handler.duration")
-			.description("Time to apply an event: position lock, handler and ack row")
-			.tag("aggregate.type", metadata.aggregateType())
-			.tag("service", this.service)
-			.tag("projection", projection)
-			.register(this.registry)
+		Key key = new Key(metadata.aggregateType(), projection, "");
+		this.durations
+			.computeIfAbsent(key,
+					(k) -> Timer.builder("eventsource.handler.duration")
+						.description("Time to apply an event: position lock, handler and ack row")
+						.tags(k.tags(this.service))
+						.register(this.registry))
 			.record(duration);
-		Timer.builder("eventsource.delivery.latency")
-			.description("Time from publish to the handler's commit")
-			.tag("aggregate.type", metadata.aggregateType())
-			.tag("service", this.service)
-			.tag("projection", projection)
-			.register(this.registry)
+		this.latencies
+			.computeIfAbsent(key,
+					(k) -> Timer.builder("eventsource.delivery.latency")
+						.description("Time from publish to the handler's commit")
+						.tags(k.tags(this.service))
+						.register(this.registry))
 			.record(Duration.between(metadata.occurredAt(), now));
 	}
 
@@ -59,6 +69,14 @@ public class ListenerMetrics {
 
 	String service() {
 		return this.service;
+	}
+
+	private record Key(String aggregateType, String projection, String outcome) {
+
+		Tags tags(String service) {
+			return Tags.of("aggregate.type", this.aggregateType, "service", service, "projection", this.projection);
+		}
+
 	}
 
 }

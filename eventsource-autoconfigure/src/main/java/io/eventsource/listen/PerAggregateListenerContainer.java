@@ -82,7 +82,7 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 
 	private @Nullable ScheduledExecutorService heartbeats;
 
-	private final Set<String> toAnnounce = new LinkedHashSet<>();
+	private final Set<AggregateRef> toAnnounce = new LinkedHashSet<>();
 
 	private boolean heartbeatFailing;
 
@@ -140,7 +140,7 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 			this.consumers.clear();
 			this.pending.clear();
 		}
-		close(idsChannel);
+		RawChannels.close(idsChannel);
 		stopping.forEach(AggregateQueueConsumer::cancel);
 		for (AggregateQueueConsumer consumer : stopping) {
 			consumer.awaitAndClose(this.settings.shutdownTimeout());
@@ -236,7 +236,7 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Cannot consume the aggregate ids queues yet", ex);
-			close(this.idsChannel);
+			RawChannels.close(this.idsChannel);
 			this.idsChannel = null;
 		}
 		List<AggregateQueueConsumer> idle = new ArrayList<>();
@@ -254,7 +254,7 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 			consumer.awaitAndClose(this.settings.shutdownTimeout());
 			if (consumer.deliveredAfterCancel() || hasMessages(consumer.queue())) {
 				synchronized (this.monitor) {
-					this.toAnnounce.add(consumer.aggregateType() + "\u0000" + consumer.aggregateId());
+					this.toAnnounce.add(new AggregateRef(consumer.aggregateType(), consumer.aggregateId()));
 				}
 			}
 		}
@@ -292,7 +292,7 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 				}
 			}
 			finally {
-				close(channel);
+				RawChannels.close(channel);
 			}
 		}
 		catch (IOException | RuntimeException ex) {
@@ -301,15 +301,14 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 	}
 
 	private void announcePending() {
-		List<String> keys;
+		List<AggregateRef> aggregates;
 		synchronized (this.monitor) {
-			keys = new ArrayList<>(this.toAnnounce);
+			aggregates = new ArrayList<>(this.toAnnounce);
 		}
-		for (String key : keys) {
-			String[] parts = key.split("\u0000", 2);
-			if (announceAgain(parts[0], parts[1])) {
+		for (AggregateRef aggregate : aggregates) {
+			if (announceAgain(aggregate.aggregateType(), aggregate.aggregateId())) {
 				synchronized (this.monitor) {
-					this.toAnnounce.remove(key);
+					this.toAnnounce.remove(aggregate);
 				}
 			}
 		}
@@ -331,7 +330,7 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 		}
 		synchronized (this.monitor) {
 			if (!this.running) {
-				close(channel);
+				RawChannels.close(channel);
 				return;
 			}
 			this.idsChannel = channel;
@@ -411,7 +410,7 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 			return consumer;
 		}
 		catch (IOException | RuntimeException ex) {
-			close(channel);
+			RawChannels.close(channel);
 			throw ex;
 		}
 	}
@@ -423,7 +422,7 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 				return channel.queueDeclarePassive(queue).getMessageCount() > 0;
 			}
 			finally {
-				close(channel);
+				RawChannels.close(channel);
 			}
 		}
 		catch (IOException | RuntimeException ex) {
@@ -442,13 +441,13 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 				return true;
 			}
 			finally {
-				close(channel);
+				RawChannels.close(channel);
 			}
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.warn("Could not announce " + aggregateType + "-" + aggregateId + " again; retrying: " + ex);
 			synchronized (this.monitor) {
-				this.toAnnounce.add(aggregateType + "\u0000" + aggregateId);
+				this.toAnnounce.add(new AggregateRef(aggregateType, aggregateId));
 			}
 			return false;
 		}
@@ -472,20 +471,6 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 		}
 	}
 
-	private static void close(@Nullable Channel channel) {
-		if (channel == null) {
-			return;
-		}
-		try {
-			if (channel.isOpen()) {
-				channel.close();
-			}
-		}
-		catch (IOException | java.util.concurrent.TimeoutException | RuntimeException ex) {
-			// a broken channel
-		}
-	}
-
 	private static ThreadFactory threads(String prefix) {
 		AtomicInteger count = new AtomicInteger();
 		return (runnable) -> {
@@ -496,6 +481,9 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 	}
 
 	private record PendingId(Channel channel, String aggregateType, String aggregateId, long deliveryTag) {
+	}
+
+	private record AggregateRef(String aggregateType, String aggregateId) {
 	}
 
 	private final class IdsConsumer extends DefaultConsumer {
@@ -518,7 +506,7 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 		public void handleCancel(String consumerTag) {
 			// the queue was deleted or the broker cancelled us: consume again on a new
 			// channel
-			close(getChannel());
+			RawChannels.close(getChannel());
 		}
 
 	}

@@ -2,6 +2,7 @@ package io.eventsource.publish;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.eventsource.envelope.EventMetadata;
 import io.micrometer.core.instrument.Counter;
@@ -20,6 +21,8 @@ public class RelayAfterCommit implements OutboxEventPublisher.AfterCommit {
 	private final Runnable wakeUp;
 
 	private final MeterRegistry meterRegistry;
+
+	private final Map<String, Counter> published = new ConcurrentHashMap<>();
 
 	public RelayAfterCommit(Runnable wakeUp, MeterRegistry meterRegistry) {
 		this.wakeUp = wakeUp;
@@ -45,11 +48,14 @@ public class RelayAfterCommit implements OutboxEventPublisher.AfterCommit {
 	}
 
 	private void count(Map<String, Integer> byAggregateType) {
-		byAggregateType.forEach((aggregateType, count) -> Counter.builder("eventsource.published.events")
-			.description("Events committed to the outbox")
-			.tag("aggregate.type", aggregateType)
-			.register(this.meterRegistry)
-			.increment(count));
+		byAggregateType.forEach(
+				(aggregateType, count) -> this.published
+					.computeIfAbsent(aggregateType,
+							(type) -> Counter.builder("eventsource.published.events")
+								.description("Events committed to the outbox")
+								.tag("aggregate.type", type)
+								.register(this.meterRegistry))
+					.increment(count));
 	}
 
 	private final class Appended implements TransactionSynchronization {

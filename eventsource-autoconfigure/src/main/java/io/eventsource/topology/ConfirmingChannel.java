@@ -7,12 +7,10 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeoutException;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.ConfirmListener;
-import com.rabbitmq.client.ShutdownSignalException;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
@@ -142,14 +140,7 @@ public final class ConfirmingChannel implements AutoCloseable {
 
 	@Override
 	public void close() {
-		try {
-			if (this.channel.isOpen()) {
-				this.channel.close();
-			}
-		}
-		catch (IOException | TimeoutException | ShutdownSignalException ex) {
-			// closing a broken channel: nothing to keep
-		}
+		RawChannels.close(this.channel);
 	}
 
 	private void settle(long deliveryTag, boolean multiple, boolean ack) {

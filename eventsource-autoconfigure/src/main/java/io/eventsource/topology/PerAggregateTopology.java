@@ -111,8 +111,7 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 				logger.warn("Cannot declare the queues of " + first.aggregateType() + "-" + first.aggregateId()
 						+ "; its events wait: " + rootMessage(ex));
 				closeDeclareChannel();
-				this.declarations.clear();
-				this.announcements.clear();
+				forgetDeclarations();
 				continue;
 			}
 			try {
@@ -155,8 +154,7 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 			result.put(eventId, outcome);
 		}
 		if (stale || channelFailed || !channel.isOpen()) {
-			this.declarations.clear();
-			this.announcements.clear();
+			forgetDeclarations();
 		}
 		if (!channel.isOpen()) {
 			closeChannel();
@@ -204,14 +202,12 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 	private void closeDeclareChannel() {
 		Channel channel = this.declareChannel;
 		this.declareChannel = null;
-		if (channel != null && channel.isOpen()) {
-			try {
-				channel.close();
-			}
-			catch (IOException | java.util.concurrent.TimeoutException | RuntimeException ex) {
-				// a broken channel: nothing to keep
-			}
-		}
+		RawChannels.close(channel);
+	}
+
+	private void forgetDeclarations() {
+		this.declarations.clear();
+		this.announcements.clear();
 	}
 
 	private static String rootMessage(Throwable ex) {
@@ -226,8 +222,7 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 		ConfirmingChannel channel = this.channel;
 		if (channel == null || !channel.isOpen()) {
 			closeChannel();
-			this.declarations.clear();
-			this.announcements.clear();
+			forgetDeclarations();
 			channel = ConfirmingChannel.open(this.connectionFactory);
 			this.channel = channel;
 		}

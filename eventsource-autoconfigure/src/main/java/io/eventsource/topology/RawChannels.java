@@ -1,14 +1,17 @@
 package io.eventsource.topology;
 
 import java.io.IOException;
+import java.util.concurrent.TimeoutException;
 
 import com.rabbitmq.client.Channel;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 /**
  * Opens channels of the plain RabbitMQ client on the connection of a Spring AMQP
- * connection factory, outside its channel cache: the relay owns them and closes them.
+ * connection factory, outside its channel cache, and closes them: whoever opens one owns
+ * it.
  */
 public final class RawChannels {
 
@@ -31,6 +34,25 @@ public final class RawChannels {
 			throw new IOException("The RabbitMQ connection has no channel left");
 		}
 		return channel;
+	}
+
+	/**
+	 * Closes a channel if it is open; a channel the broker or the connection already
+	 * closed leaves nothing to do.
+	 * @param channel the channel, or {@code null}
+	 */
+	public static void close(@Nullable Channel channel) {
+		if (channel == null) {
+			return;
+		}
+		try {
+			if (channel.isOpen()) {
+				channel.close();
+			}
+		}
+		catch (IOException | TimeoutException | RuntimeException ex) {
+			// a broken channel: nothing to keep
+		}
 	}
 
 }

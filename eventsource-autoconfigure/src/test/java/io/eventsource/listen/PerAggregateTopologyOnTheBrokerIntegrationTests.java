@@ -17,6 +17,7 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -90,17 +91,7 @@ class PerAggregateTopologyOnTheBrokerIntegrationTests {
 					});
 				}
 				finally {
-					jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id = ?", AGGREGATE_TYPE, id);
-					jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id = ?",
-							AGGREGATE_TYPE, id);
-					jdbc.update("DELETE FROM message_acks WHERE service = ?", billing);
-					jdbc.update("DELETE FROM projection_positions WHERE service = ?", billing);
-					orders.getBean(StringRedisTemplate.class)
-						.opsForZSet()
-						.remove("eventsource:services:" + AGGREGATE_TYPE, billing);
-					rabbit.deleteQueue(queue);
-					rabbit.deleteExchange(exchange);
-					rabbit.deleteQueue(idsQueue);
+					cleanUp(orders, rabbit, billing, id);
 				}
 			});
 		}
@@ -111,8 +102,6 @@ class PerAggregateTopologyOnTheBrokerIntegrationTests {
 		String billing = "billing-" + TestServices.randomSuffix();
 		String id = TestServices.randomSuffix();
 		String queue = PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, id, billing);
-		String exchange = PerAggregateNames.aggregateExchange(AGGREGATE_TYPE, id);
-		String idsQueue = PerAggregateNames.aggregateIdsQueue(AGGREGATE_TYPE, billing);
 		try (RabbitTestClient rabbit = new RabbitTestClient()) {
 			runner("orders-" + TestServices.randomSuffix()).run((orders) -> {
 				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
@@ -149,20 +138,25 @@ class PerAggregateTopologyOnTheBrokerIntegrationTests {
 						});
 				}
 				finally {
-					jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id = ?", AGGREGATE_TYPE, id);
-					jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id = ?",
-							AGGREGATE_TYPE, id);
-					jdbc.update("DELETE FROM message_acks WHERE service = ?", billing);
-					jdbc.update("DELETE FROM projection_positions WHERE service = ?", billing);
-					orders.getBean(StringRedisTemplate.class)
-						.opsForZSet()
-						.remove("eventsource:services:" + AGGREGATE_TYPE, billing);
-					rabbit.deleteQueue(queue);
-					rabbit.deleteExchange(exchange);
-					rabbit.deleteQueue(idsQueue);
+					cleanUp(orders, rabbit, billing, id);
 				}
 			});
 		}
+	}
+
+	private static void cleanUp(ApplicationContext orders, RabbitTestClient rabbit, String billing, String id) {
+		JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+		jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id = ?", AGGREGATE_TYPE, id);
+		jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id = ?", AGGREGATE_TYPE,
+				id);
+		jdbc.update("DELETE FROM message_acks WHERE service = ?", billing);
+		jdbc.update("DELETE FROM projection_positions WHERE service = ?", billing);
+		orders.getBean(StringRedisTemplate.class)
+			.opsForZSet()
+			.remove("eventsource:services:" + AGGREGATE_TYPE, billing);
+		rabbit.deleteQueue(PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, id, billing));
+		rabbit.deleteExchange(PerAggregateNames.aggregateExchange(AGGREGATE_TYPE, id));
+		rabbit.deleteQueue(PerAggregateNames.aggregateIdsQueue(AGGREGATE_TYPE, billing));
 	}
 
 	private static String unrelayed(JdbcTemplate jdbc, String id) {
@@ -171,7 +165,7 @@ class PerAggregateTopologyOnTheBrokerIntegrationTests {
 				Long.class, AGGREGATE_TYPE, id));
 	}
 
-	private static double gaps(org.springframework.context.ApplicationContext context) {
+	private static double gaps(ApplicationContext context) {
 		return context.getBean(ListenerMetrics.class)
 			.registry()
 			.find("eventsource.consumed.events")
