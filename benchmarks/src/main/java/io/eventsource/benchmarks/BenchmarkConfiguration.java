@@ -13,6 +13,7 @@ import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.OutboxRelay;
 import io.eventsource.registry.RedisServiceRegistry;
 import io.eventsource.registry.ServiceRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -91,7 +92,7 @@ class BenchmarkConfiguration {
 			BenchTopology topology, BrokerAdmin admin, BareClient bare, OutboxLoad outbox, OutboxRows rows,
 			ServiceRegistry registry, StringRedisTemplate redis, BareConsumer consumer, BenchEvent event,
 			HandledEvents handled, DataSource dataSource, ServiceName serviceName,
-			ObjectProvider<PerAggregateListenerContainer> listener) {
+			ObjectProvider<PerAggregateListenerContainer> listener, MeterRegistry meterRegistry) {
 		EventSourceProperties.Registry registryProperties = eventSourceProperties.getRegistry();
 		BenchmarkServices services = new BenchmarkServices(topology, admin, bare, outbox, rows, registry, redis,
 				registryProperties.getKeyPrefix(), registryProperties.getExpiry());
@@ -100,7 +101,7 @@ class BenchmarkConfiguration {
 			.key(EndToEndEvent.AGGREGATE_TYPE);
 		EndToEndRuns.EndToEndServices endToEnd = new EndToEndRuns.EndToEndServices(topology, admin, bare, consumer,
 				outbox, EndToEndEvent.of(event), handled, new JdbcTemplate(dataSource), listener.getIfAvailable(),
-				serviceName.value(), redis, registryKey, properties.getRunTimeout());
+				serviceName.value(), redis, registryKey, meterRegistry, properties.getRunTimeout());
 		return new BenchmarkRunner(properties, services, endToEnd, eventSourceProperties.getRelay().getBatchSize());
 	}
 

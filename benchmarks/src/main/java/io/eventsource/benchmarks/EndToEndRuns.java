@@ -7,6 +7,8 @@ import java.util.List;
 
 import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.topology.PerAggregateNames;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -113,17 +115,19 @@ class EndToEndRuns {
 	Measurement eventsource(int events, int perTransaction, String label) throws Exception {
 		HandledEvents handled = this.services.handled();
 		handled.reset(false);
+		Batches before = batches();
 		Measurement measurement = this.services.outbox()
 			.publishUntilHandled(TYPE, this.event, this.aggregateIds, events, perTransaction,
 					(deadline) -> handled.await(events, deadline));
 		long rows = appliedRows();
 		this.report.check(rows == events, label + " (d) eventsource: " + events + " events handled but " + rows
 				+ " rows in " + EndToEndHandler.TABLE);
+		Batches batches = batches().since(before);
 		this.report.log(
 				"%s (d) eventsource end to end, %d per tx: %,d events committed in %.2f s, all handled in %.2f s"
-						+ " = %,.0f msg/s",
+						+ " = %,.0f msg/s; listener transactions: %,d, %.1f events each on average",
 				label, perTransaction, events, measurement.publishedSeconds(), measurement.seconds(),
-				measurement.rate());
+				measurement.rate(), batches.transactions(), batches.mean());
 		return measurement;
 	}
 
@@ -208,6 +212,11 @@ class EndToEndRuns {
 			.toList();
 	}
 
+	private Batches batches() {
+		DistributionSummary summary = this.services.meterRegistry().find("eventsource.listener.batch.events").summary();
+		return (summary != null) ? new Batches(summary.count(), summary.totalAmount()) : new Batches(0, 0);
+	}
+
 	private long appliedRows() {
 		JdbcTemplate jdbc = this.services.jdbc();
 		Long rows = jdbc.queryForObject("SELECT COUNT(*) FROM " + EndToEndHandler.TABLE, Long.class);
@@ -233,6 +242,21 @@ class EndToEndRuns {
 	}
 
 	/**
+	 * The listener's transactions so far and the events they applied.
+	 */
+	private record Batches(long transactions, double events) {
+
+		Batches since(Batches earlier) {
+			return new Batches(this.transactions - earlier.transactions, this.events - earlier.events);
+		}
+
+		double mean() {
+			return (this.transactions > 0) ? this.events / this.transactions : Double.NaN;
+		}
+
+	}
+
+	/**
 	 * What the end-to-end runs work with.
 	 *
 	 * @param topology the broker names
@@ -246,14 +270,15 @@ class EndToEndRuns {
 	 * @param listener the listener container, stopped before cleaning up; {@code null}
 	 * when the listener is disabled
 	 * @param service this application's service name
-	 * @param redis the Redis of the registry
-	 * @param registryKey the registry key of {@value EndToEndEvent#AGGREGATE_TYPE}
+	 * @param redis the Redis of the registry * @param registryKey the registry key of
+	 * {@value EndToEndEvent#AGGREGATE_TYPE}
+	 * @param meterRegistry the meters of the listener
 	 * @param runTimeout the longest wait for one run
 	 */
 	record EndToEndServices(BenchTopology topology, BrokerAdmin admin, BareClient bare, BareConsumer consumer,
 			OutboxLoad outbox, EndToEndEvent event, HandledEvents handled, JdbcTemplate jdbc,
 			@Nullable PerAggregateListenerContainer listener, String service, StringRedisTemplate redis,
-			String registryKey, Duration runTimeout) {
+			String registryKey, MeterRegistry meterRegistry, Duration runTimeout) {
 
 	}
 

@@ -176,8 +176,9 @@ public final class EventSourceAutoConfiguration {
 					registry, metrics,
 					new ListenerSettings(serviceName.value(), properties.getPerAggregate().getQueueExpiry(),
 							properties.getPerAggregate().getConsumerIdleTimeout(), listener.getMaxAggregates(),
-							listener.getPrefetch(), listener.getConcurrency(), listener.getRetryDelay(),
-							properties.getRegistry().getHeartbeatInterval(), listener.getShutdownTimeout()));
+							listener.getPrefetch(), listener.getConcurrency(), listener.getMaxBatch(),
+							listener.getRetryDelay(), properties.getRegistry().getHeartbeatInterval(),
+							listener.getShutdownTimeout()));
 		}
 
 	}
@@ -221,10 +222,8 @@ public final class EventSourceAutoConfiguration {
 		OutboxRelay eventSourceOutboxRelay(OutboxRepository outbox, EventTopology topology, DataSource dataSource,
 				EventSourceProperties properties, ObjectProvider<MeterRegistry> meterRegistry) {
 			EventSourceProperties.Relay relay = properties.getRelay();
-			return new OutboxRelay(outbox, topology,
-					OutboxRelay.roundTransactions(new DataSourceTransactionManager(dataSource),
-							relay.getConfirmTimeout()),
-					relay.getBatchSize(), relay.getPollInterval(),
+			return new OutboxRelay(outbox, topology, new DataSourceTransactionManager(dataSource),
+					relay.getConfirmTimeout(), relay.getBatchSize(), relay.getPollInterval(),
 					new RelayMetrics(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry)), Clock.systemUTC());
 		}
 

@@ -258,6 +258,14 @@ public class EventSourceProperties {
 		private int concurrency = 8;
 
 		/**
+		 * Most events applied in one database transaction. Events of several aggregates
+		 * that are ready at once share a transaction, in order per aggregate; when a
+		 * handler fails, the transaction rolls back and its events are applied one
+		 * transaction each. 1 gives every event a transaction of its own.
+		 */
+		private int maxBatch = 50;
+
+		/**
 		 * Wait before an event whose handler failed, or that waits for an earlier one, is
 		 * tried again.
 		 */
@@ -298,6 +306,14 @@ public class EventSourceProperties {
 
 		public void setConcurrency(int concurrency) {
 			this.concurrency = concurrency;
+		}
+
+		public int getMaxBatch() {
+			return this.maxBatch;
+		}
+
+		public void setMaxBatch(int maxBatch) {
+			this.maxBatch = maxBatch;
 		}
 
 		public Duration getRetryDelay() {

@@ -3,14 +3,10 @@ package io.eventsource.listen;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -28,7 +24,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Consumes one per-aggregate queue {@code {Type}-{id}-{service}} on a channel of its own
- * and applies its events one at a time, in order, on a worker of the shared pool.
+ * and hands its deliveries, in order, to the {@link BatchApplier}, which applies them in
+ * batches with those of other aggregates; this consumer is in at most one batch at a
+ * time.
  * <p>
  * An event that arrives ahead of a missing predecessor waits, unacknowledged, while the
  * following deliveries are tried (the relay sends an event again after a predecessor it
@@ -42,6 +40,8 @@ final class AggregateQueueConsumer {
 
 	private static final Log logger = LogFactory.getLog(AggregateQueueConsumer.class);
 
+	private static final Comparator<Delivery> BY_SEQUENCE = Comparator.comparingLong(Delivery::sequence);
+
 	private final String aggregateType;
 
 	private final String aggregateId;
@@ -50,9 +50,7 @@ final class AggregateQueueConsumer {
 
 	private final Channel channel;
 
-	private final EventDispatcher dispatcher;
-
-	private final Executor workers;
+	private final BatchApplier applier;
 
 	private final ScheduledExecutorService scheduler;
 
@@ -60,11 +58,15 @@ final class AggregateQueueConsumer {
 
 	private final Object monitor = new Object();
 
-	private final Deque<Delivery> inbound = new ArrayDeque<>();
+	private final List<Delivery> inbound = new ArrayList<>();
 
 	private final List<Delivery> waiting = new ArrayList<>();
 
-	private boolean draining;
+	/** Queued in the applier or in a batch. */
+	private boolean scheduled;
+
+	/** Deliveries taken by a batch that has not completed. */
+	private boolean inFlight;
 
 	private boolean retryScheduled;
 
@@ -77,13 +79,12 @@ final class AggregateQueueConsumer {
 	private @Nullable String consumerTag;
 
 	AggregateQueueConsumer(String aggregateType, String aggregateId, String queue, Channel channel,
-			EventDispatcher dispatcher, Executor workers, ScheduledExecutorService scheduler, Duration retryDelay) {
+			BatchApplier applier, ScheduledExecutorService scheduler, Duration retryDelay) {
 		this.aggregateType = aggregateType;
 		this.aggregateId = aggregateId;
 		this.queue = queue;
 		this.channel = channel;
-		this.dispatcher = dispatcher;
-		this.workers = workers;
+		this.applier = applier;
 		this.scheduler = scheduler;
 		this.retryDelay = retryDelay;
 	}
@@ -125,11 +126,20 @@ final class AggregateQueueConsumer {
 	 */
 	boolean isIdle(Duration idleTimeout) {
 		synchronized (this.monitor) {
-			if (this.draining || !this.inbound.isEmpty() || !this.waiting.isEmpty() || this.retryScheduled) {
+			if (this.scheduled || this.inFlight || !this.inbound.isEmpty() || !this.waiting.isEmpty()
+					|| this.retryScheduled) {
 				return false;
 			}
 		}
 		return System.nanoTime() - this.lastActivity >= idleTimeout.toNanos();
+	}
+
+	/**
+	 * Returns whether this consumer was cancelled: deliveries it took for a batch and not
+	 * yet started are left out and go back to the queue.
+	 */
+	boolean isCancelled() {
+		return this.cancelled;
 	}
 
 	boolean isOpen() {
@@ -169,13 +179,13 @@ final class AggregateQueueConsumer {
 	}
 
 	/**
-	 * Waits for the event in progress to finish, then closes the channel; anything
+	 * Waits for the batch in progress to finish, then closes the channel; anything
 	 * unacknowledged goes back to the queue.
 	 */
 	void awaitAndClose(Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		synchronized (this.monitor) {
-			while (this.draining && System.nanoTime() < deadline) {
+			while (this.inFlight && System.nanoTime() < deadline) {
 				try {
 					this.monitor.wait(50);
 				}
@@ -196,107 +206,102 @@ final class AggregateQueueConsumer {
 				requeue(delivery);
 				return;
 			}
-			this.inbound.addLast(delivery);
-			if (this.draining || this.retryScheduled) {
+			this.inbound.add(delivery);
+			if (this.scheduled || this.retryScheduled) {
 				return;
 			}
-			this.draining = true;
+			this.scheduled = true;
 		}
-		startDrain();
+		this.applier.ready(this);
 	}
 
-	private void startDrain() {
-		try {
-			this.workers.execute(this::drain);
-		}
-		catch (RejectedExecutionException ex) {
-			synchronized (this.monitor) {
-				this.draining = false;
+	/**
+	 * Takes the next deliveries for a batch, lowest sequence first.
+	 * @param max the most deliveries to take
+	 * @return the deliveries, empty when there is nothing to do (then this consumer is no
+	 * longer scheduled)
+	 */
+	List<Delivery> take(int max) {
+		synchronized (this.monitor) {
+			if (this.cancelled || this.inbound.isEmpty()) {
+				this.scheduled = false;
 				this.monitor.notifyAll();
+				return List.of();
 			}
-		}
-	}
-
-	private void drain() {
-		boolean finished = false;
-		try {
-			finished = drainInbound();
-		}
-		finally {
-			if (!finished) {
-				synchronized (this.monitor) {
-					this.draining = false;
-					this.monitor.notifyAll();
-				}
-			}
+			this.inbound.sort(BY_SEQUENCE);
+			List<Delivery> taken = new ArrayList<>(this.inbound.subList(0, Math.min(max, this.inbound.size())));
+			this.inbound.subList(0, taken.size()).clear();
+			this.inFlight = true;
+			return taken;
 		}
 	}
 
 	/**
-	 * Applies inbound deliveries until none is left or one fails.
-	 * @return {@code true} when the draining flag was already reset
+	 * Takes the outcomes of a batch: acknowledges what is done, keeps early events
+	 * waiting, and puts a failed event and those after it back to be retried after the
+	 * delay.
+	 * @param deliveries the deliveries the batch took
+	 * @param outcomes the outcome of each, {@code null} for one not tried
 	 */
-	private boolean drainInbound() {
-		while (true) {
-			Delivery next;
-			synchronized (this.monitor) {
-				next = this.cancelled ? null : this.inbound.pollFirst();
-				if (next == null) {
-					this.draining = false;
-					if (!this.waiting.isEmpty() && !this.cancelled) {
-						scheduleRetry();
-					}
-					this.monitor.notifyAll();
-					return true;
-				}
+	void completed(List<Delivery> deliveries, List<@Nullable DispatchOutcome> outcomes) {
+		this.lastActivity = System.nanoTime();
+		boolean progress = false;
+		int failedAt = -1;
+		List<Delivery> early = new ArrayList<>();
+		for (int i = 0; i < deliveries.size(); i++) {
+			DispatchOutcome outcome = outcomes.get(i);
+			Delivery delivery = deliveries.get(i);
+			if (outcome == null || outcome == DispatchOutcome.FAIL) {
+				failedAt = i;
+				break;
 			}
-			DispatchOutcome outcome = dispatch(next);
-			this.lastActivity = System.nanoTime();
 			if (outcome.isDone()) {
-				ack(next);
-				retryWaiting();
-			}
-			else if (outcome == DispatchOutcome.GAP) {
-				if (!next.redelivered()) {
-					logger.warn("Event " + next.describe() + " on " + this.queue
-							+ " arrived before an earlier event of its aggregate; it waits for it");
-				}
-				synchronized (this.monitor) {
-					this.waiting.add(next);
-				}
-			}
-			else {
-				synchronized (this.monitor) {
-					this.inbound.addFirst(next);
-					this.draining = false;
-					scheduleRetry();
-					this.monitor.notifyAll();
-				}
-				return true;
-			}
-		}
-	}
-
-	private void retryWaiting() {
-		boolean progress = true;
-		while (progress) {
-			progress = false;
-			List<Delivery> snapshot;
-			synchronized (this.monitor) {
-				if (this.waiting.isEmpty()) {
-					return;
-				}
-				snapshot = new ArrayList<>(this.waiting);
-			}
-			snapshot.sort(Comparator.comparingLong(Delivery::sequence));
-			Delivery lowest = snapshot.get(0);
-			if (dispatch(lowest).isDone()) {
-				synchronized (this.monitor) {
-					this.waiting.remove(lowest);
-				}
-				ack(lowest);
+				ack(delivery);
 				progress = true;
 			}
+			else {
+				if (!delivery.redelivered()) {
+					logger.warn("Event " + delivery.describe() + " on " + this.queue
+							+ " arrived before an earlier event of its aggregate; it waits for it");
+				}
+				early.add(delivery);
+			}
+		}
+		List<Delivery> retry = (failedAt >= 0) ? deliveries.subList(failedAt, deliveries.size()) : List.of();
+		List<Delivery> giveBack = new ArrayList<>();
+		boolean again = false;
+		synchronized (this.monitor) {
+			this.inFlight = false;
+			if (this.cancelled) {
+				giveBack.addAll(early);
+				giveBack.addAll(retry);
+				this.scheduled = false;
+			}
+			else {
+				this.waiting.addAll(early);
+				if (!retry.isEmpty()) {
+					this.inbound.addAll(0, retry);
+					this.scheduled = false;
+					scheduleRetry();
+				}
+				else {
+					if (progress && !this.waiting.isEmpty()) {
+						// an applied event may be the predecessor the waiting ones need
+						this.inbound.addAll(this.waiting);
+						this.waiting.clear();
+					}
+					again = !this.inbound.isEmpty();
+					this.scheduled = again;
+					if (!again && !this.waiting.isEmpty()) {
+						scheduleRetry();
+					}
+				}
+			}
+			this.monitor.notifyAll();
+		}
+		giveBack.forEach(this::requeue);
+		if (again) {
+			this.applier.ready(this);
 		}
 	}
 
@@ -305,40 +310,27 @@ final class AggregateQueueConsumer {
 	 * tried again.
 	 */
 	private void scheduleRetry() {
+		if (this.retryScheduled) {
+			return;
+		}
 		this.retryScheduled = true;
 		this.scheduler.schedule(() -> {
 			List<Delivery> giveBack;
+			boolean again;
 			synchronized (this.monitor) {
 				this.retryScheduled = false;
 				giveBack = new ArrayList<>(this.waiting);
 				this.waiting.clear();
-				if (this.cancelled || this.draining) {
-					giveBack.forEach(this::requeue);
-					return;
+				again = !this.cancelled && !this.scheduled && !this.inbound.isEmpty();
+				if (again) {
+					this.scheduled = true;
 				}
-				this.draining = !this.inbound.isEmpty();
 			}
 			giveBack.forEach(this::requeue);
-			if (this.draining) {
-				startDrain();
+			if (again) {
+				this.applier.ready(this);
 			}
 		}, this.retryDelay.toMillis(), TimeUnit.MILLISECONDS);
-	}
-
-	private DispatchOutcome dispatch(Delivery delivery) {
-		EventMetadata metadata = delivery.metadata();
-		if (metadata == null) {
-			logger.warn("A message on " + this.queue + " is not an eventsource event and is dropped: "
-					+ delivery.headerError());
-			return DispatchOutcome.IGNORED;
-		}
-		try {
-			return this.dispatcher.dispatch(metadata, delivery.body());
-		}
-		catch (Throwable ex) {
-			logger.warn("Dispatching " + delivery.describe() + " failed; it is retried after " + this.retryDelay, ex);
-			return DispatchOutcome.FAIL;
-		}
 	}
 
 	private void ack(Delivery delivery) {

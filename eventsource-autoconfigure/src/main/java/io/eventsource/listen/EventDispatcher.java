@@ -3,6 +3,16 @@ package io.eventsource.listen;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
 
 import javax.sql.DataSource;
 
@@ -12,6 +22,7 @@ import io.eventsource.store.AckStatus;
 import io.eventsource.store.InboxRepository;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.transaction.support.TransactionOperations;
@@ -27,6 +38,12 @@ import org.springframework.util.Assert;
  * database commits with its ack row, so its effect is applied exactly once. A handler
  * that throws rolls all of that back and leaves a {@code fail} row with the attempts and
  * the error.
+ * <p>
+ * {@link #dispatchAll(List, Predicate)} applies several events, of one or several
+ * aggregates, in one transaction: one commit for all of them, in list order. When any
+ * handler throws or the database refuses, the whole transaction rolls back and the events
+ * are applied again one transaction each, so that one failing event never takes the
+ * others with it.
  */
 public class EventDispatcher {
 
@@ -93,6 +110,110 @@ public class EventDispatcher {
 		return combined;
 	}
 
+	/**
+	 * Applies events in one transaction, in list order; when that fails, one transaction
+	 * per event, in order, and the events of an aggregate after one that failed are not
+	 * tried.
+	 * @param events the events, per aggregate in sequence order
+	 * @param withdrawn whether an event is no longer to be applied when its turn comes
+	 * (its consumer was cancelled): it is left out, and the others go on
+	 * @return the outcome of each event, in list order; {@code null} for an event that
+	 * was not tried because it was withdrawn or an earlier event of its aggregate failed
+	 */
+	public List<@Nullable DispatchOutcome> dispatchAll(List<Delivered> events, Predicate<Delivered> withdrawn) {
+		if (events.size() == 1) {
+			Delivered only = events.get(0);
+			return Collections.singletonList(withdrawn.test(only) ? null : dispatch(only.metadata(), only.payload()));
+		}
+		List<@Nullable List<Applied>> applied;
+		BatchProgress progress = new BatchProgress();
+		try {
+			applied = this.transactions.execute((status) -> {
+				checkTransaction();
+				BatchTransaction batch = new BatchTransaction(this.clock.instant());
+				List<@Nullable List<Applied>> all = new ArrayList<>(events.size());
+				for (Delivered event : events) {
+					all.add(withdrawn.test(event) ? null : batch.apply(event, progress));
+					progress.event++;
+				}
+				batch.flush();
+				return all;
+			});
+		}
+		catch (TransientDataAccessException ex) {
+			logger.debug(
+					"A transaction of " + events.size() + " events rolled back; they are applied one at a time: " + ex);
+			return dispatchOneByOne(events, withdrawn, null);
+		}
+		catch (RuntimeException ex) {
+			// the event that failed counts as an attempt; the others are applied again
+			progress.failure = ex;
+			return dispatchOneByOne(events, withdrawn, progress);
+		}
+		Assert.state(applied != null, "No outcome of the transaction");
+		Instant committed = this.clock.instant();
+		List<@Nullable DispatchOutcome> outcomes = new ArrayList<>(events.size());
+		for (int i = 0; i < events.size(); i++) {
+			EventMetadata metadata = events.get(i).metadata();
+			List<Applied> own = applied.get(i);
+			if (own == null) {
+				outcomes.add(null);
+				continue;
+			}
+			DispatchOutcome combined = DispatchOutcome.IGNORED;
+			if (own.isEmpty()) {
+				this.metrics.consumed(metadata, "none", DispatchOutcome.IGNORED);
+			}
+			for (int p = 0; p < own.size(); p++) {
+				Applied one = own.get(p);
+				combined = (p == 0) ? one.outcome() : combined.and(one.outcome());
+				counted(one.projection(), metadata, one.outcome(), one.nanos(), committed);
+			}
+			outcomes.add(combined);
+		}
+		return outcomes;
+	}
+
+	private List<@Nullable DispatchOutcome> dispatchOneByOne(List<Delivered> events, Predicate<Delivered> withdrawn,
+			@Nullable BatchProgress failedBatch) {
+		Set<AggregateRef> failed = new HashSet<>();
+		List<@Nullable DispatchOutcome> outcomes = new ArrayList<>(events.size());
+		for (int i = 0; i < events.size(); i++) {
+			Delivered event = events.get(i);
+			AggregateRef aggregate = new AggregateRef(event.metadata().aggregateType(), event.metadata().aggregateId());
+			if (failed.contains(aggregate) || withdrawn.test(event)) {
+				outcomes.add(null);
+				continue;
+			}
+			DispatchOutcome outcome;
+			if (failedBatch != null && failedBatch.event == i && failedBatch.projection != null
+					&& failedBatch.failure != null) {
+				failed(failedBatch.projection, event.metadata(), failedBatch.failure);
+				this.metrics.consumed(event.metadata(), failedBatch.projection, DispatchOutcome.FAIL);
+				outcome = DispatchOutcome.FAIL;
+			}
+			else {
+				outcome = dispatch(event.metadata(), event.payload());
+			}
+			if (outcome == DispatchOutcome.FAIL) {
+				failed.add(aggregate);
+			}
+			outcomes.add(outcome);
+		}
+		return outcomes;
+	}
+
+	private void counted(String projection, EventMetadata metadata, DispatchOutcome outcome, long nanos,
+			Instant committed) {
+		this.metrics.consumed(metadata, projection, outcome);
+		if (outcome == DispatchOutcome.OK) {
+			this.metrics.handled(metadata, projection, Duration.ofNanos(nanos), committed);
+		}
+		else if (outcome == DispatchOutcome.GAP) {
+			logger.debug("Projection '" + projection + "' waits for an earlier event before " + describe(metadata));
+		}
+	}
+
 	private DispatchOutcome apply(String projection, EventMetadata metadata, byte[] payload) {
 		long start = System.nanoTime();
 		DispatchOutcome outcome;
@@ -109,50 +230,65 @@ public class EventDispatcher {
 			outcome = DispatchOutcome.FAIL;
 		}
 		catch (RuntimeException ex) {
-			Throwable cause = (ex instanceof HandlerFailedException) ? ex.getCause() : ex;
-			logger.warn("Projection '" + projection + "' failed on " + describe(metadata) + ": " + cause, cause);
-			recordFailure(projection, metadata, cause);
+			failed(projection, metadata, ex);
 			outcome = DispatchOutcome.FAIL;
 		}
-		this.metrics.consumed(metadata, projection, outcome);
-		if (outcome == DispatchOutcome.OK) {
-			this.metrics.handled(metadata, projection, Duration.ofNanos(System.nanoTime() - start),
-					this.clock.instant());
-		}
-		else if (outcome == DispatchOutcome.GAP) {
-			logger.debug("Projection '" + projection + "' waits for an earlier event before " + describe(metadata));
-		}
+		counted(projection, metadata, outcome, System.nanoTime() - start, this.clock.instant());
 		return outcome;
 	}
 
 	private DispatchOutcome applyInTransaction(String projection, EventMetadata metadata, byte[] payload) {
+		checkTransaction();
+		long last = this.inbox.lockPosition(this.service, projection, metadata.aggregateType(), metadata.aggregateId());
+		DispatchOutcome outcome = applyAfter(last, projection, metadata, payload);
+		Instant now = this.clock.instant();
+		if (outcome == DispatchOutcome.OK) {
+			this.inbox.record(this.service, projection, metadata, AckStatus.OK, null, now);
+		}
+		if (outcome == DispatchOutcome.OK || outcome == DispatchOutcome.IGNORED) {
+			this.inbox.advance(this.service, projection, metadata, now);
+		}
+		return outcome;
+	}
+
+	private void checkTransaction() {
 		Assert.state(TransactionSynchronizationManager.getResource(this.dataSource) != null,
 				"The listener's transaction does not hold a connection of the DataSource of the inbox; give it a "
 						+ "transaction manager of that DataSource");
-		long last = this.inbox.lockPosition(this.service, projection, metadata.aggregateType(), metadata.aggregateId());
+	}
+
+	/**
+	 * Runs the handler of a projection for an event if it is the next one after the
+	 * projection's position; the caller records the outcome.
+	 */
+	private DispatchOutcome applyAfter(long last, String projection, EventMetadata metadata, byte[] payload) {
 		if (metadata.sequence() <= last) {
 			return DispatchOutcome.DUPLICATE;
 		}
 		if (metadata.sequence() > last + 1) {
 			return DispatchOutcome.GAP;
 		}
-		Instant now = this.clock.instant();
 		EventHandler handler = this.handlers.handler(metadata.aggregateType(), projection, metadata.eventType());
-		if (handler != null) {
-			Object event = this.payloads.read(handler, payload);
-			CorrelationContext.callWith(metadata, () -> {
-				try {
-					handler.invoke(event, metadata);
-				}
-				catch (Exception ex) {
-					throw new HandlerFailedException(ex);
-				}
-				return null;
-			});
-			this.inbox.record(this.service, projection, metadata, AckStatus.OK, null, now);
+		if (handler == null) {
+			return DispatchOutcome.IGNORED;
 		}
-		this.inbox.advance(this.service, projection, metadata, now);
-		return (handler != null) ? DispatchOutcome.OK : DispatchOutcome.IGNORED;
+		Object event = this.payloads.read(handler, payload);
+		CorrelationContext.callWith(metadata, () -> {
+			try {
+				handler.invoke(event, metadata);
+			}
+			catch (Exception ex) {
+				throw new HandlerFailedException(ex);
+			}
+			return null;
+		});
+		return DispatchOutcome.OK;
+	}
+
+	private void failed(String projection, EventMetadata metadata, RuntimeException ex) {
+		Throwable cause = (ex instanceof HandlerFailedException) ? ex.getCause() : ex;
+		logger.warn("Projection '" + projection + "' failed on " + describe(metadata) + ": " + cause, cause);
+		recordFailure(projection, metadata, cause);
 	}
 
 	private void recordFailure(String projection, EventMetadata metadata, Throwable cause) {
@@ -168,6 +304,95 @@ public class EventDispatcher {
 	private static String describe(EventMetadata metadata) {
 		return metadata.aggregateType() + "-" + metadata.aggregateId() + " #" + metadata.sequence() + " "
 				+ metadata.eventType() + " (" + metadata.eventId() + ")";
+	}
+
+	/**
+	 * An event delivered to this service.
+	 *
+	 * @param metadata its metadata
+	 * @param payload its JSON payload
+	 */
+	public record Delivered(EventMetadata metadata, byte[] payload) {
+
+	}
+
+	private record Applied(String projection, DispatchOutcome outcome, long nanos) {
+	}
+
+	private record AggregateRef(String type, String id) {
+	}
+
+	/**
+	 * The state of one transaction of several events: each position is locked once, when
+	 * first needed, and moved once, and the ack rows are written together, at the end.
+	 */
+	private final class BatchTransaction {
+
+		private final Instant now;
+
+		private final Map<Position, Long> positions = new HashMap<>();
+
+		private final Set<Position> moved = new LinkedHashSet<>();
+
+		private final List<InboxRepository.Applied> acks = new ArrayList<>();
+
+		BatchTransaction(Instant now) {
+			this.now = now;
+		}
+
+		List<Applied> apply(Delivered event, BatchProgress progress) {
+			EventMetadata metadata = event.metadata();
+			List<Applied> applied = new ArrayList<>(2);
+			for (String projection : EventDispatcher.this.handlers.projections(metadata.aggregateType())) {
+				progress.projection = projection;
+				long start = System.nanoTime();
+				Position position = new Position(projection, metadata.aggregateType(), metadata.aggregateId());
+				Long last = this.positions.get(position);
+				if (last == null) {
+					last = EventDispatcher.this.inbox.lockPosition(EventDispatcher.this.service, projection,
+							metadata.aggregateType(), metadata.aggregateId());
+				}
+				DispatchOutcome outcome = applyAfter(last, projection, metadata, event.payload());
+				if (outcome == DispatchOutcome.OK) {
+					this.acks.add(new InboxRepository.Applied(projection, metadata));
+				}
+				if (outcome == DispatchOutcome.OK || outcome == DispatchOutcome.IGNORED) {
+					last = metadata.sequence();
+					this.moved.add(position);
+				}
+				this.positions.put(position, last);
+				applied.add(new Applied(projection, outcome, System.nanoTime() - start));
+			}
+			return applied;
+		}
+
+		void flush() {
+			EventDispatcher.this.inbox.recordApplied(EventDispatcher.this.service, this.acks, this.now);
+			List<InboxRepository.PositionUpdate> updates = new ArrayList<>(this.moved.size());
+			for (Position position : this.moved) {
+				updates.add(new InboxRepository.PositionUpdate(position.projection(), position.aggregateType(),
+						position.aggregateId(), this.positions.get(position)));
+			}
+			EventDispatcher.this.inbox.advanceAll(EventDispatcher.this.service, updates, this.now);
+		}
+
+	}
+
+	private record Position(String projection, String aggregateType, String aggregateId) {
+	}
+
+	/**
+	 * Where a transaction of several events got to: the event and projection being
+	 * applied, and what it threw.
+	 */
+	private static final class BatchProgress {
+
+		private int event;
+
+		private @Nullable String projection;
+
+		private @Nullable RuntimeException failure;
+
 	}
 
 	/**

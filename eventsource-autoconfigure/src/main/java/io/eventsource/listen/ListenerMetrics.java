@@ -7,15 +7,18 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.eventsource.envelope.EventMetadata;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import org.jspecify.annotations.Nullable;
 import io.micrometer.core.instrument.Timer;
 
 /**
  * The listener's meters: {@code eventsource.consumed.events} by outcome,
  * {@code eventsource.handler.duration} and {@code eventsource.delivery.latency} (from the
  * event's publish to its handler's commit), tagged by aggregate type, service and
- * projection.
+ * projection; {@code eventsource.listener.batch.events}, the events applied per database
+ * transaction.
  */
 public class ListenerMetrics {
 
@@ -28,6 +31,8 @@ public class ListenerMetrics {
 	private final Map<Key, Timer> durations = new ConcurrentHashMap<>();
 
 	private final Map<Key, Timer> latencies = new ConcurrentHashMap<>();
+
+	private volatile @Nullable DistributionSummary batches;
 
 	public ListenerMetrics(MeterRegistry registry, String service) {
 		this.registry = registry;
@@ -61,6 +66,18 @@ public class ListenerMetrics {
 						.tags(k.tags(this.service))
 						.register(this.registry))
 			.record(Duration.between(metadata.occurredAt(), now));
+	}
+
+	void batch(int events) {
+		DistributionSummary summary = this.batches;
+		if (summary == null) {
+			summary = DistributionSummary.builder("eventsource.listener.batch.events")
+				.description("Events applied in one database transaction")
+				.tag("service", this.service)
+				.register(this.registry);
+			this.batches = summary;
+		}
+		summary.record(events);
 	}
 
 	MeterRegistry registry() {

@@ -76,7 +76,7 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 
 	private @Nullable Channel idsChannel;
 
-	private @Nullable ExecutorService workers;
+	private @Nullable BatchApplier applier;
 
 	private @Nullable ScheduledExecutorService scheduler;
 
@@ -108,7 +108,10 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 		if (this.running || aggregateTypes.isEmpty()) {
 			return;
 		}
-		this.workers = Executors.newFixedThreadPool(this.settings.concurrency(), threads("eventsource-listener-"));
+		BatchApplier applier = new BatchApplier(this.dispatcher, this.metrics, this.settings.maxBatch(),
+				this.settings.concurrency(), threads("eventsource-listener-"));
+		applier.start();
+		this.applier = applier;
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("eventsource-listener-timer-"));
 		this.heartbeats = Executors.newSingleThreadScheduledExecutor(threads("eventsource-heartbeat-"));
 		Gauge.builder("eventsource.aggregate.consumers", this, PerAggregateListenerContainer::activeConsumers)
@@ -152,14 +155,8 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 		if (this.heartbeats != null) {
 			this.heartbeats.shutdownNow();
 		}
-		if (this.workers != null) {
-			this.workers.shutdown();
-			try {
-				this.workers.awaitTermination(this.settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+		if (this.applier != null) {
+			this.applier.stop(this.settings.shutdownTimeout().toMillis());
 		}
 	}
 
@@ -405,7 +402,7 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 			channel.queueDeclare(queue, true, false, false,
 					PerAggregateNames.aggregateQueueArguments(this.settings.queueExpiry()));
 			AggregateQueueConsumer consumer = new AggregateQueueConsumer(aggregateType, aggregateId, queue, channel,
-					this.dispatcher, this.workers, this.scheduler, this.settings.retryDelay());
+					this.applier, this.scheduler, this.settings.retryDelay());
 			consumer.start(this.settings.prefetch());
 			return consumer;
 		}

@@ -4,8 +4,11 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -34,13 +37,22 @@ import org.springframework.util.Assert;
  * own, woken right after each publishing transaction commits and otherwise every poll
  * interval, so that whatever was left behind (a crash, the broker down) is sent later.
  * <p>
- * A pass pages through the unrelayed rows in rounds. Each round locks the relay row in a
- * transaction, reads the next page, sends it, and marks the rows the broker confirmed.
- * The lock makes relays of several instances take turns. Per aggregate, a row that was
- * not confirmed holds back every later row of its aggregate for the rest of the pass, so
- * rows are marked strictly in sequence order, and an event that reached the broker ahead
- * of an unconfirmed predecessor is sent again after it. An aggregate that keeps failing
- * is retried with a growing back-off, while every other aggregate flows.
+ * A pass holds the relay lease (a lock on the relay row, in a transaction of its own) so
+ * that relays of several instances take turns, and pages through the unrelayed rows: it
+ * reads a page and publishes it, then waits for the confirms of the page before and marks
+ * its confirmed rows, so that reading and publishing overlap the broker's confirms. A
+ * pass ends when a read finds nothing, after every page has been settled, and at the
+ * latest after {@value #MAX_PASS_MILLIS} ms, so that other instances get their turn.
+ * <p>
+ * * Per aggregate, a row that was not confirmed holds back every later row of its
+ * aggregate for the rest of the pass, so rows are marked strictly in sequence order, and
+ * an event that reached the broker ahead of an unconfirmed predecessor is sent again
+ * after it. Transactions commit in another order than their rows' ids, so a row can
+ * become visible below a page already read: a pass sends a row only when it follows the
+ * last row of its aggregate the pass sent, or, for an aggregate the pass meets first on a
+ * later page, when no earlier row of that aggregate is left unrelayed; otherwise the
+ * aggregate waits for the next pass, which reads from the start. An aggregate that keeps
+ * failing is retried with a growing back-off, while every other aggregate flows.
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -50,7 +62,14 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private final EventTopology topology;
 
-	private final TransactionOperations transactions;
+	/** The longest a pass holds the relay lease. */
+	static final long MAX_PASS_MILLIS = 2_000;
+
+	private final TransactionOperations leaseTransactions;
+
+	private final TransactionOperations readTransactions;
+
+	private final TransactionOperations markTransactions;
 
 	private final int batchSize;
 
@@ -78,42 +97,40 @@ public class OutboxRelay implements SmartLifecycle {
 	 * Creates a relay.
 	 * @param outbox the outbox
 	 * @param topology the topology that sends
-	 * @param transactions the transactions of each round, on the outbox's
-	 * {@code DataSource} at isolation level read committed (see
-	 * {@link #roundTransactions})
-	 * @param batchSize the most rows sent in one round
+	 * @param transactionManager the transaction manager of the outbox's
+	 * {@code DataSource}
+	 * @param confirmTimeout the longest wait for the confirms of one page
+	 * @param batchSize the most rows in one page
 	 * @param pollInterval how often to look for rows left behind
 	 * @param metrics the meters
 	 * @param clock the clock
 	 */
-	public OutboxRelay(OutboxRepository outbox, EventTopology topology, TransactionOperations transactions,
-			int batchSize, Duration pollInterval, RelayMetrics metrics, Clock clock) {
+	public OutboxRelay(OutboxRepository outbox, EventTopology topology, PlatformTransactionManager transactionManager,
+			Duration confirmTimeout, int batchSize, Duration pollInterval, RelayMetrics metrics, Clock clock) {
 		Assert.isTrue(batchSize > 0, "'batchSize' must be positive");
 		Assert.isTrue(!pollInterval.isNegative() && !pollInterval.isZero(), "'pollInterval' must be positive");
 		this.outbox = outbox;
 		this.topology = topology;
-		this.transactions = transactions;
+		TransactionTemplate lease = new TransactionTemplate(transactionManager);
+		lease.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+		lease.setTimeout(Math
+			.toIntExact(confirmTimeout.plusMillis(MAX_PASS_MILLIS).multipliedBy(2).plusSeconds(30).toSeconds()));
+		this.leaseTransactions = lease;
+		// reads and marks run beside the lease's transaction, on connections of their
+		// own:
+		// each read sees every row committed before it, each mark is visible at once
+		TransactionTemplate read = new TransactionTemplate(transactionManager);
+		read.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
+		this.readTransactions = read;
+		TransactionTemplate mark = new TransactionTemplate(transactionManager);
+		mark.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		mark.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+		this.markTransactions = mark;
 		this.batchSize = batchSize;
 		this.pollInterval = pollInterval;
 		this.metrics = metrics;
 		this.clock = clock;
 		this.backoff = new RelayBackoff(pollInterval, Duration.ofMinutes(1));
-	}
-
-	/**
-	 * Returns the transactions a relay round runs in: read committed, so that each round
-	 * sees every row committed before it, with a timeout well past the confirm timeout.
-	 * @param transactionManager the transaction manager of the outbox's
-	 * {@code DataSource}
-	 * @param confirmTimeout the longest wait for confirms in one round
-	 * @return the transaction template
-	 */
-	public static TransactionTemplate roundTransactions(PlatformTransactionManager transactionManager,
-			Duration confirmTimeout) {
-		TransactionTemplate template = new TransactionTemplate(transactionManager);
-		template.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
-		template.setTimeout(Math.toIntExact(confirmTimeout.plusSeconds(30).toSeconds()));
-		return template;
 	}
 
 	/**
@@ -131,85 +148,168 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * Sends every unrelayed row that can be sent now: one pass over the outbox, and a
-	 * second right away when something failed in the first (a stale declaration is
-	 * repaired that way). Runs on the caller's thread; the relay's own thread calls it
-	 * after each wake-up.
+	 * Sends every unrelayed row that can be sent now: passes over the outbox until one
+	 * finds nothing more, and one more right away when something failed (a stale
+	 * declaration is repaired that way). Runs on the caller's thread; the relay's own
+	 * thread calls it after each wake-up.
 	 * @return how many rows were marked relayed
 	 */
 	public int relayPending() {
-		Pass first = pass();
-		if (!first.failed() || first.stopped()) {
-			return first.marked();
+		int marked = 0;
+		boolean retried = false;
+		while (true) {
+			Pass pass = pass();
+			marked += pass.marked();
+			if (pass.stopped()) {
+				return marked;
+			}
+			if (pass.more()) {
+				continue;
+			}
+			if (pass.failed() && !retried) {
+				retried = true;
+				continue;
+			}
+			return marked;
 		}
-		return first.marked() + pass().marked();
 	}
 
 	private Pass pass() {
+		Pass pass = this.leaseTransactions.execute((status) -> {
+			this.outbox.lockRelay();
+			return pipeline();
+		});
+		return (pass != null) ? pass : new Pass(0, false, false, false);
+	}
+
+	/**
+	 * Reads and publishes the next page while the previous one waits for its confirms.
+	 */
+	private Pass pipeline() {
+		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_PASS_MILLIS);
 		long afterId = 0;
 		int marked = 0;
 		boolean failed = false;
+		boolean stopped = false;
+		boolean more = false;
 		Set<String> heldBack = new HashSet<>();
+		Map<String, Long> lastSent = new HashMap<>();
+		Set<String> unconfirmed = new HashSet<>();
+		Page inFlight = null;
 		while (true) {
-			Round round = round(afterId, heldBack);
-			marked += round.marked();
-			failed |= round.failed();
-			if (round.selected() < this.batchSize) {
-				return new Pass(marked, failed, false);
-			}
+			List<StoredEvent> rows = List.of();
 			if (this.thread != null && !this.running) {
-				return new Pass(marked, failed, true);
+				stopped = true;
 			}
-			afterId = round.lastId();
+			else if (System.nanoTime() - deadline >= 0) {
+				more = true;
+			}
+			else {
+				rows = read(afterId);
+			}
+			Page next = rows.isEmpty() ? null : publish(rows, afterId, heldBack, lastSent);
+			if (inFlight != null) {
+				Settled settled = settle(inFlight, heldBack, unconfirmed);
+				marked += settled.marked();
+				failed |= settled.failed();
+			}
+			if (next == null) {
+				return new Pass(marked, failed, more, stopped);
+			}
+			inFlight = next;
+			afterId = rows.get(rows.size() - 1).id();
 		}
 	}
 
-	private Round round(long afterId, Set<String> heldBack) {
-		Round round = this.transactions.execute((status) -> {
-			this.outbox.lockRelay();
-			List<StoredEvent> rows = this.outbox.findUnrelayed(afterId, this.batchSize);
-			if (rows.isEmpty()) {
-				return new Round(0, afterId, 0, false);
+	private List<StoredEvent> read(long afterId) {
+		List<StoredEvent> rows = this.readTransactions
+			.execute((status) -> this.outbox.findUnrelayed(afterId, this.batchSize));
+		return (rows != null) ? rows : List.of();
+	}
+
+	private Page publish(List<StoredEvent> rows, long afterId, Set<String> heldBack, Map<String, Long> lastSent) {
+		Instant selectedAt = this.clock.instant();
+		if (afterId > 0) {
+			holdBackLateRows(rows, afterId, heldBack, lastSent);
+		}
+		List<StoredEvent> sendable = new ArrayList<>(rows.size());
+		for (StoredEvent row : rows) {
+			String aggregate = aggregateKey(row);
+			long sequence = row.envelope().metadata().sequence();
+			Long last = lastSent.get(aggregate);
+			if (heldBack.contains(aggregate) || (last != null && sequence != last + 1)
+					|| this.backoff.isWaiting(aggregate, selectedAt)) {
+				heldBack.add(aggregate);
 			}
-			Instant selectedAt = this.clock.instant();
-			List<StoredEvent> sendable = new ArrayList<>(rows.size());
-			for (StoredEvent row : rows) {
-				String aggregate = aggregateKey(row);
-				if (!heldBack.contains(aggregate) && !this.backoff.isWaiting(aggregate, selectedAt)) {
-					sendable.add(row);
-				}
-				else {
-					heldBack.add(aggregate);
-				}
+			else {
+				sendable.add(row);
+				lastSent.put(aggregate, sequence);
 			}
-			SendResult result = sendable.isEmpty() ? new SendResult()
-					: this.topology.send(sendable.stream().map(StoredEvent::envelope).toList());
-			Instant now = this.clock.instant();
-			List<Long> done = new ArrayList<>(sendable.size());
-			boolean failed = false;
-			for (StoredEvent row : sendable) {
-				String aggregate = aggregateKey(row);
+		}
+		EventTopology.Publishing publishing = sendable.isEmpty() ? SendResult::new
+				: this.topology.publish(sendable.stream().map(StoredEvent::envelope).toList());
+		return new Page(sendable, publishing, selectedAt);
+	}
+
+	/**
+	 * Waits for a page's confirms and marks the rows that are relayed, in order per
+	 * aggregate: after a row that was not confirmed, no later row of its aggregate is
+	 * marked, and none is sent for the rest of the pass.
+	 */
+	private Settled settle(Page page, Set<String> heldBack, Set<String> unconfirmed) {
+		SendResult result = page.publishing().await();
+		Instant now = this.clock.instant();
+		List<Long> done = new ArrayList<>(page.sendable().size());
+		boolean failed = false;
+		for (StoredEvent row : page.sendable()) {
+			String aggregate = aggregateKey(row);
+			EventMetadata metadata = row.envelope().metadata();
+			SendOutcome outcome = result.outcome(metadata.eventId());
+			if (unconfirmed.contains(aggregate)) {
+				this.metrics.heldBack(metadata, outcome);
+			}
+			else if (outcome.isDone()) {
+				done.add(row.id());
+				this.metrics.relayed(metadata, outcome, now);
+				this.backoff.succeeded(aggregate);
+			}
+			else {
+				failed = true;
+				unconfirmed.add(aggregate);
+				heldBack.add(aggregate);
+				this.metrics.relayed(metadata, outcome, now);
+				this.backoff.failed(aggregate, now);
+			}
+		}
+		if (!done.isEmpty()) {
+			this.markTransactions.executeWithoutResult((status) -> this.outbox.markRelayed(done, page.selectedAt()));
+		}
+		return new Settled(done.size(), failed);
+	}
+
+	/**
+	 * Holds back the aggregates met for the first time in this pass that still have an
+	 * unrelayed row at or below the pages already read.
+	 */
+	private void holdBackLateRows(List<StoredEvent> rows, long afterId, Set<String> heldBack,
+			Map<String, Long> lastSent) {
+		Map<OutboxRepository.AggregateRef, String> firstSeen = new LinkedHashMap<>();
+		for (StoredEvent row : rows) {
+			String aggregate = aggregateKey(row);
+			if (!lastSent.containsKey(aggregate) && !heldBack.contains(aggregate)) {
 				EventMetadata metadata = row.envelope().metadata();
-				SendOutcome outcome = result.outcome(metadata.eventId());
-				if (heldBack.contains(aggregate)) {
-					this.metrics.heldBack(metadata, outcome);
-				}
-				else if (outcome.isDone()) {
-					done.add(row.id());
-					this.metrics.relayed(metadata, outcome, now);
-					this.backoff.succeeded(aggregate);
-				}
-				else {
-					failed = true;
-					heldBack.add(aggregate);
-					this.metrics.relayed(metadata, outcome, now);
-					this.backoff.failed(aggregate, now);
-				}
+				firstSeen.put(new OutboxRepository.AggregateRef(metadata.aggregateType(), metadata.aggregateId()),
+						aggregate);
 			}
-			this.outbox.markRelayed(done, now);
-			return new Round(rows.size(), rows.get(rows.size() - 1).id(), done.size(), failed);
-		});
-		return (round != null) ? round : new Round(0, afterId, 0, false);
+		}
+		if (firstSeen.isEmpty()) {
+			return;
+		}
+		Set<OutboxRepository.AggregateRef> late = this.readTransactions
+			.execute((status) -> this.outbox.withUnrelayedUpTo(afterId, firstSeen.keySet()));
+		if (late != null) {
+			late.forEach((aggregate) -> heldBack.add(firstSeen.get(aggregate)));
+		}
 	}
 
 	private static String aggregateKey(StoredEvent row) {
@@ -303,10 +403,13 @@ public class OutboxRelay implements SmartLifecycle {
 		return this.running;
 	}
 
-	private record Round(int selected, long lastId, int marked, boolean failed) {
+	private record Page(List<StoredEvent> sendable, EventTopology.Publishing publishing, Instant selectedAt) {
 	}
 
-	private record Pass(int marked, boolean failed, boolean stopped) {
+	private record Settled(int marked, boolean failed) {
+	}
+
+	private record Pass(int marked, boolean failed, boolean more, boolean stopped) {
 	}
 
 }

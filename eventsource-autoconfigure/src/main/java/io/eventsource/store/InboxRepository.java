@@ -79,6 +79,44 @@ public class InboxRepository {
 	}
 
 	/**
+	 * Moves several positions, in one round trip.
+	 * @param service the service
+	 * @param updates the positions and their new sequences
+	 * @param now the current time
+	 */
+	public void advanceAll(String service, List<PositionUpdate> updates, Instant now) {
+		if (updates.isEmpty()) {
+			return;
+		}
+		Object at = this.databaseType.toSql(now);
+		this.jdbc.batchUpdate(
+				"UPDATE projection_positions SET last_sequence = ?, updated_at = ? WHERE service = ? "
+						+ "AND projection = ? AND aggregate_type = ? AND aggregate_id = ?",
+				updates.stream()
+					.map((update) -> new Object[] { update.sequence(), at, service, update.projection(),
+							update.aggregateType(), update.aggregateId() })
+					.toList());
+	}
+
+	/**
+	 * Records several events as applied ({@link AckStatus#OK}), in one round trip.
+	 * @param service the service
+	 * @param applied the projections and the events they applied
+	 * @param now the current time
+	 */
+	public void recordApplied(String service, List<Applied> applied, Instant now) {
+		if (applied.isEmpty()) {
+			return;
+		}
+		Object at = this.databaseType.toSql(now);
+		this.jdbc.batchUpdate(upsert(), applied.stream().map((one) -> {
+			EventMetadata metadata = one.metadata();
+			return new Object[] { metadata.eventId().toString(), service, one.projection(), AckStatus.OK.value(), null,
+					metadata.aggregateType(), metadata.aggregateId(), metadata.sequence(), at };
+		}).toList());
+	}
+
+	/**
 	 * Records what a projection did with an event: one row per (event, service,
 	 * projection), updated on each attempt.
 	 * @param service the service
@@ -95,7 +133,12 @@ public class InboxRepository {
 		// One upsert that never turns an 'ok' row back, and keeps the last error once
 		// applied: an UPDATE that finds nothing takes a gap lock on MySQL, and two
 		// transactions inserting into that gap deadlock.
-		String upsert = switch (this.databaseType) {
+		this.jdbc.update(upsert(), metadata.eventId().toString(), service, projection, status.value(), trimmed,
+				metadata.aggregateType(), metadata.aggregateId(), metadata.sequence(), this.databaseType.toSql(now));
+	}
+
+	private String upsert() {
+		return switch (this.databaseType) {
 			case POSTGRESQL ->
 				"INSERT INTO message_acks (message_id, service, projection, status, attempts, last_error, "
 						+ "aggregate_type, aggregate_id, sequence, acked_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?) "
@@ -112,8 +155,6 @@ public class InboxRepository {
 					+ "acked_at = IF(status = 'ok', acked_at, VALUES(acked_at)), "
 					+ "status = IF(status = 'ok', status, VALUES(status))";
 		};
-		this.jdbc.update(upsert, metadata.eventId().toString(), service, projection, status.value(), trimmed,
-				metadata.aggregateType(), metadata.aggregateId(), metadata.sequence(), this.databaseType.toSql(now));
 	}
 
 	/**
@@ -142,6 +183,28 @@ public class InboxRepository {
 				"SELECT attempts FROM message_acks WHERE message_id = ? AND service = ? AND projection = ?",
 				Integer.class, eventId, service, projection);
 		return attempts.isEmpty() ? 0 : attempts.get(0);
+	}
+
+	/**
+	 * An event a projection applied.
+	 *
+	 * @param projection the projection
+	 * @param metadata the event
+	 */
+	public record Applied(String projection, EventMetadata metadata) {
+
+	}
+
+	/**
+	 * A projection's new position for an aggregate.
+	 *
+	 * @param projection the projection
+	 * @param aggregateType the aggregate type
+	 * @param aggregateId the aggregate id
+	 * @param sequence the last sequence applied
+	 */
+	public record PositionUpdate(String projection, String aggregateType, String aggregateId, long sequence) {
+
 	}
 
 }

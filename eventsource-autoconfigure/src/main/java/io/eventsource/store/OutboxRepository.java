@@ -3,10 +3,13 @@ package io.eventsource.store;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import io.eventsource.envelope.EventEnvelope;
@@ -119,6 +122,35 @@ public class OutboxRepository {
 	}
 
 	/**
+	 * Returns which of some aggregates have a row not yet relayed at or below a row id:
+	 * rows that became visible after a read that went past them (transactions commit in
+	 * another order than their rows' ids).
+	 * @param upToId the highest row id to look at
+	 * @param aggregates the aggregates to look for
+	 * @return those that have such a row
+	 */
+	public Set<AggregateRef> withUnrelayedUpTo(long upToId, Collection<AggregateRef> aggregates) {
+		List<AggregateRef> all = List.copyOf(aggregates);
+		Set<AggregateRef> found = new HashSet<>();
+		int perChunk = MAX_IN_LIST / 2;
+		for (int start = 0; start < all.size(); start += perChunk) {
+			List<AggregateRef> chunk = all.subList(start, Math.min(all.size(), start + perChunk));
+			String pairs = String.join(", ", Collections.nCopies(chunk.size(), "(?, ?)"));
+			Object[] arguments = new Object[1 + 2 * chunk.size()];
+			arguments[0] = upToId;
+			for (int i = 0; i < chunk.size(); i++) {
+				arguments[1 + 2 * i] = chunk.get(i).type();
+				arguments[2 + 2 * i] = chunk.get(i).id();
+			}
+			this.jdbc.query("SELECT DISTINCT topic, aggregate_id FROM public_messages WHERE relayed_at IS NULL "
+					+ "AND id <= ? AND (topic, aggregate_id) IN (" + pairs + ")", (rs) -> {
+						found.add(new AggregateRef(rs.getString(1), rs.getString(2)));
+					}, arguments);
+		}
+		return found;
+	}
+
+	/**
 	 * Returns the events of an aggregate from a sequence on, in sequence order.
 	 * @param aggregateType the aggregate type
 	 * @param aggregateId the aggregate id
@@ -202,6 +234,16 @@ public class OutboxRepository {
 			return new LinkedHashMap<>();
 		}
 		return this.jsonMapper.readValue(json, HEADERS_TYPE);
+	}
+
+	/**
+	 * An aggregate: its type and id.
+	 *
+	 * @param type the aggregate type
+	 * @param id the aggregate id
+	 */
+	public record AggregateRef(String type, String id) {
+
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import com.rabbitmq.client.AMQP;
@@ -22,9 +23,10 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  * not be handed to anyone else.
  * <p>
  * One relay thread publishes and waits; the connection's thread delivers confirms and
- * returns. All tracking state is guarded by one monitor. A round that times out closes
- * the channel, so that a late confirm or return can never be counted against a later
- * round.
+ * returns. All tracking state is guarded by one monitor. The relay may publish the next
+ * page before it waits for the confirms of the previous one: a wait covers the messages
+ * up to a publish sequence number. A wait that times out closes the channel, so that a
+ * late confirm or return can never be counted against a later page.
  */
 public final class ConfirmingChannel implements AutoCloseable {
 
@@ -34,9 +36,9 @@ public final class ConfirmingChannel implements AutoCloseable {
 
 	private final TreeSet<Long> outstanding = new TreeSet<>();
 
-	private Map<Long, Boolean> confirmed = new HashMap<>();
+	private final TreeMap<Long, Boolean> confirmed = new TreeMap<>();
 
-	private Set<String> returnedMessageIds = new HashSet<>();
+	private final Set<String> returnedMessageIds = new HashSet<>();
 
 	private boolean shutdown;
 
@@ -101,18 +103,29 @@ public final class ConfirmingChannel implements AutoCloseable {
 	}
 
 	/**
-	 * Waits until every message published since the last call is confirmed or refused,
-	 * the channel closes, or the timeout passes, then starts a new round. On a timeout
-	 * the channel is closed.
-	 * @param timeout the longest wait
-	 * @return the confirms of the round
+	 * Returns the publish sequence number of the last message published, {@code 0} when
+	 * none was.
+	 * @return the sequence number
 	 */
-	public Confirms awaitConfirms(Duration timeout) {
+	public long lastPublished() {
+		return this.channel.getNextPublishSeqNo() - 1;
+	}
+
+	/**
+	 * Waits until every message published up to a sequence number is confirmed or
+	 * refused, the channel closes, or the timeout passes. On a timeout the channel is
+	 * closed.
+	 * @param upTo the last publish sequence number to wait for
+	 * @param messageIds the message ids of those messages, whose returns are reported
+	 * @param timeout the longest wait
+	 * @return the confirms and returns of those messages
+	 */
+	public Confirms awaitConfirms(long upTo, Set<String> messageIds, Duration timeout) {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		Confirms confirms;
 		boolean timedOut = false;
 		synchronized (this.monitor) {
-			while (!this.outstanding.isEmpty() && !this.shutdown) {
+			while (!this.outstanding.isEmpty() && this.outstanding.first() <= upTo && !this.shutdown) {
 				long left = deadline - System.nanoTime();
 				if (left <= 0) {
 					timedOut = true;
@@ -127,10 +140,17 @@ public final class ConfirmingChannel implements AutoCloseable {
 					break;
 				}
 			}
-			confirms = new Confirms(this.confirmed, this.returnedMessageIds);
-			this.outstanding.clear();
-			this.confirmed = new HashMap<>();
-			this.returnedMessageIds = new HashSet<>();
+			Map<Long, Boolean> settled = this.confirmed.headMap(upTo, true);
+			Map<Long, Boolean> acks = new HashMap<>(settled);
+			settled.clear();
+			this.outstanding.headSet(upTo, true).clear();
+			Set<String> returned = new HashSet<>();
+			for (String messageId : messageIds) {
+				if (this.returnedMessageIds.remove(messageId)) {
+					returned.add(messageId);
+				}
+			}
+			confirms = new Confirms(acks, returned);
 		}
 		if (timedOut) {
 			close();
@@ -153,9 +173,7 @@ public final class ConfirmingChannel implements AutoCloseable {
 			else if (this.outstanding.remove(deliveryTag)) {
 				this.confirmed.put(deliveryTag, ack);
 			}
-			if (this.outstanding.isEmpty()) {
-				this.monitor.notifyAll();
-			}
+			this.monitor.notifyAll();
 		}
 	}
 

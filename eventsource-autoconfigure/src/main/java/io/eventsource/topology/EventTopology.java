@@ -10,9 +10,22 @@ import io.eventsource.envelope.EventEnvelope;
  * event whether the broker took responsibility for it.
  * <p>
  * Called by one relay thread at a time; implementations need not be thread-safe for
- * {@link #send(List)}.
+ * {@link #send(List)} and {@link #publish(List)}.
  */
 public interface EventTopology {
+
+	/**
+	 * Publishes events, per aggregate in list order, without waiting for the broker's
+	 * confirms, so that the relay can read and publish its next page meanwhile. The
+	 * default sends and waits at once; an implementation that can do better overrides it.
+	 * @param events the events, per aggregate in sequence order
+	 * @return the publishing in progress; its {@link Publishing#await()} must be called
+	 * in the order of the {@code publish} calls
+	 */
+	default Publishing publish(List<EventEnvelope> events) {
+		SendResult result = send(events);
+		return () -> result;
+	}
 
 	/**
 	 * Sends events, per aggregate in list order, and waits for the broker's confirms.
@@ -20,5 +33,19 @@ public interface EventTopology {
 	 * @return the outcome of each event
 	 */
 	SendResult send(List<EventEnvelope> events);
+
+	/**
+	 * Events published and not yet known to be confirmed.
+	 */
+	@FunctionalInterface
+	interface Publishing {
+
+		/**
+		 * Waits for the broker's confirms of the events.
+		 * @return the outcome of each event
+		 */
+		SendResult await();
+
+	}
 
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -74,6 +75,11 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 
 	@Override
 	public SendResult send(List<EventEnvelope> events) {
+		return publish(events).await();
+	}
+
+	@Override
+	public Publishing publish(List<EventEnvelope> events) {
 		SendResult result = new SendResult();
 		Map<String, List<EventEnvelope>> byAggregate = groupByAggregate(events);
 		ConfirmingChannel channel;
@@ -83,7 +89,7 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Cannot open a channel to relay events", ex);
 			events.forEach((event) -> result.put(event.metadata().eventId(), SendOutcome.FAILED));
-			return result;
+			return () -> result;
 		}
 		Map<Long, EventMetadata> published = new LinkedHashMap<>();
 		boolean channelFailed = false;
@@ -133,7 +139,16 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 				channelFailed = true;
 			}
 		}
-		ConfirmingChannel.Confirms confirms = channel.awaitConfirms(this.confirmTimeout);
+		long upTo = channel.lastPublished();
+		boolean failed = channelFailed;
+		return () -> awaitConfirms(channel, upTo, published, failed, result);
+	}
+
+	private SendResult awaitConfirms(ConfirmingChannel channel, long upTo, Map<Long, EventMetadata> published,
+			boolean channelFailed, SendResult result) {
+		Set<String> messageIds = new HashSet<>();
+		published.values().forEach((metadata) -> messageIds.add(metadata.eventId().toString()));
+		ConfirmingChannel.Confirms confirms = channel.awaitConfirms(upTo, messageIds, this.confirmTimeout);
 		boolean stale = false;
 		for (Map.Entry<Long, EventMetadata> entry : published.entrySet()) {
 			UUID eventId = entry.getValue().eventId();
@@ -156,7 +171,7 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 		if (stale || channelFailed || !channel.isOpen()) {
 			forgetDeclarations();
 		}
-		if (!channel.isOpen()) {
+		if (!channel.isOpen() && this.channel == channel) {
 			closeChannel();
 		}
 		return result;

@@ -240,9 +240,8 @@ class EventSourceAutoConfigurationTests {
 
 		@Bean
 		OutboxRelay userRelay(OutboxRepository outbox, PlatformTransactionManager transactionManager) {
-			return new OutboxRelay(outbox, (events) -> new SendResult(),
-					OutboxRelay.roundTransactions(transactionManager, Duration.ofSeconds(1)), 10, Duration.ofSeconds(1),
-					new RelayMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
+			return new OutboxRelay(outbox, (events) -> new SendResult(), transactionManager, Duration.ofSeconds(1), 10,
+					Duration.ofSeconds(1), new RelayMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
 		}
 
 	}

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -22,6 +24,9 @@ import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.topology.EventTopology;
 import io.eventsource.topology.PerAggregateNames;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -29,6 +34,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -159,24 +166,85 @@ class PerAggregateListenerIntegrationTests {
 			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
 			createAppliedTable(jdbc, database);
 			try {
-				runner(database, billing).withBean(Ledger.class, () -> new Ledger("one", 150)).run((first) -> {
-					awaitConsuming(first);
-					EventPublisher publisher = orders.getBean(EventPublisher.class);
-					for (int i = 0; i < total; i++) {
-						publisher.publish(AGGREGATE_TYPE, this.prefix + (i % aggregates), new OrderPlaced(i));
-					}
-					await().atMost(Duration.ofSeconds(60)).until(() -> applied(jdbc).size() >= aggregates);
-					runner(database, billing).withBean(Ledger.class, () -> new Ledger("two", 0)).run((second) -> {
-						awaitConsuming(second);
-						first.getBean(PerAggregateListenerContainer.class).stop();
-						int appliedAtStop = applied(jdbc).size();
-						assertThat(appliedAtStop).as("stopped mid-stream").isLessThan(total);
+				// small transactions, so that the first commits come early and the stop
+				// finds
+				// most of the stream still ahead
+				runner(database, billing).withPropertyValues("eventsource.listener.max-batch=3")
+					.withBean(Ledger.class, () -> new Ledger("one", 150))
+					.run((first) -> {
+						awaitConsuming(first);
+						EventPublisher publisher = orders.getBean(EventPublisher.class);
+						for (int i = 0; i < total; i++) {
+							publisher.publish(AGGREGATE_TYPE, this.prefix + (i % aggregates), new OrderPlaced(i));
+						}
+						await().atMost(Duration.ofSeconds(60)).until(() -> applied(jdbc).size() >= aggregates);
+						runner(database, billing).withBean(Ledger.class, () -> new Ledger("two", 0)).run((second) -> {
+							awaitConsuming(second);
+							first.getBean(PerAggregateListenerContainer.class).stop();
+							int appliedAtStop = applied(jdbc).size();
+							assertThat(appliedAtStop).as("stopped mid-stream").isLessThan(total);
+							awaitApplied(jdbc, total);
+							assertAppliedOnceInOrder(jdbc, total, aggregates);
+							assertThat(applied(jdbc).subList(appliedAtStop, total))
+								.extracting((row) -> row.get("instance"))
+								.containsOnly("two");
+						});
+					});
+			}
+			finally {
+				cleanUp(orders, jdbc, billing, aggregates);
+			}
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void eventsOfSeveralAggregatesShareATransactionAndAFailureTakesNoneOfTheOthersWithIt(Database database) {
+		String billing = "billing-" + TestServices.randomSuffix();
+		int aggregates = 10;
+		int total = 200;
+		runner(database, "orders-" + TestServices.randomSuffix()).run((orders) -> {
+			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+			createAppliedTable(jdbc, database);
+			try {
+				// one slow worker: while it applies, the other aggregates' deliveries
+				// wait
+				// and go into one batch
+				Ledger ledger = new Ledger("one", 5);
+				ledger.failures.set(1);
+				runner(database, billing)
+					.withPropertyValues("eventsource.listener.concurrency=1", "eventsource.listener.max-batch=25")
+					.withBean(Ledger.class, () -> ledger)
+					.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+					.run((listener) -> {
+						awaitConsuming(listener);
+						EventPublisher publisher = orders.getBean(EventPublisher.class);
+						EventMetadata failing = null;
+						for (int i = 0; i < total; i++) {
+							String id = this.prefix + (i % aggregates);
+							if (i == 105) {
+								failing = publisher.publish(AGGREGATE_TYPE, id, new OrderPaid(i));
+							}
+							else {
+								publisher.publish(AGGREGATE_TYPE, id, new OrderPlaced(i));
+							}
+						}
 						awaitApplied(jdbc, total);
 						assertAppliedOnceInOrder(jdbc, total, aggregates);
-						assertThat(applied(jdbc).subList(appliedAtStop, total)).extracting((row) -> row.get("instance"))
-							.containsOnly("two");
+						assertThat(ledger.aggregatesByTransaction.values()).as("aggregates per transaction")
+							.anySatisfy((ids) -> assertThat(ids).hasSizeGreaterThan(1));
+						assertThat(ledger.aggregatesByTransaction.values().stream().mapToInt(Set::size).sum())
+							.isLessThan(total);
+						Map<String, Object> ack = jdbc.queryForMap(
+								"SELECT status, attempts FROM message_acks WHERE message_id = ? AND service = ?",
+								failing.eventId().toString(), billing);
+						assertThat(ack.get("status")).isEqualTo("ok");
+						assertThat(((Number) ack.get("attempts")).intValue()).isEqualTo(2);
+						DistributionSummary batches = listener.getBean(MeterRegistry.class)
+							.get("eventsource.listener.batch.events")
+							.summary();
+						assertThat(batches.max()).isGreaterThan(1).isLessThanOrEqualTo(25);
 					});
-				});
 			}
 			finally {
 				cleanUp(orders, jdbc, billing, aggregates);
@@ -453,7 +521,14 @@ class PerAggregateListenerIntegrationTests {
 
 		private final long workMillis;
 
+		private static final Object TRANSACTION_KEY = new Object();
+
+		private static final java.util.concurrent.atomic.AtomicInteger TRANSACTIONS = new java.util.concurrent.atomic.AtomicInteger();
+
 		final java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+
+		/** The aggregates each transaction of a handler applied events of. */
+		final Map<Object, Set<String>> aggregatesByTransaction = new ConcurrentHashMap<>();
 
 		private JdbcTemplate jdbc;
 
@@ -485,6 +560,21 @@ class PerAggregateListenerIntegrationTests {
 		}
 
 		private void record(EventMetadata metadata) {
+			Object transaction = TransactionSynchronizationManager.getResource(TRANSACTION_KEY);
+			if (transaction == null) {
+				transaction = TRANSACTIONS.incrementAndGet();
+				TransactionSynchronizationManager.bindResource(TRANSACTION_KEY, transaction);
+				TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+					@Override
+					public void afterCompletion(int status) {
+						TransactionSynchronizationManager.unbindResource(TRANSACTION_KEY);
+					}
+
+				});
+			}
+			this.aggregatesByTransaction.computeIfAbsent(transaction, (key) -> ConcurrentHashMap.newKeySet())
+				.add(metadata.aggregateId());
 			if (this.workMillis > 0) {
 				// the handler's own work, so that a stop finds events in progress and in
 				// the prefetch

@@ -94,9 +94,8 @@ class OutboxRelayTests {
 				ScriptedTopology topology = new ScriptedTopology(this.aggregateType);
 				DataSource dataSource = context.getBean(DataSource.class);
 				OutboxRelay relay = new OutboxRelay(context.getBean(OutboxRepository.class), topology,
-						OutboxRelay.roundTransactions(new DataSourceTransactionManager(dataSource),
-								Duration.ofSeconds(5)),
-						2, pollInterval, new RelayMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
+						new DataSourceTransactionManager(dataSource), Duration.ofSeconds(5), 2, pollInterval,
+						new RelayMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
 				try {
 					test.run(context, topology, relay);
 				}

@@ -1,0 +1,195 @@
+package io.eventsource.listen;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.eventsource.listen.AggregateQueueConsumer.Delivery;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The worker threads of a listener container. Per-aggregate consumers with deliveries to
+ * apply queue up here; a worker takes the first waiting consumer and then, without
+ * waiting, the next ones until the batch is full, and applies all their deliveries in one
+ * transaction through
+ * {@link EventDispatcher#dispatchAll(List, java.util.function.Predicate)}. A consumer is
+ * in at most one batch at a time, so the events of one aggregate are applied one batch
+ * after the other, in order; batches of different aggregates run in parallel on the
+ * workers.
+ * <p>
+ * A worker adds another aggregate to its batch only while more consumers wait than
+ * workers are idle, so that slow handlers of different aggregates still run in parallel.
+ * Under a light load a batch holds what one aggregate received since its last batch
+ * (often one event); under a heavy load the queue of waiting consumers grows and the
+ * batches with it, up to the bound.
+ */
+final class BatchApplier {
+
+	private static final Log logger = LogFactory.getLog(BatchApplier.class);
+
+	private static final Comparator<Taken> LOCK_ORDER = Comparator.comparing((taken) -> taken.consumer().queue());
+
+	private final EventDispatcher dispatcher;
+
+	private final ListenerMetrics metrics;
+
+	private final int maxBatch;
+
+	private final BlockingQueue<AggregateQueueConsumer> ready = new LinkedBlockingQueue<>();
+
+	private final ExecutorService workers;
+
+	private final int concurrency;
+
+	private final AtomicInteger idle = new AtomicInteger();
+
+	private volatile boolean running;
+
+	/**
+	 * Creates the workers; {@link #start()} starts them.
+	 * @param dispatcher applies the events
+	 * @param metrics the meters
+	 * @param maxBatch the most events in one transaction
+	 * @param concurrency the worker threads
+	 * @param threads the factory of the worker threads
+	 */
+	BatchApplier(EventDispatcher dispatcher, ListenerMetrics metrics, int maxBatch, int concurrency,
+			ThreadFactory threads) {
+		this.dispatcher = dispatcher;
+		this.metrics = metrics;
+		this.maxBatch = maxBatch;
+		this.concurrency = concurrency;
+		this.workers = Executors.newFixedThreadPool(concurrency, threads);
+	}
+
+	void start() {
+		this.running = true;
+		for (int i = 0; i < this.concurrency; i++) {
+			this.workers.execute(this::work);
+		}
+	}
+
+	/**
+	 * Queues a consumer that has deliveries to apply.
+	 * @param consumer the consumer
+	 */
+	void ready(AggregateQueueConsumer consumer) {
+		this.ready.add(consumer);
+	}
+
+	/**
+	 * Lets every batch in progress finish, then stops the workers.
+	 * @param timeoutMillis the longest wait
+	 */
+	void stop(long timeoutMillis) {
+		this.running = false;
+		this.workers.shutdown();
+		try {
+			this.workers.awaitTermination(timeoutMillis, TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		this.ready.clear();
+	}
+
+	private void work() {
+		while (this.running) {
+			AggregateQueueConsumer first;
+			this.idle.incrementAndGet();
+			try {
+				first = this.ready.poll(100, TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			finally {
+				this.idle.decrementAndGet();
+			}
+			if (first != null) {
+				apply(take(first));
+			}
+		}
+	}
+
+	private List<Taken> take(AggregateQueueConsumer first) {
+		List<Taken> batch = new ArrayList<>();
+		int budget = this.maxBatch;
+		AggregateQueueConsumer next = first;
+		while (next != null) {
+			List<Delivery> deliveries = next.take(budget);
+			if (!deliveries.isEmpty()) {
+				batch.add(new Taken(next, deliveries));
+				budget -= deliveries.size();
+			}
+			next = (budget > 0 && this.ready.size() > this.idle.get()) ? this.ready.poll() : null;
+		}
+		// one order of the position locks for every batch: fewer deadlocks with the
+		// batches of another instance during a hand-over
+		batch.sort(LOCK_ORDER);
+		return batch;
+	}
+
+	private void apply(List<Taken> batch) {
+		if (batch.isEmpty()) {
+			return;
+		}
+		List<EventDispatcher.Delivered> events = new ArrayList<>();
+		Map<EventDispatcher.Delivered, AggregateQueueConsumer> consumers = new IdentityHashMap<>();
+		for (Taken taken : batch) {
+			for (Delivery delivery : taken.deliveries()) {
+				if (delivery.metadata() != null) {
+					EventDispatcher.Delivered event = new EventDispatcher.Delivered(delivery.metadata(),
+							delivery.body());
+					events.add(event);
+					consumers.put(event, taken.consumer());
+				}
+			}
+		}
+		if (!events.isEmpty()) {
+			this.metrics.batch(events.size());
+		}
+		List<@Nullable DispatchOutcome> outcomes;
+		try {
+			outcomes = events.isEmpty() ? List.of()
+					: this.dispatcher.dispatchAll(events, (event) -> consumers.get(event).isCancelled());
+		}
+		catch (Throwable ex) {
+			logger.warn("Applying " + events.size() + " events failed; they are retried after the retry delay", ex);
+			outcomes = null;
+		}
+		int next = 0;
+		for (Taken taken : batch) {
+			List<@Nullable DispatchOutcome> own = new ArrayList<>(taken.deliveries().size());
+			for (Delivery delivery : taken.deliveries()) {
+				if (delivery.metadata() == null) {
+					logger.warn("A message on " + taken.consumer().queue() + " is not an eventsource event and is "
+							+ "dropped: " + delivery.headerError());
+					own.add(DispatchOutcome.IGNORED);
+				}
+				else {
+					own.add((outcomes != null) ? outcomes.get(next) : null);
+					next++;
+				}
+			}
+			taken.consumer().completed(taken.deliveries(), own);
+		}
+	}
+
+	private record Taken(AggregateQueueConsumer consumer, List<Delivery> deliveries) {
+	}
+
+}
