@@ -106,6 +106,7 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 			Map<String, Object> details = new LinkedHashMap<>();
 			details.put("aggregateTypes", this.listener.aggregateTypes());
 			details.put("consuming", this.listener.isConsuming());
+			details.put("aggregateConsumers", this.listener.consumersByAggregateType());
 			Instant heartbeat = this.listener.lastHeartbeat();
 			Duration heartbeatAge = (heartbeat != null) ? Duration.between(heartbeat, now) : null;
 			details.put("heartbeatAge", (heartbeatAge != null) ? heartbeatAge.toString() : "none yet");

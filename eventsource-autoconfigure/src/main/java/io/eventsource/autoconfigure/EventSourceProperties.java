@@ -131,12 +131,12 @@ public class EventSourceProperties {
 		private Duration pollInterval = Duration.ofSeconds(1);
 
 		/**
-		 * Most rows sent in one relay round.
+		 * Most rows the relay reads and publishes as one page.
 		 */
 		private int batchSize = 500;
 
 		/**
-		 * Longest wait for the broker's publisher confirms of one round.
+		 * Longest wait for the broker's publisher confirms of one page.
 		 */
 		private Duration confirmTimeout = Duration.ofSeconds(10);
 

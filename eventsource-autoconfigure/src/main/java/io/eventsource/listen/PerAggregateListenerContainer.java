@@ -12,7 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
+import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
@@ -188,6 +188,22 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 	 */
 	public Set<String> aggregateTypes() {
 		return this.handlers.aggregateTypes();
+	}
+
+	/**
+	 * Returns how many per-aggregate queues this instance consumes, per aggregate type it
+	 * listens to.
+	 * @return the count per aggregate type, {@code 0} for a type with none
+	 */
+	public Map<String, Integer> consumersByAggregateType() {
+		Map<String, Integer> counts = new TreeMap<>();
+		this.handlers.aggregateTypes().forEach((type) -> counts.put(type, 0));
+		synchronized (this.monitor) {
+			for (AggregateQueueConsumer consumer : this.consumers.values()) {
+				counts.merge(consumer.aggregateType(), 1, Integer::sum);
+			}
+		}
+		return counts;
 	}
 
 	int activeConsumers() {

@@ -196,12 +196,13 @@ public class OutboxRelay implements SmartLifecycle {
 		Map<String, Long> lastSent = new HashMap<>();
 		Set<String> unconfirmed = new HashSet<>();
 		Page inFlight = null;
+		boolean wrapUp = false;
 		while (true) {
 			List<StoredEvent> rows = List.of();
 			if (this.thread != null && !this.running) {
 				stopped = true;
 			}
-			else if (System.nanoTime() - deadline >= 0) {
+			else if (wrapUp || System.nanoTime() - deadline >= 0) {
 				more = true;
 			}
 			else {
@@ -218,6 +219,9 @@ public class OutboxRelay implements SmartLifecycle {
 			}
 			inFlight = next;
 			afterId = rows.get(rows.size() - 1).id();
+			// a row that became visible late is sent by the next pass, which reads from
+			// the start: end this one soon
+			wrapUp = next.late();
 		}
 	}
 
@@ -229,17 +233,18 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private Page publish(List<StoredEvent> rows, long afterId, Set<String> heldBack, Map<String, Long> lastSent) {
 		Instant selectedAt = this.clock.instant();
-		if (afterId > 0) {
-			holdBackLateRows(rows, afterId, heldBack, lastSent);
-		}
+		boolean late = afterId > 0 && holdBackLateRows(rows, afterId, heldBack, lastSent);
 		List<StoredEvent> sendable = new ArrayList<>(rows.size());
 		for (StoredEvent row : rows) {
 			String aggregate = aggregateKey(row);
 			long sequence = row.envelope().metadata().sequence();
 			Long last = lastSent.get(aggregate);
-			if (heldBack.contains(aggregate) || (last != null && sequence != last + 1)
-					|| this.backoff.isWaiting(aggregate, selectedAt)) {
+			if (heldBack.contains(aggregate) || this.backoff.isWaiting(aggregate, selectedAt)) {
 				heldBack.add(aggregate);
+			}
+			else if (last != null && sequence != last + 1) {
+				heldBack.add(aggregate);
+				late = true;
 			}
 			else {
 				sendable.add(row);
@@ -248,7 +253,7 @@ public class OutboxRelay implements SmartLifecycle {
 		}
 		EventTopology.Publishing publishing = sendable.isEmpty() ? SendResult::new
 				: this.topology.publish(sendable.stream().map(StoredEvent::envelope).toList());
-		return new Page(sendable, publishing, selectedAt);
+		return new Page(sendable, publishing, selectedAt, late);
 	}
 
 	/**
@@ -288,10 +293,11 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * Holds back the aggregates met for the first time in this pass that still have an
+	 * * Holds back the aggregates met for the first time in this pass that still have an
 	 * unrelayed row at or below the pages already read.
+	 * @return whether there was any
 	 */
-	private void holdBackLateRows(List<StoredEvent> rows, long afterId, Set<String> heldBack,
+	private boolean holdBackLateRows(List<StoredEvent> rows, long afterId, Set<String> heldBack,
 			Map<String, Long> lastSent) {
 		Map<OutboxRepository.AggregateRef, String> firstSeen = new LinkedHashMap<>();
 		for (StoredEvent row : rows) {
@@ -303,13 +309,15 @@ public class OutboxRelay implements SmartLifecycle {
 			}
 		}
 		if (firstSeen.isEmpty()) {
-			return;
+			return false;
 		}
 		Set<OutboxRepository.AggregateRef> late = this.readTransactions
 			.execute((status) -> this.outbox.withUnrelayedUpTo(afterId, firstSeen.keySet()));
-		if (late != null) {
-			late.forEach((aggregate) -> heldBack.add(firstSeen.get(aggregate)));
+		if (late == null || late.isEmpty()) {
+			return false;
 		}
+		late.forEach((aggregate) -> heldBack.add(firstSeen.get(aggregate)));
+		return true;
 	}
 
 	private static String aggregateKey(StoredEvent row) {
@@ -403,7 +411,8 @@ public class OutboxRelay implements SmartLifecycle {
 		return this.running;
 	}
 
-	private record Page(List<StoredEvent> sendable, EventTopology.Publishing publishing, Instant selectedAt) {
+	private record Page(List<StoredEvent> sendable, EventTopology.Publishing publishing, Instant selectedAt,
+			boolean late) {
 	}
 
 	private record Settled(int marked, boolean failed) {

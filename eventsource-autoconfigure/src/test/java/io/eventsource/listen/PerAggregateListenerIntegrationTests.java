@@ -15,6 +15,8 @@ import java.util.stream.LongStream;
 
 import javax.sql.DataSource;
 
+import io.eventsource.actuate.EventSourceHealthIndicator;
+import io.eventsource.autoconfigure.EventSourceHealthContributorAutoConfiguration;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.publish.EventPublisher;
@@ -27,9 +29,13 @@ import io.eventsource.topology.PerAggregateNames;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -244,6 +250,58 @@ class PerAggregateListenerIntegrationTests {
 							.get("eventsource.listener.batch.events")
 							.summary();
 						assertThat(batches.max()).isGreaterThan(1).isLessThanOrEqualTo(25);
+					});
+			}
+			finally {
+				cleanUp(orders, jdbc, billing, aggregates);
+			}
+		});
+	}
+
+	@Test
+	void publisherAndListenerRecoverByThemselvesWhenTheBrokerRestarts() {
+		Database database = Database.POSTGRESQL;
+		String billing = "billing-" + TestServices.randomSuffix();
+		int aggregates = 5;
+		runner(database, "orders-" + TestServices.randomSuffix()).run((orders) -> {
+			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+			createAppliedTable(jdbc, database);
+			try {
+				runner(database, billing)
+					.withConfiguration(AutoConfigurations.of(EventSourceHealthContributorAutoConfiguration.class))
+					.withBean(Ledger.class, () -> new Ledger("one"))
+					.run((listener) -> {
+						awaitConsuming(listener);
+						EventPublisher publisher = orders.getBean(EventPublisher.class);
+						for (int i = 0; i < 50; i++) {
+							publisher.publish(AGGREGATE_TYPE, this.prefix + (i % aggregates), new OrderPlaced(i));
+						}
+						awaitApplied(jdbc, 50);
+						Health health = listener.getBean(EventSourceHealthIndicator.class).health(true);
+						assertThat(health.getDetails().get("listener")).asInstanceOf(InstanceOfAssertFactories.MAP)
+							.extractingByKey("aggregateConsumers", InstanceOfAssertFactories.MAP)
+							.containsOnlyKeys(AGGREGATE_TYPE)
+							.extractingByKey(AGGREGATE_TYPE)
+							.isEqualTo(aggregates);
+						TestServices.rabbitmqctl("stop_app");
+						try {
+							for (int i = 50; i < 100; i++) {
+								publisher.publish(AGGREGATE_TYPE, this.prefix + (i % aggregates), new OrderPlaced(i));
+							}
+						}
+						finally {
+							TestServices.rabbitmqctl("start_app");
+							await().atMost(Duration.ofSeconds(60))
+								.ignoreExceptions()
+								.until(TestServices::rabbitAnswers);
+						}
+						for (int i = 100; i < 150; i++) {
+							publisher.publish(AGGREGATE_TYPE, this.prefix + (i % aggregates), new OrderPlaced(i));
+						}
+						awaitApplied(jdbc, 150);
+						assertAppliedOnceInOrder(jdbc, 150, aggregates);
+						await().atMost(Duration.ofSeconds(30))
+							.until(() -> listener.getBean(PerAggregateListenerContainer.class).isConsuming());
 					});
 			}
 			finally {
