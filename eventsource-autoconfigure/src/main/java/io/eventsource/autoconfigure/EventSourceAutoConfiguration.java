@@ -10,8 +10,10 @@ import io.eventsource.listen.EventSourceListenerAnnotationBeanPostProcessor;
 import io.eventsource.listen.EventSourceListenerLazyInitializationExcludeFilter;
 import io.eventsource.listen.ListenerMetrics;
 import io.eventsource.listen.ListenerTransactions;
+import io.eventsource.listen.ParkedEvents;
 import io.eventsource.listen.ListenerSettings;
 import io.eventsource.listen.PerAggregateListenerContainer;
+import io.eventsource.listen.RetryBackoff;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.MessageDecorator;
 import io.eventsource.publish.OutboxEventPublisher;
@@ -24,6 +26,7 @@ import io.eventsource.registry.ServiceRegistry;
 import io.eventsource.store.AggregateSequences;
 import io.eventsource.store.DatabaseType;
 import io.eventsource.store.InboxRepository;
+import io.eventsource.store.ParkedEventRepository;
 import io.eventsource.store.OutboxRepository;
 import io.eventsource.store.SchemaInitializer;
 import io.eventsource.store.SchemaMigration;
@@ -149,6 +152,14 @@ public final class EventSourceAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
+		@DependsOn(SCHEMA_INITIALIZER)
+		ParkedEventRepository eventSourceParkedEventRepository(DataSource dataSource, JsonMapper jsonMapper,
+				DatabaseType databaseType) {
+			return new ParkedEventRepository(new JdbcTemplate(dataSource), jsonMapper, databaseType);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
 		ListenerMetrics eventSourceListenerMetrics(ObjectProvider<MeterRegistry> meterRegistry,
 				ServiceName serviceName) {
 			return new ListenerMetrics(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry), serviceName.value());
@@ -157,12 +168,25 @@ public final class EventSourceAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		EventDispatcher eventSourceEventDispatcher(EventSourceListenerAnnotationBeanPostProcessor listeners,
-				EventPayloads payloads, InboxRepository inbox, ServiceName serviceName, DataSource dataSource,
-				ObjectProvider<PlatformTransactionManager> transactionManager, ListenerMetrics metrics) {
-			return new EventDispatcher(listeners.getEventHandlers(), payloads, inbox, serviceName.value(), dataSource,
+				EventPayloads payloads, InboxRepository inbox, ParkedEventRepository parked, ServiceName serviceName,
+				DataSource dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
+				ListenerMetrics metrics, EventSourceProperties properties) {
+			return new EventDispatcher(listeners.getEventHandlers(), payloads, inbox, parked,
+					properties.getListener().getRetry().getMaxAttempts(), serviceName.value(), dataSource,
 					new TransactionTemplate(
 							ListenerTransactions.managerFor(dataSource, transactionManager.getIfUnique())),
 					metrics, Clock.systemUTC());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		ParkedEvents eventSourceParkedEvents(EventSourceListenerAnnotationBeanPostProcessor listeners,
+				EventPayloads payloads, InboxRepository inbox, ParkedEventRepository parked, ServiceName serviceName,
+				DataSource dataSource, ObjectProvider<PlatformTransactionManager> transactionManager) {
+			return new ParkedEvents(listeners.getEventHandlers(), payloads, inbox, parked, serviceName.value(),
+					new TransactionTemplate(
+							ListenerTransactions.managerFor(dataSource, transactionManager.getIfUnique())),
+					Clock.systemUTC());
 		}
 
 		@Bean
@@ -177,8 +201,10 @@ public final class EventSourceAutoConfiguration {
 					new ListenerSettings(serviceName.value(), properties.getPerAggregate().getQueueExpiry(),
 							properties.getPerAggregate().getConsumerIdleTimeout(), listener.getMaxAggregates(),
 							listener.getPrefetch(), listener.getConcurrency(), listener.getMaxBatch(),
-							listener.getRetryDelay(), properties.getRegistry().getHeartbeatInterval(),
-							listener.getShutdownTimeout()));
+							listener.getRetryDelay(),
+							new RetryBackoff(listener.getRetry().getInitialDelay(), listener.getRetry().getMultiplier(),
+									listener.getRetry().getMaxDelay()),
+							properties.getRegistry().getHeartbeatInterval(), listener.getShutdownTimeout()));
 		}
 
 	}

@@ -276,6 +276,12 @@ public class EventSourceProperties {
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
+		private final Retry retry = new Retry();
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -330,6 +336,66 @@ public class EventSourceProperties {
 
 		public void setShutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		/**
+		 * How an event whose handler throws is retried before it is parked.
+		 */
+		public static class Retry {
+
+			/**
+			 * Wait before the second attempt.
+			 */
+			private Duration initialDelay = Duration.ofSeconds(1);
+
+			/**
+			 * Factor applied to the wait after each further failed attempt.
+			 */
+			private double multiplier = 2;
+
+			/**
+			 * Longest wait between two attempts.
+			 */
+			private Duration maxDelay = Duration.ofMinutes(1);
+
+			/**
+			 * Attempts of an event, the first included, before it is parked; later events
+			 * of its aggregate are parked behind it until it is retried or skipped.
+			 */
+			private int maxAttempts = 5;
+
+			public Duration getInitialDelay() {
+				return this.initialDelay;
+			}
+
+			public void setInitialDelay(Duration initialDelay) {
+				this.initialDelay = initialDelay;
+			}
+
+			public double getMultiplier() {
+				return this.multiplier;
+			}
+
+			public void setMultiplier(double multiplier) {
+				this.multiplier = multiplier;
+			}
+
+			public Duration getMaxDelay() {
+				return this.maxDelay;
+			}
+
+			public void setMaxDelay(Duration maxDelay) {
+				this.maxDelay = maxDelay;
+			}
+
+			public int getMaxAttempts() {
+				return this.maxAttempts;
+			}
+
+			public void setMaxAttempts(int maxAttempts) {
+				this.maxAttempts = maxAttempts;
+			}
+
 		}
 
 	}

@@ -56,6 +56,11 @@ final class AggregateQueueConsumer {
 
 	private final Duration retryDelay;
 
+	private final RetryBackoff retryBackoff;
+
+	/** Failed attempts in a row, reset by any event done. */
+	private int failures;
+
 	private final Object monitor = new Object();
 
 	private final List<Delivery> inbound = new ArrayList<>();
@@ -79,7 +84,8 @@ final class AggregateQueueConsumer {
 	private @Nullable String consumerTag;
 
 	AggregateQueueConsumer(String aggregateType, String aggregateId, String queue, Channel channel,
-			BatchApplier applier, ScheduledExecutorService scheduler, Duration retryDelay) {
+			BatchApplier applier, ScheduledExecutorService scheduler, Duration retryDelay, RetryBackoff retryBackoff) {
+		this.retryBackoff = retryBackoff;
 		this.aggregateType = aggregateType;
 		this.aggregateId = aggregateId;
 		this.queue = queue;
@@ -282,7 +288,8 @@ final class AggregateQueueConsumer {
 				if (!retry.isEmpty()) {
 					this.inbound.addAll(0, retry);
 					this.scheduled = false;
-					scheduleRetry();
+					this.failures = progress ? 1 : this.failures + 1;
+					scheduleRetry(this.retryBackoff.delay(this.failures));
 				}
 				else {
 					if (progress && !this.waiting.isEmpty()) {
@@ -290,10 +297,13 @@ final class AggregateQueueConsumer {
 						this.inbound.addAll(this.waiting);
 						this.waiting.clear();
 					}
+					if (progress) {
+						this.failures = 0;
+					}
 					again = !this.inbound.isEmpty();
 					this.scheduled = again;
 					if (!again && !this.waiting.isEmpty()) {
-						scheduleRetry();
+						scheduleRetry(this.retryDelay);
 					}
 				}
 			}
@@ -306,10 +316,10 @@ final class AggregateQueueConsumer {
 	}
 
 	/**
-	 * After the retry delay: waiting deliveries go back to the queue, and a failed one is
-	 * tried again.
+	 * After a delay: waiting deliveries go back to the queue, and a failed one is tried
+	 * again.
 	 */
-	private void scheduleRetry() {
+	private void scheduleRetry(Duration delay) {
 		if (this.retryScheduled) {
 			return;
 		}
@@ -330,7 +340,7 @@ final class AggregateQueueConsumer {
 			if (again) {
 				this.applier.ready(this);
 			}
-		}, this.retryDelay.toMillis(), TimeUnit.MILLISECONDS);
+		}, delay.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
 	private void ack(Delivery delivery) {

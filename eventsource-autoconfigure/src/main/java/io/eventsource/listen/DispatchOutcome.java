@@ -20,6 +20,13 @@ public enum DispatchOutcome {
 	IGNORED(true),
 
 	/**
+	 * The event was set aside in {@code parked_events}: after its last attempt, at once
+	 * when its payload does not bind, or behind a parked event of its aggregate. It waits
+	 * there to be retried.
+	 */
+	PARKED(true),
+
+	/**
 	 * An earlier event of the aggregate has not been applied yet; this one waits for it.
 	 */
 	GAP(false),

@@ -1,5 +1,6 @@
 package io.eventsource.listen;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,9 +18,9 @@ import java.util.function.Predicate;
 import javax.sql.DataSource;
 
 import io.eventsource.envelope.EventMetadata;
-import io.eventsource.publish.CorrelationContext;
 import io.eventsource.store.AckStatus;
 import io.eventsource.store.InboxRepository;
+import io.eventsource.store.ParkedEventRepository;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -33,11 +34,11 @@ import org.springframework.util.Assert;
  * Applies an event delivered to this service to every projection bound to its aggregate
  * type, once and in order. Per projection, in one transaction: lock the projection's
  * position for the aggregate; a sequence at or below it is a duplicate, one past the next
- * is a gap; otherwise run the handler (with the event as the {@link CorrelationContext}),
- * write the {@code ok} ack row and move the position. A handler that writes to the same
- * database commits with its ack row, so its effect is applied exactly once. A handler
- * that throws rolls all of that back and leaves a {@code fail} row with the attempts and
- * the error.
+ * is a gap; otherwise run the handler (with the event as the
+ * {@link io.eventsource.publish.CorrelationContext}), write the {@code ok} ack row and
+ * move the position. A handler that writes to the same database commits with its ack row,
+ * so its effect is applied exactly once. A handler that throws rolls all of that back and
+ * leaves a {@code fail} row with the attempts and the error.
  * <p>
  * {@link #dispatchAll(List, Predicate)} applies several events, of one or several
  * aggregates, in one transaction: one commit for all of them, in list order. When any
@@ -51,7 +52,11 @@ public class EventDispatcher {
 
 	private final EventHandlers handlers;
 
-	private final EventPayloads payloads;
+	private final HandlerRunner runner;
+
+	private final ParkedEventRepository parked;
+
+	private final int maxAttempts;
 
 	private final InboxRepository inbox;
 
@@ -68,8 +73,9 @@ public class EventDispatcher {
 	/**
 	 * Creates a dispatcher.
 	 * @param handlers the handlers of this service
-	 * @param payloads the binding of payloads to event classes
-	 * @param inbox the inbox
+	 * @param payloads the binding of payloads to event classes * @param inbox the inbox
+	 * @param parked the parked events
+	 * @param maxAttempts the attempts of a failing event before it is parked
 	 * @param service this service's name
 	 * @param dataSource the inbox's data source, whose connection every transaction must
 	 * hold
@@ -77,11 +83,15 @@ public class EventDispatcher {
 	 * @param metrics the meters
 	 * @param clock the clock
 	 */
-	public EventDispatcher(EventHandlers handlers, EventPayloads payloads, InboxRepository inbox, String service,
-			DataSource dataSource, TransactionOperations transactions, ListenerMetrics metrics, Clock clock) {
+	public EventDispatcher(EventHandlers handlers, EventPayloads payloads, InboxRepository inbox,
+			ParkedEventRepository parked, int maxAttempts, String service, DataSource dataSource,
+			TransactionOperations transactions, ListenerMetrics metrics, Clock clock) {
+		Assert.isTrue(maxAttempts > 0, "'maxAttempts' must be positive");
 		this.dataSource = dataSource;
 		this.handlers = handlers;
-		this.payloads = payloads;
+		this.runner = new HandlerRunner(handlers, payloads);
+		this.parked = parked;
+		this.maxAttempts = maxAttempts;
 		this.inbox = inbox;
 		this.service = service;
 		this.transactions = transactions;
@@ -188,9 +198,8 @@ public class EventDispatcher {
 			DispatchOutcome outcome;
 			if (failedBatch != null && failedBatch.event == i && failedBatch.projection != null
 					&& failedBatch.failure != null) {
-				failed(failedBatch.projection, event.metadata(), failedBatch.failure);
-				this.metrics.consumed(event.metadata(), failedBatch.projection, DispatchOutcome.FAIL);
-				outcome = DispatchOutcome.FAIL;
+				outcome = failed(failedBatch.projection, event.metadata(), event.payload(), failedBatch.failure);
+				this.metrics.consumed(event.metadata(), failedBatch.projection, outcome);
 			}
 			else {
 				outcome = dispatch(event.metadata(), event.payload());
@@ -230,8 +239,7 @@ public class EventDispatcher {
 			outcome = DispatchOutcome.FAIL;
 		}
 		catch (RuntimeException ex) {
-			failed(projection, metadata, ex);
-			outcome = DispatchOutcome.FAIL;
+			outcome = failed(projection, metadata, payload, ex);
 		}
 		counted(projection, metadata, outcome, System.nanoTime() - start, this.clock.instant());
 		return outcome;
@@ -239,9 +247,13 @@ public class EventDispatcher {
 
 	private DispatchOutcome applyInTransaction(String projection, EventMetadata metadata, byte[] payload) {
 		checkTransaction();
-		long last = this.inbox.lockPosition(this.service, projection, metadata.aggregateType(), metadata.aggregateId());
-		DispatchOutcome outcome = applyAfter(last, projection, metadata, payload);
+		InboxRepository.ProjectionPosition position = this.inbox.lockPosition(this.service, projection,
+				metadata.aggregateType(), metadata.aggregateId());
+		DispatchOutcome outcome = this.runner.runIfNext(position, projection, metadata, payload);
 		Instant now = this.clock.instant();
+		if (outcome == DispatchOutcome.PARKED) {
+			parkBehind(projection, metadata, payload, now);
+		}
 		if (outcome == DispatchOutcome.OK) {
 			this.inbox.record(this.service, projection, metadata, AckStatus.OK, null, now);
 		}
@@ -258,47 +270,60 @@ public class EventDispatcher {
 	}
 
 	/**
-	 * Runs the handler of a projection for an event if it is the next one after the
-	 * projection's position; the caller records the outcome.
+	 * Records a failed attempt; parks the event after the last attempt, or at once when
+	 * its payload does not bind to the handler's class (another attempt cannot help).
+	 * @return {@link DispatchOutcome#FAIL} or {@link DispatchOutcome#PARKED}
 	 */
-	private DispatchOutcome applyAfter(long last, String projection, EventMetadata metadata, byte[] payload) {
-		if (metadata.sequence() <= last) {
-			return DispatchOutcome.DUPLICATE;
-		}
-		if (metadata.sequence() > last + 1) {
-			return DispatchOutcome.GAP;
-		}
-		EventHandler handler = this.handlers.handler(metadata.aggregateType(), projection, metadata.eventType());
-		if (handler == null) {
-			return DispatchOutcome.IGNORED;
-		}
-		Object event = this.payloads.read(handler, payload);
-		CorrelationContext.callWith(metadata, () -> {
-			try {
-				handler.invoke(event, metadata);
-			}
-			catch (Exception ex) {
-				throw new HandlerFailedException(ex);
-			}
-			return null;
-		});
-		return DispatchOutcome.OK;
-	}
-
-	private void failed(String projection, EventMetadata metadata, RuntimeException ex) {
-		Throwable cause = (ex instanceof HandlerFailedException) ? ex.getCause() : ex;
-		logger.warn("Projection '" + projection + "' failed on " + describe(metadata) + ": " + cause, cause);
-		recordFailure(projection, metadata, cause);
-	}
-
-	private void recordFailure(String projection, EventMetadata metadata, Throwable cause) {
+	private DispatchOutcome failed(String projection, EventMetadata metadata, byte[] payload, RuntimeException ex) {
+		Throwable cause = HandlerRunner.cause(ex);
+		String error = cause.getClass().getName() + ": " + cause.getMessage();
+		boolean unreadable = cause instanceof EventPayloadException;
 		try {
-			this.transactions.executeWithoutResult((status) -> this.inbox.record(this.service, projection, metadata,
-					AckStatus.FAIL, cause.getClass().getName() + ": " + cause.getMessage(), this.clock.instant()));
+			DispatchOutcome outcome = this.transactions.execute((status) -> {
+				InboxRepository.ProjectionPosition position = this.inbox.lockPosition(this.service, projection,
+						metadata.aggregateType(), metadata.aggregateId());
+				int attempt = this.inbox.attempts(metadata.eventId().toString(), this.service, projection) + 1;
+				Instant now = this.clock.instant();
+				if (!unreadable && attempt < this.maxAttempts) {
+					this.inbox.record(this.service, projection, metadata, AckStatus.FAIL, error, now);
+					return DispatchOutcome.FAIL;
+				}
+				this.parked.park(this.service, projection, metadata, new String(payload, StandardCharsets.UTF_8), error,
+						now);
+				this.inbox.record(this.service, projection, metadata, AckStatus.PARKED, error, now);
+				if (!position.parked()) {
+					this.inbox.setParked(this.service, projection, metadata.aggregateType(), metadata.aggregateId(),
+							true);
+				}
+				return DispatchOutcome.PARKED;
+			});
+			if (outcome == DispatchOutcome.PARKED) {
+				logger.error(
+						"Projection '" + projection + "' parked " + describe(metadata)
+								+ (unreadable ? " at once, its payload does not bind: "
+										: " after " + this.maxAttempts + " attempts: ")
+								+ error
+								+ "; later events of the aggregate are parked behind it until it is retried or skipped",
+						cause);
+				return DispatchOutcome.PARKED;
+			}
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not record the failure of " + describe(metadata) + " for '" + projection + "'", ex);
+		catch (RuntimeException recording) {
+			logger.warn("Could not record the failure of " + describe(metadata) + " for '" + projection + "'",
+					recording);
 		}
+		logger.warn("Projection '" + projection + "' failed on " + describe(metadata) + ": " + cause, cause);
+		return DispatchOutcome.FAIL;
+	}
+
+	/**
+	 * Parks an event behind a parked event of its aggregate, in the caller's transaction.
+	 */
+	private void parkBehind(String projection, EventMetadata metadata, byte[] payload, Instant now) {
+		String reason = "An earlier event of " + metadata.aggregateType() + "-" + metadata.aggregateId()
+				+ " is parked for '" + projection + "'";
+		this.parked.park(this.service, projection, metadata, new String(payload, StandardCharsets.UTF_8), reason, now);
+		this.inbox.record(this.service, projection, metadata, AckStatus.PARKED, reason, now);
 	}
 
 	private static String describe(EventMetadata metadata) {
@@ -330,7 +355,7 @@ public class EventDispatcher {
 
 		private final Instant now;
 
-		private final Map<Position, Long> positions = new HashMap<>();
+		private final Map<Position, InboxRepository.ProjectionPosition> positions = new HashMap<>();
 
 		private final Set<Position> moved = new LinkedHashSet<>();
 
@@ -347,20 +372,24 @@ public class EventDispatcher {
 				progress.projection = projection;
 				long start = System.nanoTime();
 				Position position = new Position(projection, metadata.aggregateType(), metadata.aggregateId());
-				Long last = this.positions.get(position);
-				if (last == null) {
-					last = EventDispatcher.this.inbox.lockPosition(EventDispatcher.this.service, projection,
+				InboxRepository.ProjectionPosition current = this.positions.get(position);
+				if (current == null) {
+					current = EventDispatcher.this.inbox.lockPosition(EventDispatcher.this.service, projection,
 							metadata.aggregateType(), metadata.aggregateId());
 				}
-				DispatchOutcome outcome = applyAfter(last, projection, metadata, event.payload());
+				DispatchOutcome outcome = EventDispatcher.this.runner.runIfNext(current, projection, metadata,
+						event.payload());
+				if (outcome == DispatchOutcome.PARKED) {
+					parkBehind(projection, metadata, event.payload(), this.now);
+				}
 				if (outcome == DispatchOutcome.OK) {
 					this.acks.add(new InboxRepository.Applied(projection, metadata));
 				}
 				if (outcome == DispatchOutcome.OK || outcome == DispatchOutcome.IGNORED) {
-					last = metadata.sequence();
+					current = new InboxRepository.ProjectionPosition(metadata.sequence(), false);
 					this.moved.add(position);
 				}
-				this.positions.put(position, last);
+				this.positions.put(position, current);
 				applied.add(new Applied(projection, outcome, System.nanoTime() - start));
 			}
 			return applied;
@@ -371,7 +400,7 @@ public class EventDispatcher {
 			List<InboxRepository.PositionUpdate> updates = new ArrayList<>(this.moved.size());
 			for (Position position : this.moved) {
 				updates.add(new InboxRepository.PositionUpdate(position.projection(), position.aggregateType(),
-						position.aggregateId(), this.positions.get(position)));
+						position.aggregateId(), this.positions.get(position).lastSequence()));
 			}
 			EventDispatcher.this.inbox.advanceAll(EventDispatcher.this.service, updates, this.now);
 		}
@@ -392,17 +421,6 @@ public class EventDispatcher {
 		private @Nullable String projection;
 
 		private @Nullable RuntimeException failure;
-
-	}
-
-	/**
-	 * Carries a handler's checked exception out of the transaction callback.
-	 */
-	static final class HandlerFailedException extends RuntimeException {
-
-		HandlerFailedException(Exception cause) {
-			super(cause.getMessage(), cause);
-		}
 
 	}
 

@@ -15,14 +15,15 @@ import org.springframework.util.Assert;
  * @param maxAggregates the most per-aggregate queues consumed at once by this instance
  * @param prefetch the unacknowledged deliveries per aggregate queue
  * @param concurrency the worker threads applying events
- * @param maxBatch the most events applied in one transaction
- * @param retryDelay the wait before a failed or early event is tried again
+ * @param maxBatch the most events applied in one transaction * @param retryDelay the wait
+ * before an early event is tried again
+ * @param retryBackoff the waits before a failed event is tried again
  * @param heartbeatInterval how often the registry heartbeat is written
  * @param shutdownTimeout the longest wait for an event in progress on stop
  */
 public record ListenerSettings(String service, Duration queueExpiry, Duration idleTimeout, int maxAggregates,
-		int prefetch, int concurrency, int maxBatch, Duration retryDelay, Duration heartbeatInterval,
-		Duration shutdownTimeout) {
+		int prefetch, int concurrency, int maxBatch, Duration retryDelay, RetryBackoff retryBackoff,
+		Duration heartbeatInterval, Duration shutdownTimeout) {
 
 	public ListenerSettings {
 		Assert.isTrue(maxAggregates > 0, "'maxAggregates' must be positive");

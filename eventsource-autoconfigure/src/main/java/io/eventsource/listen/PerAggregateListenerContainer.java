@@ -418,7 +418,7 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 			channel.queueDeclare(queue, true, false, false,
 					PerAggregateNames.aggregateQueueArguments(this.settings.queueExpiry()));
 			AggregateQueueConsumer consumer = new AggregateQueueConsumer(aggregateType, aggregateId, queue, channel,
-					this.applier, this.scheduler, this.settings.retryDelay());
+					this.applier, this.scheduler, this.settings.retryDelay(), this.settings.retryBackoff());
 			consumer.start(this.settings.prefetch());
 			return consumer;
 		}

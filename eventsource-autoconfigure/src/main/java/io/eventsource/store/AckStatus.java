@@ -14,8 +14,14 @@ public enum AckStatus {
 	/** The last attempt failed; the event is delivered again. */
 	FAIL("fail"),
 
-	/** The event was set aside after its last attempt. */
-	PARKED("parked");
+	/**
+	 * The event was set aside after its last attempt, or behind a parked event of its
+	 * aggregate; it waits in {@code parked_events} to be retried.
+	 */
+	PARKED("parked"),
+
+	/** A parked event an operator chose to skip: it is never applied. */
+	SKIPPED("skipped");
 
 	private final String value;
 

@@ -7,6 +7,7 @@ import io.eventsource.envelope.EventMetadata;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 
 /**
  * The inbox of a listening service: {@code message_acks}, what each (service, projection)
@@ -28,39 +29,55 @@ public class InboxRepository {
 	}
 
 	/**
-	 * Returns the last sequence a projection applied for an aggregate and locks that
-	 * position until the transaction ends, so that competing consumers of one aggregate
-	 * take turns.
+	 * Returns the position of a projection for an aggregate (the last sequence it applied
+	 * and whether its events are parked) and locks it until the transaction ends, so that
+	 * competing consumers of one aggregate take turns.
 	 * @param service the service
 	 * @param projection the projection
 	 * @param aggregateType the aggregate type
 	 * @param aggregateId the aggregate id
-	 * @return the last applied sequence, {@code 0} when none
+	 * @return the position, sequence {@code 0} when none was applied
 	 */
-	public long lockPosition(String service, String projection, String aggregateType, String aggregateId) {
+	public ProjectionPosition lockPosition(String service, String projection, String aggregateType,
+			String aggregateId) {
 		Object now = this.databaseType.toSql(Instant.now());
+		RowMapper<ProjectionPosition> position = (rs, row) -> new ProjectionPosition(rs.getLong(1), rs.getBoolean(2));
 		if (this.databaseType == DatabaseType.POSTGRESQL) {
-			Long last = this.jdbc
-				.queryForObject("INSERT INTO projection_positions (service, projection, aggregate_type, "
-						+ "aggregate_id, last_sequence, updated_at) VALUES (?, ?, ?, ?, 0, ?) "
-						+ "ON CONFLICT (service, projection, aggregate_type, aggregate_id) "
-						+ "DO UPDATE SET last_sequence = projection_positions.last_sequence RETURNING last_sequence",
-						Long.class, service, projection, aggregateType, aggregateId, now);
-			return (last != null) ? last : 0;
+			return this.jdbc.queryForObject("INSERT INTO projection_positions (service, projection, aggregate_type, "
+					+ "aggregate_id, last_sequence, updated_at) VALUES (?, ?, ?, ?, 0, ?) "
+					+ "ON CONFLICT (service, projection, aggregate_type, aggregate_id) "
+					+ "DO UPDATE SET last_sequence = projection_positions.last_sequence RETURNING last_sequence, parked",
+					position, service, projection, aggregateType, aggregateId, now);
 		}
 		// an exclusive lock at once (a duplicate key under ON DUPLICATE KEY UPDATE),
-		// never a shared
-		// one to upgrade, and no gap lock as a locking read of a missing row would take
+		// never
+		// a shared one to upgrade, and no gap lock as a locking read of a missing row
+		// would take
 		this.jdbc.update(
 				"INSERT INTO projection_positions (service, projection, aggregate_type, aggregate_id, "
 						+ "last_sequence, updated_at) VALUES (?, ?, ?, ?, 0, ?) "
 						+ "ON DUPLICATE KEY UPDATE last_sequence = last_sequence",
 				service, projection, aggregateType, aggregateId, now);
-		List<Long> last = this.jdbc.queryForList(
-				"SELECT last_sequence FROM projection_positions WHERE service = ? "
+		List<ProjectionPosition> found = this.jdbc.query(
+				"SELECT last_sequence, parked FROM projection_positions WHERE service = ? "
 						+ "AND projection = ? AND aggregate_type = ? AND aggregate_id = ? FOR UPDATE",
-				Long.class, service, projection, aggregateType, aggregateId);
-		return last.isEmpty() ? 0 : last.get(0);
+				position, service, projection, aggregateType, aggregateId);
+		return found.isEmpty() ? new ProjectionPosition(0, false) : found.get(0);
+	}
+
+	/**
+	 * Marks whether a projection's events of an aggregate are parked.
+	 * @param service the service
+	 * @param projection the projection
+	 * @param aggregateType the aggregate type
+	 * @param aggregateId the aggregate id
+	 * @param parked whether later events are parked behind a parked one
+	 */
+	public void setParked(String service, String projection, String aggregateType, String aggregateId, boolean parked) {
+		this.jdbc.update(
+				"UPDATE projection_positions SET parked = ? WHERE service = ? AND projection = ? "
+						+ "AND aggregate_type = ? AND aggregate_id = ?",
+				parked, service, projection, aggregateType, aggregateId);
 	}
 
 	/**
@@ -172,6 +189,21 @@ public class InboxRepository {
 	}
 
 	/**
+	 * Returns the events whose last attempt failed and that wait for their next one.
+	 * @param service the service
+	 * @param limit the most events to return
+	 * @return the events, oldest attempt first
+	 */
+	public List<FailingEvent> failing(String service, int limit) {
+		return this.jdbc.query(
+				"SELECT message_id, projection, aggregate_type, aggregate_id, sequence, attempts, last_error, acked_at "
+						+ "FROM message_acks WHERE service = ? AND status = 'fail' ORDER BY acked_at LIMIT ?",
+				(rs, row) -> new FailingEvent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+						rs.getLong(5), rs.getInt(6), rs.getString(7), this.databaseType.fromSql(rs, 8)),
+				service, limit);
+	}
+
+	/**
 	 * Returns how many attempts were recorded for an event.
 	 * @param eventId the event id
 	 * @param service the service
@@ -204,6 +236,33 @@ public class InboxRepository {
 	 * @param sequence the last sequence applied
 	 */
 	public record PositionUpdate(String projection, String aggregateType, String aggregateId, long sequence) {
+
+	}
+
+	/**
+	 * A projection's position for an aggregate.
+	 *
+	 * @param lastSequence the last sequence applied, {@code 0} when none
+	 * @param parked whether its events are parked: later ones are parked behind them
+	 */
+	public record ProjectionPosition(long lastSequence, boolean parked) {
+
+	}
+
+	/**
+	 * An event whose last attempt failed.
+	 *
+	 * @param eventId the event id
+	 * @param projection the projection
+	 * @param aggregateType the aggregate type
+	 * @param aggregateId the aggregate id
+	 * @param sequence the event's sequence
+	 * @param attempts the attempts so far
+	 * @param lastError the error of the last attempt
+	 * @param lastAttemptAt when it was recorded
+	 */
+	public record FailingEvent(String eventId, String projection, String aggregateType, String aggregateId,
+			long sequence, int attempts, @Nullable String lastError, @Nullable Instant lastAttemptAt) {
 
 	}
 

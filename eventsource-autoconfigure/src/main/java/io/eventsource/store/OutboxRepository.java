@@ -6,16 +6,12 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 
 import io.eventsource.envelope.EventEnvelope;
 import io.eventsource.envelope.EventMetadata;
-import org.jspecify.annotations.Nullable;
-import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -32,20 +28,11 @@ public class OutboxRepository {
 	private static final String COLUMNS = "id, message_id, topic, aggregate_id, sequence, message_type, payload, "
 			+ "headers, published_at";
 
-	private static final TypeReference<LinkedHashMap<String, String>> HEADERS_TYPE = new TypeReference<>() {
-	};
-
-	private static final String SOURCE = "source";
-
-	private static final String CORRELATION_ID = "correlationid";
-
-	private static final String CAUSATION_ID = "causationid";
-
 	private static final int MAX_IN_LIST = 500;
 
 	private final JdbcTemplate jdbc;
 
-	private final JsonMapper jsonMapper;
+	private final HeadersJson headers;
 
 	private final DatabaseType databaseType;
 
@@ -53,7 +40,7 @@ public class OutboxRepository {
 
 	public OutboxRepository(JdbcTemplate jdbc, JsonMapper jsonMapper, DatabaseType databaseType) {
 		this.jdbc = jdbc;
-		this.jsonMapper = jsonMapper;
+		this.headers = new HeadersJson(jsonMapper);
 		this.databaseType = databaseType;
 	}
 
@@ -72,7 +59,7 @@ public class OutboxRepository {
 			statement.setLong(4, metadata.sequence());
 			statement.setString(5, metadata.eventType());
 			statement.setString(6, envelope.payload());
-			statement.setString(7, writeHeaders(metadata));
+			statement.setString(7, this.headers.write(metadata));
 			statement.setObject(8, this.databaseType.toSql(metadata.occurredAt()));
 			return statement;
 		});
@@ -101,7 +88,7 @@ public class OutboxRepository {
 				+ "headers, published_at) SELECT ?, ?, ?, seq.last_sequence, ?, ?, ?, ? FROM seq RETURNING sequence",
 				Long.class, metadata.aggregateType(), metadata.aggregateId(), metadata.eventId().toString(),
 				metadata.aggregateType(), metadata.aggregateId(), metadata.eventType(), envelope.payload(),
-				writeHeaders(metadata), this.databaseType.toSql(metadata.occurredAt()));
+				this.headers.write(metadata), this.databaseType.toSql(metadata.occurredAt()));
 		if (sequence == null) {
 			throw new IllegalStateException(
 					"No sequence returned for " + metadata.aggregateType() + " '" + metadata.aggregateId() + "'");
@@ -204,36 +191,10 @@ public class OutboxRepository {
 	}
 
 	private StoredEvent mapRow(ResultSet rs, int rowNum) throws SQLException {
-		Map<String, String> headers = readHeaders(rs.getString("headers"));
-		String source = headers.remove(SOURCE);
-		String correlationId = headers.remove(CORRELATION_ID);
-		String causationId = headers.remove(CAUSATION_ID);
-		String messageId = rs.getString("message_id");
-		Instant publishedAt = this.databaseType.fromSql(rs, 9);
-		EventMetadata metadata = new EventMetadata(UUID.fromString(messageId), rs.getString("topic"),
+		EventMetadata metadata = this.headers.metadata(rs.getString("message_id"), rs.getString("topic"),
 				rs.getString("aggregate_id"), rs.getLong("sequence"), rs.getString("message_type"),
-				(publishedAt != null) ? publishedAt : Instant.EPOCH,
-				(correlationId != null) ? correlationId : messageId, causationId, (source != null) ? source : "unknown",
-				headers);
+				this.databaseType.fromSql(rs, 9), rs.getString("headers"));
 		return new StoredEvent(rs.getLong("id"), new EventEnvelope(metadata, rs.getString("payload")));
-	}
-
-	private String writeHeaders(EventMetadata metadata) {
-		Map<String, String> headers = new LinkedHashMap<>();
-		headers.put(SOURCE, metadata.source());
-		headers.put(CORRELATION_ID, metadata.correlationId());
-		if (metadata.causationId() != null) {
-			headers.put(CAUSATION_ID, metadata.causationId());
-		}
-		headers.putAll(metadata.headers());
-		return this.jsonMapper.writeValueAsString(headers);
-	}
-
-	private Map<String, String> readHeaders(@Nullable String json) {
-		if (json == null || json.isBlank()) {
-			return new LinkedHashMap<>();
-		}
-		return this.jsonMapper.readValue(json, HEADERS_TYPE);
 	}
 
 	/**

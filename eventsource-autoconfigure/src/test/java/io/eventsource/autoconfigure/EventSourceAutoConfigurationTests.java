@@ -226,10 +226,12 @@ class EventSourceAutoConfigurationTests {
 
 		@Bean
 		EventDispatcher userDispatcher(EventSourceListenerAnnotationBeanPostProcessor listeners, InboxRepository inbox,
-				PlatformTransactionManager transactionManager, javax.sql.DataSource dataSource) {
+				io.eventsource.store.ParkedEventRepository parked, PlatformTransactionManager transactionManager,
+				javax.sql.DataSource dataSource) {
 			return new EventDispatcher(listeners.getEventHandlers(),
-					new EventPayloads(tools.jackson.databind.json.JsonMapper.builder().build()), inbox, "user",
-					dataSource, new org.springframework.transaction.support.TransactionTemplate(transactionManager),
+					new EventPayloads(tools.jackson.databind.json.JsonMapper.builder().build()), inbox, parked, 3,
+					"user", dataSource,
+					new org.springframework.transaction.support.TransactionTemplate(transactionManager),
 					new ListenerMetrics(new SimpleMeterRegistry(), "user"), Clock.systemUTC());
 		}
 

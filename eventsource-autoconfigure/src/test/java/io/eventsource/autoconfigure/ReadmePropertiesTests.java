@@ -21,8 +21,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReadmePropertiesTests {
 
-	private static final Pattern ROW = Pattern
-		.compile("^\\| `((?:eventsource|management\\.health\\.eventsource)[^`]*)` \\|", Pattern.MULTILINE);
+	private static final Pattern ROW = Pattern.compile(
+			"^\\| `((?:eventsource|management\\.health\\.eventsource|management\\.endpoint\\.eventsource)[^`]*)` \\|",
+			Pattern.MULTILINE);
 
 	@Test
 	void readmeListsEveryPropertyAndNoOther() throws IOException {

@@ -1,0 +1,119 @@
+package io.eventsource.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import io.eventsource.listen.ParkedEvents;
+import io.eventsource.listen.ParkedEvents.RetryResult;
+import io.eventsource.store.InboxRepository;
+import io.eventsource.store.OutboxBacklog;
+import io.eventsource.store.OutboxRepository;
+import io.eventsource.store.ParkedEventRepository.ParkedEvent;
+
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * The {@code eventsource} Actuator endpoint. Reading it lists this service's parked and
+ * failing events (per projection and aggregate) and the outbox backlog. Writing
+ * {@code /{projection}/{aggregateType}/{aggregateId}} retries that aggregate's parked
+ * events for the projection; deleting {@code /{projection}/{eventId}} skips a parked
+ * event. Like every endpoint, it is reachable over HTTP only where the application
+ * exposes it ({@code management.endpoints.web.exposure.include}).
+ */
+@Endpoint(id = "eventsource")
+public class EventSourceEndpoint {
+
+	private static final int LIMIT = 500;
+
+	private final ParkedEvents parkedEvents;
+
+	private final InboxRepository inbox;
+
+	private final OutboxRepository outbox;
+
+	private final String service;
+
+	/**
+	 * Creates the endpoint.
+	 * @param parkedEvents the parked events of this service
+	 * @param inbox the inbox
+	 * @param outbox the outbox
+	 * @param service this service's name
+	 */
+	public EventSourceEndpoint(ParkedEvents parkedEvents, InboxRepository inbox, OutboxRepository outbox,
+			String service) {
+		this.parkedEvents = parkedEvents;
+		this.inbox = inbox;
+		this.outbox = outbox;
+		this.service = service;
+	}
+
+	/**
+	 * Returns the parked and failing events of this service (at most 500 of each) and the
+	 * outbox backlog.
+	 * @return the report
+	 */
+	@ReadOperation
+	public Map<String, Object> report() {
+		Map<String, Object> report = new LinkedHashMap<>();
+		report.put("service", this.service);
+		List<Map<String, Object>> parked = this.parkedEvents.list(LIMIT)
+			.stream()
+			.map(EventSourceEndpoint::describe)
+			.toList();
+		report.put("parked", parked);
+		report.put("failing", this.inbox.failing(this.service, LIMIT));
+		OutboxBacklog backlog = this.outbox.backlog();
+		Map<String, Object> outbox = new LinkedHashMap<>();
+		outbox.put("unrelayed", backlog.count());
+		outbox.put("oldestPublishedAt", backlog.oldestPublishedAt());
+		report.put("outbox", outbox);
+		return report;
+	}
+
+	/**
+	 * Applies a projection's parked events of an aggregate in sequence order and, once
+	 * none is left, releases the aggregate.
+	 * @param projection the projection
+	 * @param aggregateType the aggregate type
+	 * @param aggregateId the aggregate id
+	 * @return what was applied and what is left
+	 */
+	@WriteOperation
+	public RetryResult retry(@Selector String projection, @Selector String aggregateType,
+			@Selector String aggregateId) {
+		return this.parkedEvents.retry(projection, aggregateType, aggregateId);
+	}
+
+	/**
+	 * Skips the lowest parked event of an aggregate for a projection, then retries the
+	 * rest.
+	 * @param projection the projection
+	 * @param eventId the event id
+	 * @return what the retry of the rest applied and left
+	 */
+	@DeleteOperation
+	public RetryResult skip(@Selector String projection, @Selector String eventId) {
+		return this.parkedEvents.skip(projection, UUID.fromString(eventId));
+	}
+
+	private static Map<String, Object> describe(ParkedEvent event) {
+		Map<String, Object> described = new LinkedHashMap<>();
+		described.put("projection", event.projection());
+		described.put("aggregateType", event.metadata().aggregateType());
+		described.put("aggregateId", event.metadata().aggregateId());
+		described.put("sequence", event.metadata().sequence());
+		described.put("eventType", event.metadata().eventType());
+		described.put("eventId", event.metadata().eventId().toString());
+		described.put("reason", event.reason());
+		described.put("parkedAt", event.parkedAt());
+		return described;
+	}
+
+}

@@ -1,0 +1,32 @@
+package io.eventsource.autoconfigure;
+
+import io.eventsource.actuate.EventSourceEndpoint;
+import io.eventsource.listen.ParkedEvents;
+import io.eventsource.store.InboxRepository;
+import io.eventsource.store.OutboxRepository;
+
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Auto-configuration of the {@code eventsource} Actuator endpoint, for a service that
+ * listens.
+ */
+@AutoConfiguration(after = EventSourceAutoConfiguration.class)
+@ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
+@ConditionalOnBean(ParkedEvents.class)
+@ConditionalOnAvailableEndpoint(EventSourceEndpoint.class)
+public final class EventSourceEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	EventSourceEndpoint eventSourceEndpoint(ParkedEvents parkedEvents, InboxRepository inbox, OutboxRepository outbox,
+			ServiceName serviceName) {
+		return new EventSourceEndpoint(parkedEvents, inbox, outbox, serviceName.value());
+	}
+
+}

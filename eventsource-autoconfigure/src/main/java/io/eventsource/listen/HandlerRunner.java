@@ -1,0 +1,84 @@
+package io.eventsource.listen;
+
+import io.eventsource.envelope.EventMetadata;
+import io.eventsource.publish.CorrelationContext;
+import io.eventsource.store.InboxRepository.ProjectionPosition;
+
+/**
+ * Runs a projection's handler for an event when the event is the next one after the
+ * projection's position, with the event as the {@link CorrelationContext}; says what else
+ * to do with it otherwise. The caller holds the position's lock and records the outcome.
+ */
+final class HandlerRunner {
+
+	private final EventHandlers handlers;
+
+	private final EventPayloads payloads;
+
+	HandlerRunner(EventHandlers handlers, EventPayloads payloads) {
+		this.handlers = handlers;
+		this.payloads = payloads;
+	}
+
+	/**
+	 * Applies an event to a projection if it is the next one.
+	 * @param position the projection's position for the event's aggregate
+	 * @param projection the projection
+	 * @param metadata the event
+	 * @param payload its JSON payload
+	 * @return {@link DispatchOutcome#DUPLICATE} at or below the position,
+	 * {@link DispatchOutcome#PARKED} when the aggregate's events are parked (the caller
+	 * parks this one behind them), {@link DispatchOutcome#GAP} past the next,
+	 * {@link DispatchOutcome#IGNORED} without a handler, {@link DispatchOutcome#OK} once
+	 * the handler ran
+	 * @throws HandlerFailedException if the handler threw a checked exception
+	 * @throws EventPayloadException if the payload does not bind to the handler's class
+	 */
+	DispatchOutcome runIfNext(ProjectionPosition position, String projection, EventMetadata metadata, byte[] payload) {
+		if (metadata.sequence() <= position.lastSequence()) {
+			return DispatchOutcome.DUPLICATE;
+		}
+		if (position.parked()) {
+			return DispatchOutcome.PARKED;
+		}
+		if (metadata.sequence() > position.lastSequence() + 1) {
+			return DispatchOutcome.GAP;
+		}
+		EventHandler handler = this.handlers.handler(metadata.aggregateType(), projection, metadata.eventType());
+		if (handler == null) {
+			return DispatchOutcome.IGNORED;
+		}
+		Object event = this.payloads.read(handler, payload);
+		CorrelationContext.callWith(metadata, () -> {
+			try {
+				handler.invoke(event, metadata);
+			}
+			catch (Exception ex) {
+				throw new HandlerFailedException(ex);
+			}
+			return null;
+		});
+		return DispatchOutcome.OK;
+	}
+
+	/**
+	 * Returns what a handler threw, unwrapped.
+	 * @param ex the exception out of {@link #runIfNext}
+	 * @return the handler's own exception
+	 */
+	static Throwable cause(RuntimeException ex) {
+		return (ex instanceof HandlerFailedException) ? ex.getCause() : ex;
+	}
+
+	/**
+	 * Carries a handler's checked exception out of the transaction callback.
+	 */
+	static final class HandlerFailedException extends RuntimeException {
+
+		HandlerFailedException(Exception cause) {
+			super(cause.getMessage(), cause);
+		}
+
+	}
+
+}

@@ -1,0 +1,159 @@
+package io.eventsource.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import io.eventsource.envelope.EventMetadata;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+
+/**
+ * The {@code parked_events} table: the events a (service, projection) set aside, whole
+ * (metadata and payload), so that they can be applied again in sequence order. Every
+ * method runs in the caller's transaction.
+ */
+public class ParkedEventRepository {
+
+	private static final String COLUMNS = "message_id, projection, aggregate_type, aggregate_id, sequence, "
+			+ "message_type, payload, headers, published_at, reason, parked_at";
+
+	private final JdbcTemplate jdbc;
+
+	private final DatabaseType databaseType;
+
+	private final HeadersJson headers;
+
+	public ParkedEventRepository(JdbcTemplate jdbc, JsonMapper jsonMapper, DatabaseType databaseType) {
+		this.jdbc = jdbc;
+		this.databaseType = databaseType;
+		this.headers = new HeadersJson(jsonMapper);
+	}
+
+	/**
+	 * Parks an event for a projection; parking it again changes nothing.
+	 * @param service the service
+	 * @param projection the projection
+	 * @param metadata the event
+	 * @param payload its JSON payload
+	 * @param reason why it is parked
+	 * @param now the current time
+	 */
+	public void park(String service, String projection, EventMetadata metadata, String payload, String reason,
+			Instant now) {
+		String insert = "INSERT INTO parked_events (message_id, service, projection, aggregate_type, aggregate_id, "
+				+ "sequence, message_type, payload, headers, published_at, reason, parked_at) "
+				+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+		String sql = (this.databaseType == DatabaseType.POSTGRESQL) ? insert + " ON CONFLICT DO NOTHING"
+				: insert.replace("INSERT INTO", "INSERT IGNORE INTO");
+		this.jdbc.update(sql, metadata.eventId().toString(), service, projection, metadata.aggregateType(),
+				metadata.aggregateId(), metadata.sequence(), metadata.eventType(), payload,
+				this.headers.write(metadata), this.databaseType.toSql(metadata.occurredAt()), trimmed(reason),
+				this.databaseType.toSql(now));
+	}
+
+	/**
+	 * Returns the parked events of a projection for an aggregate, lowest sequence first.
+	 * @param service the service
+	 * @param projection the projection
+	 * @param aggregateType the aggregate type
+	 * @param aggregateId the aggregate id
+	 * @param limit the most events to return
+	 * @return the events
+	 */
+	public List<ParkedEvent> find(String service, String projection, String aggregateType, String aggregateId,
+			int limit) {
+		return this.jdbc.query(
+				"SELECT " + COLUMNS + " FROM parked_events WHERE service = ? AND projection = ? "
+						+ "AND aggregate_type = ? AND aggregate_id = ? ORDER BY sequence LIMIT ?",
+				this::mapRow, service, projection, aggregateType, aggregateId, limit);
+	}
+
+	/**
+	 * Returns the parked events of a service, by projection and aggregate, lowest
+	 * sequence first.
+	 * @param service the service
+	 * @param limit the most events to return
+	 * @return the events
+	 */
+	public List<ParkedEvent> findAll(String service, int limit) {
+		return this.jdbc.query(
+				"SELECT " + COLUMNS + " FROM parked_events WHERE service = ? "
+						+ "ORDER BY projection, aggregate_type, aggregate_id, sequence LIMIT ?",
+				this::mapRow, service, limit);
+	}
+
+	/**
+	 * Returns one parked event.
+	 * @param service the service
+	 * @param projection the projection
+	 * @param eventId the event id
+	 * @return the event, or {@code null} when it is not parked
+	 */
+	public @Nullable ParkedEvent find(String service, String projection, UUID eventId) {
+		List<ParkedEvent> found = this.jdbc.query(
+				"SELECT " + COLUMNS + " FROM parked_events WHERE service = ? AND projection = ? AND message_id = ?",
+				this::mapRow, service, projection, eventId.toString());
+		return found.isEmpty() ? null : found.get(0);
+	}
+
+	/**
+	 * Counts the parked events of a service per projection.
+	 * @param service the service
+	 * @return the counts, by projection
+	 */
+	public Map<String, Long> countByProjection(String service) {
+		Map<String, Long> counts = new TreeMap<>();
+		this.jdbc.query("SELECT projection, COUNT(*) FROM parked_events WHERE service = ? GROUP BY projection",
+				(rs) -> {
+					counts.put(rs.getString(1), rs.getLong(2));
+				}, service);
+		return counts;
+	}
+
+	/**
+	 * Removes a parked event, once it was applied or skipped.
+	 * @param service the service
+	 * @param projection the projection
+	 * @param eventId the event id
+	 */
+	public void delete(String service, String projection, UUID eventId) {
+		this.jdbc.update("DELETE FROM parked_events WHERE service = ? AND projection = ? AND message_id = ?", service,
+				projection, eventId.toString());
+	}
+
+	private ParkedEvent mapRow(ResultSet rs, int rowNum) throws SQLException {
+		EventMetadata metadata = this.headers.metadata(rs.getString("message_id"), rs.getString("aggregate_type"),
+				rs.getString("aggregate_id"), rs.getLong("sequence"), rs.getString("message_type"),
+				this.databaseType.fromSql(rs, 9), rs.getString("headers"));
+		Instant parkedAt = this.databaseType.fromSql(rs, 11);
+		return new ParkedEvent(rs.getString("projection"), metadata, rs.getString("payload"), rs.getString("reason"),
+				(parkedAt != null) ? parkedAt : Instant.EPOCH);
+	}
+
+	private static String trimmed(String reason) {
+		return (reason.length() > InboxRepository.MAX_ERROR_LENGTH)
+				? reason.substring(0, InboxRepository.MAX_ERROR_LENGTH) : reason;
+	}
+
+	/**
+	 * A parked event.
+	 *
+	 * @param projection the projection that parked it
+	 * @param metadata the event's metadata
+	 * @param payload its JSON payload
+	 * @param reason why it was parked
+	 * @param parkedAt when
+	 */
+	public record ParkedEvent(String projection, EventMetadata metadata, String payload, String reason,
+			Instant parkedAt) {
+
+	}
+
+}

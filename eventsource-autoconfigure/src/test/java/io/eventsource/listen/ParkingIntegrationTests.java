@@ -1,0 +1,226 @@
+package io.eventsource.listen;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import javax.sql.DataSource;
+
+import io.eventsource.actuate.EventSourceEndpoint;
+import io.eventsource.autoconfigure.EventSourceEndpointAutoConfiguration;
+import io.eventsource.envelope.EventMetadata;
+import io.eventsource.envelope.EventType;
+import io.eventsource.listen.ParkedEvents.RetryResult;
+import io.eventsource.publish.EventPublisher;
+import io.eventsource.publish.PublishOptions;
+import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.TestServices;
+import io.eventsource.test.TestServices.Database;
+import io.eventsource.topology.PerAggregateNames;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Retries with back-off, parking after the last attempt, later events parked behind in
+ * order, and the way out (retry, skip), on the real broker and databases.
+ */
+class ParkingIntegrationTests {
+
+	static final String AGGREGATE_TYPE = "ParkingTestAccount";
+
+	private final String prefix = TestServices.randomSuffix() + "-";
+
+	private ApplicationContextRunner runner(Database database, String service) {
+		return EventSourceContexts.runner(database, service)
+			.withConfiguration(AutoConfigurations.of(EventSourceEndpointAutoConfiguration.class))
+			.withPropertyValues("eventsource.relay.poll-interval=200ms", "eventsource.per-aggregate.queue-expiry=20s",
+					"eventsource.per-aggregate.declaration-cache-ttl=5s",
+					"eventsource.per-aggregate.consumer-idle-timeout=2s", "eventsource.listener.retry-delay=200ms",
+					"eventsource.listener.retry.initial-delay=100ms", "eventsource.listener.retry.multiplier=2",
+					"eventsource.listener.retry.max-delay=300ms", "eventsource.listener.retry.max-attempts=3",
+					"eventsource.registry.heartbeat-interval=1s",
+					"management.endpoints.web.exposure.include=eventsource");
+	}
+
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void aFailingEventIsParkedAfterItsLastAttemptWithTheLaterOnesOfItsAggregateBehindItUntilRetried(Database database) {
+		String service = "accounts-" + TestServices.randomSuffix();
+		Ledger ledger = new Ledger();
+		String broken = this.prefix + "broken";
+		String healthy = this.prefix + "healthy";
+		runner(database, service).withBean(Ledger.class, () -> ledger).run((context) -> {
+			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+			try {
+				awaitConsuming(context);
+				EventPublisher publisher = context.getBean(EventPublisher.class);
+				publisher.publish(AGGREGATE_TYPE, broken, new Deposited(1));
+				ledger.failing.add(2);
+				EventMetadata failing = publisher.publish(AGGREGATE_TYPE, broken, new Deposited(2));
+				publisher.publish(AGGREGATE_TYPE, broken, new Deposited(3));
+				publisher.publish(AGGREGATE_TYPE, healthy, new Deposited(10));
+				publisher.publish(AGGREGATE_TYPE, healthy, new Deposited(11));
+				await().atMost(Duration.ofSeconds(30)).until(() -> parkedSequences(jdbc, service, broken).size() == 2);
+				publisher.publish(AGGREGATE_TYPE, broken, new Deposited(4));
+				await().atMost(Duration.ofSeconds(30)).until(() -> parkedSequences(jdbc, service, broken).size() == 3);
+				await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(healthy).size() == 2);
+				assertThat(ledger.applied(broken)).containsExactly(1);
+				assertThat(ledger.attempts(2)).isEqualTo(3);
+				assertThat(parkedSequences(jdbc, service, broken)).containsExactly(2L, 3L, 4L);
+				Map<String, Object> ack = jdbc.queryForMap(
+						"SELECT status, attempts, last_error FROM message_acks WHERE message_id = ? AND service = ?",
+						failing.eventId().toString(), service);
+				assertThat(ack.get("status")).isEqualTo("parked");
+				assertThat(((Number) ack.get("attempts")).intValue()).isEqualTo(3);
+				assertThat((String) ack.get("last_error")).contains("IllegalStateException").contains("declined");
+				assertThat(statuses(jdbc, service, broken)).containsEntry(3L, "parked").containsEntry(4L, "parked");
+				Map<String, Object> report = context.getBean(EventSourceEndpoint.class).report();
+				assertThat((List<?>) report.get("parked")).hasSize(3);
+
+				ledger.failing.clear();
+				RetryResult result = context.getBean(EventSourceEndpoint.class).retry("ledger", AGGREGATE_TYPE, broken);
+				assertThat(result).isEqualTo(new RetryResult(3, 0, null));
+				assertThat(ledger.applied(broken)).containsExactly(1, 2, 3, 4);
+				assertThat(parkedSequences(jdbc, service, broken)).isEmpty();
+				assertThat(statuses(jdbc, service, broken).values()).containsOnly("ok");
+				publisher.publish(AGGREGATE_TYPE, broken, new Deposited(5));
+				await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(broken).size() == 5);
+				assertThat(ledger.applied(broken)).containsExactly(1, 2, 3, 4, 5);
+			}
+			finally {
+				cleanUp(context, jdbc, service, broken, healthy);
+			}
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void aPayloadThatDoesNotBindIsParkedAtOnceAndSkippingItReleasesTheRest(Database database) {
+		String service = "accounts-" + TestServices.randomSuffix();
+		Ledger ledger = new Ledger();
+		String aggregate = this.prefix + "unreadable";
+		runner(database, service).withBean(Ledger.class, () -> ledger).run((context) -> {
+			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+			try {
+				awaitConsuming(context);
+				EventPublisher publisher = context.getBean(EventPublisher.class);
+				// the producer's Deposited has a text amount: the consumer's class cannot
+				// bind it
+				EventMetadata unreadable = publisher.publish(AGGREGATE_TYPE, aggregate, new ProducerDeposited("a lot"),
+						PublishOptions.defaults());
+				publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(2));
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> parkedSequences(jdbc, service, aggregate).size() == 2);
+				Map<String, Object> ack = jdbc.queryForMap(
+						"SELECT status, attempts, last_error FROM message_acks WHERE message_id = ? AND service = ?",
+						unreadable.eventId().toString(), service);
+				assertThat(ack.get("status")).isEqualTo("parked");
+				assertThat(((Number) ack.get("attempts")).intValue()).isEqualTo(1);
+				assertThat((String) ack.get("last_error")).contains("EventPayloadException");
+
+				RetryResult result = context.getBean(EventSourceEndpoint.class)
+					.skip("ledger", unreadable.eventId().toString());
+				assertThat(result).isEqualTo(new RetryResult(1, 0, null));
+				assertThat(ledger.applied(aggregate)).containsExactly(2);
+				assertThat(statuses(jdbc, service, aggregate)).containsEntry(1L, "skipped").containsEntry(2L, "ok");
+				assertThat(parkedSequences(jdbc, service, aggregate)).isEmpty();
+			}
+			finally {
+				cleanUp(context, jdbc, service, aggregate);
+			}
+		});
+	}
+
+	private static void awaitConsuming(ApplicationContext context) {
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> context.getBean(PerAggregateListenerContainer.class).isConsuming());
+	}
+
+	private static List<Long> parkedSequences(JdbcTemplate jdbc, String service, String aggregateId) {
+		return jdbc.queryForList("SELECT sequence FROM parked_events WHERE service = ? AND aggregate_type = ? "
+				+ "AND aggregate_id = ? ORDER BY sequence", Long.class, service, AGGREGATE_TYPE, aggregateId);
+	}
+
+	private static Map<Long, String> statuses(JdbcTemplate jdbc, String service, String aggregateId) {
+		Map<Long, String> statuses = new java.util.TreeMap<>();
+		jdbc.query("SELECT sequence, status FROM message_acks WHERE service = ? AND aggregate_type = ? "
+				+ "AND aggregate_id = ?", (rs) -> {
+					statuses.put(rs.getLong(1), rs.getString(2));
+				}, service, AGGREGATE_TYPE, aggregateId);
+		return statuses;
+	}
+
+	private void cleanUp(ApplicationContext context, JdbcTemplate jdbc, String service, String... aggregateIds) {
+		jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
+				this.prefix + "%");
+		jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
+				this.prefix + "%");
+		jdbc.update("DELETE FROM message_acks WHERE service = ?", service);
+		jdbc.update("DELETE FROM projection_positions WHERE service = ?", service);
+		jdbc.update("DELETE FROM parked_events WHERE service = ?", service);
+		context.getBean(StringRedisTemplate.class)
+			.opsForZSet()
+			.remove("eventsource:services:" + AGGREGATE_TYPE, service);
+		try (RabbitTestClient rabbit = new RabbitTestClient()) {
+			for (String id : aggregateIds) {
+				rabbit.deleteQueue(PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, id, service));
+				rabbit.deleteExchange(PerAggregateNames.aggregateExchange(AGGREGATE_TYPE, id));
+			}
+			rabbit.deleteQueue(PerAggregateNames.aggregateIdsQueue(AGGREGATE_TYPE, service));
+		}
+	}
+
+	@EventType(aggregate = AGGREGATE_TYPE)
+	record Deposited(int amount) {
+	}
+
+	/**
+	 * What a producer with another version of the event class publishes: the same event
+	 * type name, a payload the consumer's class cannot bind.
+	 */
+	@EventType(name = "Deposited", aggregate = AGGREGATE_TYPE)
+	record ProducerDeposited(String amount) {
+	}
+
+	static class Ledger {
+
+		final Set<Integer> failing = ConcurrentHashMap.newKeySet();
+
+		private final Map<String, List<Integer>> applied = new ConcurrentHashMap<>();
+
+		private final Map<Integer, Integer> attempts = new ConcurrentHashMap<>();
+
+		@EventSourceListener(projection = "ledger")
+		void deposited(Deposited event, EventMetadata metadata) {
+			this.attempts.merge(event.amount(), 1, Integer::sum);
+			if (this.failing.contains(event.amount())) {
+				throw new IllegalStateException("Deposit " + event.amount() + " declined");
+			}
+			this.applied
+				.computeIfAbsent(metadata.aggregateId(), (id) -> new java.util.concurrent.CopyOnWriteArrayList<>())
+				.add(event.amount());
+		}
+
+		List<Integer> applied(String aggregateId) {
+			return this.applied.getOrDefault(aggregateId, List.of());
+		}
+
+		int attempts(int amount) {
+			return this.attempts.getOrDefault(amount, 0);
+		}
+
+	}
+
+}

@@ -1,0 +1,32 @@
+package io.eventsource.listen;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class RetryBackoffTests {
+
+	@Test
+	void growsByTheMultiplierUpToTheMaximum() {
+		RetryBackoff backoff = new RetryBackoff(Duration.ofMillis(100), 3, Duration.ofSeconds(1));
+		assertThat(backoff.delay(1)).isEqualTo(Duration.ofMillis(100));
+		assertThat(backoff.delay(2)).isEqualTo(Duration.ofMillis(300));
+		assertThat(backoff.delay(3)).isEqualTo(Duration.ofMillis(900));
+		assertThat(backoff.delay(4)).isEqualTo(Duration.ofSeconds(1));
+		assertThat(backoff.delay(1_000)).isEqualTo(Duration.ofSeconds(1));
+	}
+
+	@Test
+	void refusesAMultiplierBelowOneAndAMaximumBelowTheInitialDelay() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new RetryBackoff(Duration.ofSeconds(1), 0.5, Duration.ofSeconds(2)))
+			.withMessageContaining("multiplier");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new RetryBackoff(Duration.ofSeconds(2), 2, Duration.ofSeconds(1)))
+			.withMessageContaining("maxDelay");
+	}
+
+}
