@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.registry.CachingServiceRegistry;
@@ -42,9 +43,11 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 
 	private final Duration heartbeatInterval;
 
+	private final @Nullable Supplier<Map<String, Long>> parkedCounts;
+
 	public EventSourceHealthIndicator(OutboxRepository outbox, ConnectionFactory connectionFactory,
 			@Nullable CachingServiceRegistry registry, Duration backlogAgeThreshold, Clock clock) {
-		this(outbox, connectionFactory, registry, backlogAgeThreshold, clock, null, Duration.ofSeconds(10));
+		this(outbox, connectionFactory, registry, backlogAgeThreshold, clock, null, Duration.ofSeconds(10), null);
 	}
 
 	/**
@@ -56,13 +59,16 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 	 * is DOWN
 	 * @param clock the clock
 	 * @param listener the listener container, or {@code null} when this service does not
-	 * listen
-	 * @param heartbeatInterval how often the listener heartbeats; three missed ones are
-	 * DOWN
+	 * listen * @param heartbeatInterval how often the listener heartbeats; three missed
+	 * ones are DOWN
+	 * @param parkedCounts the parked events of this service by projection, shown in the
+	 * details (parked events do not make health DOWN: they are data to look at, not a
+	 * service that is down), or {@code null}
 	 */
 	public EventSourceHealthIndicator(OutboxRepository outbox, ConnectionFactory connectionFactory,
 			@Nullable CachingServiceRegistry registry, Duration backlogAgeThreshold, Clock clock,
-			@Nullable PerAggregateListenerContainer listener, Duration heartbeatInterval) {
+			@Nullable PerAggregateListenerContainer listener, Duration heartbeatInterval,
+			@Nullable Supplier<Map<String, Long>> parkedCounts) {
 		super("eventsource health check failed");
 		this.outbox = outbox;
 		this.connectionFactory = connectionFactory;
@@ -71,6 +77,7 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 		this.clock = clock;
 		this.listener = listener;
 		this.heartbeatInterval = heartbeatInterval;
+		this.parkedCounts = parkedCounts;
 	}
 
 	@Override
@@ -107,6 +114,9 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 			details.put("aggregateTypes", this.listener.aggregateTypes());
 			details.put("consuming", this.listener.isConsuming());
 			details.put("aggregateConsumers", this.listener.consumersByAggregateType());
+			if (this.parkedCounts != null) {
+				details.put("parked", this.parkedCounts.get());
+			}
 			Instant heartbeat = this.listener.lastHeartbeat();
 			Duration heartbeatAge = (heartbeat != null) ? Duration.between(heartbeat, now) : null;
 			details.put("heartbeatAge", (heartbeatAge != null) ? heartbeatAge.toString() : "none yet");

@@ -11,6 +11,7 @@ import io.eventsource.listen.EventSourceListenerLazyInitializationExcludeFilter;
 import io.eventsource.listen.ListenerMetrics;
 import io.eventsource.listen.ListenerTransactions;
 import io.eventsource.listen.ParkedEvents;
+import io.eventsource.listen.ParkingPolicy;
 import io.eventsource.listen.ListenerSettings;
 import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.listen.RetryBackoff;
@@ -171,8 +172,9 @@ public final class EventSourceAutoConfiguration {
 				EventPayloads payloads, InboxRepository inbox, ParkedEventRepository parked, ServiceName serviceName,
 				DataSource dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
 				ListenerMetrics metrics, EventSourceProperties properties) {
-			return new EventDispatcher(listeners.getEventHandlers(), payloads, inbox, parked,
-					properties.getListener().getRetry().getMaxAttempts(), serviceName.value(), dataSource,
+			return new EventDispatcher(listeners.getEventHandlers(), payloads, inbox, parked, new ParkingPolicy(
+					properties.getListener().getRetry().getMaxAttempts(), properties.getListener().getMaxPayloadSize()),
+					serviceName.value(), dataSource,
 					new TransactionTemplate(
 							ListenerTransactions.managerFor(dataSource, transactionManager.getIfUnique())),
 					metrics, Clock.systemUTC());

@@ -6,6 +6,7 @@ import io.eventsource.actuate.EventSourceHealthIndicator;
 import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.registry.CachingServiceRegistry;
 import io.eventsource.store.OutboxRepository;
+import io.eventsource.store.ParkedEventRepository;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -34,10 +35,13 @@ public final class EventSourceHealthContributorAutoConfiguration {
 		@ConditionalOnMissingBean(name = "eventsourceHealthIndicator")
 		EventSourceHealthIndicator eventsourceHealthIndicator(OutboxRepository outbox,
 				ConnectionFactory connectionFactory, ObjectProvider<CachingServiceRegistry> registry,
-				ObjectProvider<PerAggregateListenerContainer> listener, EventSourceProperties properties) {
+				ObjectProvider<PerAggregateListenerContainer> listener, ObjectProvider<ParkedEventRepository> parked,
+				ServiceName serviceName, EventSourceProperties properties) {
+			ParkedEventRepository parkedEvents = parked.getIfAvailable();
 			return new EventSourceHealthIndicator(outbox, connectionFactory, registry.getIfAvailable(),
 					properties.getHealth().getBacklogAgeThreshold(), Clock.systemUTC(), listener.getIfAvailable(),
-					properties.getRegistry().getHeartbeatInterval());
+					properties.getRegistry().getHeartbeatInterval(),
+					(parkedEvents != null) ? () -> parkedEvents.countByProjection(serviceName.value()) : null);
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties of eventsource.
@@ -276,10 +277,23 @@ public class EventSourceProperties {
 		 */
 		private Duration shutdownTimeout = Duration.ofSeconds(30);
 
+		/**
+		 * Largest event payload applied; a larger one is parked at once.
+		 */
+		private DataSize maxPayloadSize = DataSize.ofMegabytes(1);
+
 		private final Retry retry = new Retry();
 
 		public Retry getRetry() {
 			return this.retry;
+		}
+
+		public DataSize getMaxPayloadSize() {
+			return this.maxPayloadSize;
+		}
+
+		public void setMaxPayloadSize(DataSize maxPayloadSize) {
+			this.maxPayloadSize = maxPayloadSize;
 		}
 
 		public boolean isEnabled() {

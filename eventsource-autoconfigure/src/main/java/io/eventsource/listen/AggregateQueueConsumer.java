@@ -1,7 +1,6 @@
 package io.eventsource.listen;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -379,10 +378,13 @@ final class AggregateQueueConsumer {
 
 		private final @Nullable String headerError;
 
+		private final AMQP.BasicProperties properties;
+
 		Delivery(long deliveryTag, boolean redelivered, AMQP.BasicProperties properties, byte[] body) {
 			this.deliveryTag = deliveryTag;
 			this.redelivered = redelivered;
 			this.body = body;
+			this.properties = properties;
 			EventMetadata metadata = null;
 			String error = null;
 			try {
@@ -390,8 +392,7 @@ final class AggregateQueueConsumer {
 				metadata = CloudEventsAmqpBinding.fromHeaders(headers);
 			}
 			catch (InvalidEventHeadersException ex) {
-				error = ex.getMessage() + " (body: "
-						+ new String(body, 0, Math.min(body.length, 200), StandardCharsets.UTF_8) + ")";
+				error = ex.getMessage();
 			}
 			this.metadata = metadata;
 			this.headerError = error;
@@ -415,6 +416,10 @@ final class AggregateQueueConsumer {
 
 		@Nullable String headerError() {
 			return this.headerError;
+		}
+
+		AMQP.BasicProperties properties() {
+			return this.properties;
 		}
 
 		long sequence() {

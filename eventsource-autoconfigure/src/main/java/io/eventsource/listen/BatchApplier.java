@@ -14,6 +14,7 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.eventsource.envelope.EventMetadata;
 import io.eventsource.listen.AggregateQueueConsumer.Delivery;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -149,9 +150,14 @@ final class BatchApplier {
 		}
 		List<EventDispatcher.Delivered> events = new ArrayList<>();
 		Map<EventDispatcher.Delivered, AggregateQueueConsumer> consumers = new IdentityHashMap<>();
+		Map<Delivery, Boolean> malformed = new IdentityHashMap<>();
 		for (Taken taken : batch) {
 			for (Delivery delivery : taken.deliveries()) {
-				if (delivery.metadata() != null) {
+				String problem = problem(taken.consumer(), delivery);
+				if (problem != null) {
+					malformed.put(delivery, parkMalformed(taken.consumer(), delivery, problem));
+				}
+				else if (delivery.metadata() != null) {
 					EventDispatcher.Delivered event = new EventDispatcher.Delivered(delivery.metadata(),
 							delivery.body());
 					events.add(event);
@@ -175,10 +181,9 @@ final class BatchApplier {
 		for (Taken taken : batch) {
 			List<@Nullable DispatchOutcome> own = new ArrayList<>(taken.deliveries().size());
 			for (Delivery delivery : taken.deliveries()) {
-				if (delivery.metadata() == null) {
-					logger.warn("A message on " + taken.consumer().queue() + " is not an eventsource event and is "
-							+ "dropped: " + delivery.headerError());
-					own.add(DispatchOutcome.IGNORED);
+				Boolean parked = malformed.get(delivery);
+				if (parked != null) {
+					own.add(parked ? DispatchOutcome.PARKED : null);
 				}
 				else {
 					own.add((outcomes != null) ? outcomes.get(next) : null);
@@ -187,6 +192,30 @@ final class BatchApplier {
 			}
 			taken.consumer().completed(taken.deliveries(), own);
 		}
+	}
+
+	/**
+	 * Returns what makes a delivery something no handler can be given: invalid headers,
+	 * or an aggregate other than its queue's.
+	 */
+	private static @Nullable String problem(AggregateQueueConsumer consumer, Delivery delivery) {
+		EventMetadata metadata = delivery.metadata();
+		if (metadata == null) {
+			return "Not an eventsource event: " + delivery.headerError();
+		}
+		if (!metadata.aggregateType().equals(consumer.aggregateType())
+				|| !metadata.aggregateId().equals(consumer.aggregateId())) {
+			return "The event of " + metadata.aggregateType() + "-" + metadata.aggregateId() + " arrived on the queue "
+					+ consumer.queue() + " of another aggregate";
+		}
+		return null;
+	}
+
+	private boolean parkMalformed(AggregateQueueConsumer consumer, Delivery delivery, String problem) {
+		Map<String, Object> headers = (delivery.properties().getHeaders() != null) ? delivery.properties().getHeaders()
+				: Map.of();
+		return this.dispatcher.parkMalformed(consumer.aggregateType(), consumer.aggregateId(),
+				delivery.properties().getMessageId(), headers, delivery.body(), problem);
 	}
 
 	private record Taken(AggregateQueueConsumer consumer, List<Delivery> deliveries) {

@@ -9,10 +9,12 @@ import java.util.Collections;
 
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Predicate;
 
 import javax.sql.DataSource;
@@ -50,6 +52,11 @@ public class EventDispatcher {
 
 	private static final Log logger = LogFactory.getLog(EventDispatcher.class);
 
+	/**
+	 * The projection under which malformed messages are parked.
+	 */
+	public static final String MALFORMED = "(malformed)";
+
 	private final EventHandlers handlers;
 
 	private final HandlerRunner runner;
@@ -74,8 +81,7 @@ public class EventDispatcher {
 	 * Creates a dispatcher.
 	 * @param handlers the handlers of this service
 	 * @param payloads the binding of payloads to event classes * @param inbox the inbox
-	 * @param parked the parked events
-	 * @param maxAttempts the attempts of a failing event before it is parked
+	 * @param parked the parked events * @param parking when an event is parked
 	 * @param service this service's name
 	 * @param dataSource the inbox's data source, whose connection every transaction must
 	 * hold
@@ -84,14 +90,14 @@ public class EventDispatcher {
 	 * @param clock the clock
 	 */
 	public EventDispatcher(EventHandlers handlers, EventPayloads payloads, InboxRepository inbox,
-			ParkedEventRepository parked, int maxAttempts, String service, DataSource dataSource,
+			ParkedEventRepository parked, ParkingPolicy parking, String service, DataSource dataSource,
 			TransactionOperations transactions, ListenerMetrics metrics, Clock clock) {
-		Assert.isTrue(maxAttempts > 0, "'maxAttempts' must be positive");
+
 		this.dataSource = dataSource;
 		this.handlers = handlers;
-		this.runner = new HandlerRunner(handlers, payloads);
+		this.runner = new HandlerRunner(handlers, payloads, parking.maxPayloadSize().toBytes());
 		this.parked = parked;
-		this.maxAttempts = maxAttempts;
+		this.maxAttempts = parking.maxAttempts();
 		this.inbox = inbox;
 		this.service = service;
 		this.transactions = transactions;
@@ -314,6 +320,53 @@ public class EventDispatcher {
 		}
 		logger.warn("Projection '" + projection + "' failed on " + describe(metadata) + ": " + cause, cause);
 		return DispatchOutcome.FAIL;
+	}
+
+	/**
+	 * Parks a message that is not an event this service can apply (headers missing or
+	 * invalid, or an aggregate other than its queue's), with what it carried, under the
+	 * projection {@value #MALFORMED}; such a message can be looked at and skipped, not
+	 * retried.
+	 * @param aggregateType the aggregate type of its queue
+	 * @param aggregateId the aggregate id of its queue
+	 * @param messageId its message id, if it has one
+	 * @param headers its headers
+	 * @param body its body
+	 * @param reason what is wrong with it
+	 * @return whether it is parked; {@code false} when the database refused (it is tried
+	 * again later)
+	 */
+	public boolean parkMalformed(String aggregateType, String aggregateId, @Nullable String messageId,
+			Map<String, Object> headers, byte[] body, String reason) {
+		UUID id = parseUuid(messageId);
+		Map<String, String> raw = new LinkedHashMap<>();
+		headers.forEach((name, value) -> raw.put(name, String.valueOf(value)));
+		EventMetadata metadata = new EventMetadata(id, aggregateType, aggregateId, 0, "(malformed)",
+				this.clock.instant(), id.toString(), null, "unknown", raw);
+		try {
+			this.transactions.executeWithoutResult((status) -> this.parked.park(this.service, MALFORMED, metadata,
+					new String(body, StandardCharsets.UTF_8), reason, this.clock.instant()));
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Could not park a malformed message of " + aggregateType + "-" + aggregateId
+					+ "; it is tried again", ex);
+			return false;
+		}
+		logger.error("Parked a malformed message of " + aggregateType + "-" + aggregateId + " (" + id + "): " + reason);
+		this.metrics.consumed(metadata, MALFORMED, DispatchOutcome.PARKED);
+		return true;
+	}
+
+	private static UUID parseUuid(@Nullable String messageId) {
+		if (messageId != null) {
+			try {
+				return UUID.fromString(messageId);
+			}
+			catch (IllegalArgumentException ex) {
+				// not one of ours: a new id
+			}
+		}
+		return UUID.randomUUID();
 	}
 
 	/**

@@ -15,9 +15,12 @@ final class HandlerRunner {
 
 	private final EventPayloads payloads;
 
-	HandlerRunner(EventHandlers handlers, EventPayloads payloads) {
+	private final long maxPayloadBytes;
+
+	HandlerRunner(EventHandlers handlers, EventPayloads payloads, long maxPayloadBytes) {
 		this.handlers = handlers;
 		this.payloads = payloads;
+		this.maxPayloadBytes = maxPayloadBytes;
 	}
 
 	/**
@@ -31,8 +34,9 @@ final class HandlerRunner {
 	 * parks this one behind them), {@link DispatchOutcome#GAP} past the next,
 	 * {@link DispatchOutcome#IGNORED} without a handler, {@link DispatchOutcome#OK} once
 	 * the handler ran
-	 * @throws HandlerFailedException if the handler threw a checked exception
-	 * @throws EventPayloadException if the payload does not bind to the handler's class
+	 * @throws HandlerFailedException if the handler threw a checked exception * @throws
+	 * EventPayloadException if the payload does not bind to the handler's class or is
+	 * over the size limit
 	 */
 	DispatchOutcome runIfNext(ProjectionPosition position, String projection, EventMetadata metadata, byte[] payload) {
 		if (metadata.sequence() <= position.lastSequence()) {
@@ -47,6 +51,10 @@ final class HandlerRunner {
 		EventHandler handler = this.handlers.handler(metadata.aggregateType(), projection, metadata.eventType());
 		if (handler == null) {
 			return DispatchOutcome.IGNORED;
+		}
+		if (payload.length > this.maxPayloadBytes) {
+			throw new EventPayloadException(handler.eventType(), handler.eventClass(), "its payload of "
+					+ payload.length + " bytes is over the limit of " + this.maxPayloadBytes + " bytes", null);
 		}
 		Object event = this.payloads.read(handler, payload);
 		CorrelationContext.callWith(metadata, () -> {

@@ -57,7 +57,8 @@ public class ParkedEvents {
 	 */
 	public ParkedEvents(EventHandlers handlers, EventPayloads payloads, InboxRepository inbox,
 			ParkedEventRepository parked, String service, TransactionOperations transactions, Clock clock) {
-		this.runner = new HandlerRunner(handlers, payloads);
+		// an operator retrying a parked event wants it applied: no size limit
+		this.runner = new HandlerRunner(handlers, payloads, Long.MAX_VALUE);
 		this.inbox = inbox;
 		this.parked = parked;
 		this.service = service;
@@ -85,6 +86,8 @@ public class ParkedEvents {
 	 */
 	public RetryResult retry(String projection, String aggregateType, String aggregateId) {
 		Assert.hasText(projection, "'projection' must not be empty");
+		Assert.isTrue(!EventDispatcher.MALFORMED.equals(projection),
+				"Malformed messages cannot be applied; look at them and skip them");
 		int applied = 0;
 		while (true) {
 			Step step;
@@ -108,8 +111,9 @@ public class ParkedEvents {
 	}
 
 	/**
-	 * Skips the lowest parked event of an aggregate for a projection: it is marked
-	 * {@code skipped} and never applied; then the rest is retried.
+	 * * Skips the lowest parked event of an aggregate for a projection: it is marked
+	 * {@code skipped} and never applied; then the rest is retried. A malformed message
+	 * (projection {@value EventDispatcher#MALFORMED}) is removed.
 	 * @param projection the projection
 	 * @param eventId the event id
 	 * @return what the retry of the rest applied and left
@@ -120,6 +124,12 @@ public class ParkedEvents {
 		ParkedEvent event = this.parked.find(this.service, projection, eventId);
 		Assert.isTrue(event != null, () -> "Event " + eventId + " is not parked for projection '" + projection + "'");
 		EventMetadata metadata = event.metadata();
+		if (EventDispatcher.MALFORMED.equals(projection)) {
+			this.transactions.executeWithoutResult((status) -> this.parked.delete(this.service, projection, eventId));
+			logger.warn("Skipped the malformed message " + eventId + " of " + metadata.aggregateType() + "-"
+					+ metadata.aggregateId());
+			return new RetryResult(0, 0, null);
+		}
 		this.transactions.executeWithoutResult((status) -> {
 			ProjectionPosition position = this.inbox.lockPosition(this.service, projection, metadata.aggregateType(),
 					metadata.aggregateId());

@@ -229,7 +229,8 @@ class EventSourceAutoConfigurationTests {
 				io.eventsource.store.ParkedEventRepository parked, PlatformTransactionManager transactionManager,
 				javax.sql.DataSource dataSource) {
 			return new EventDispatcher(listeners.getEventHandlers(),
-					new EventPayloads(tools.jackson.databind.json.JsonMapper.builder().build()), inbox, parked, 3,
+					new EventPayloads(tools.jackson.databind.json.JsonMapper.builder().build()), inbox, parked,
+					new io.eventsource.listen.ParkingPolicy(3, org.springframework.util.unit.DataSize.ofKilobytes(64)),
 					"user", dataSource,
 					new org.springframework.transaction.support.TransactionTemplate(transactionManager),
 					new ListenerMetrics(new SimpleMeterRegistry(), "user"), Clock.systemUTC());

@@ -1,15 +1,21 @@
 package io.eventsource.listen;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.rabbitmq.client.AMQP;
 import io.eventsource.actuate.EventSourceEndpoint;
+import io.eventsource.actuate.EventSourceHealthIndicator;
 import io.eventsource.autoconfigure.EventSourceEndpointAutoConfiguration;
+import io.eventsource.autoconfigure.EventSourceHealthContributorAutoConfiguration;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.ParkedEvents.RetryResult;
@@ -20,10 +26,13 @@ import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.topology.PerAggregateNames;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -44,13 +53,14 @@ class ParkingIntegrationTests {
 
 	private ApplicationContextRunner runner(Database database, String service) {
 		return EventSourceContexts.runner(database, service)
-			.withConfiguration(AutoConfigurations.of(EventSourceEndpointAutoConfiguration.class))
+			.withConfiguration(AutoConfigurations.of(EventSourceEndpointAutoConfiguration.class,
+					EventSourceHealthContributorAutoConfiguration.class))
 			.withPropertyValues("eventsource.relay.poll-interval=200ms", "eventsource.per-aggregate.queue-expiry=20s",
 					"eventsource.per-aggregate.declaration-cache-ttl=5s",
 					"eventsource.per-aggregate.consumer-idle-timeout=2s", "eventsource.listener.retry-delay=200ms",
 					"eventsource.listener.retry.initial-delay=100ms", "eventsource.listener.retry.multiplier=2",
 					"eventsource.listener.retry.max-delay=300ms", "eventsource.listener.retry.max-attempts=3",
-					"eventsource.registry.heartbeat-interval=1s",
+					"eventsource.registry.heartbeat-interval=1s", "eventsource.listener.max-payload-size=2KB",
 					"management.endpoints.web.exposure.include=eventsource");
 	}
 
@@ -63,6 +73,7 @@ class ParkingIntegrationTests {
 		String healthy = this.prefix + "healthy";
 		runner(database, service).withBean(Ledger.class, () -> ledger).run((context) -> {
 			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+			Ledger.createTable(jdbc, database);
 			try {
 				awaitConsuming(context);
 				EventPublisher publisher = context.getBean(EventPublisher.class);
@@ -86,6 +97,9 @@ class ParkingIntegrationTests {
 				assertThat(((Number) ack.get("attempts")).intValue()).isEqualTo(3);
 				assertThat((String) ack.get("last_error")).contains("IllegalStateException").contains("declined");
 				assertThat(statuses(jdbc, service, broken)).containsEntry(3L, "parked").containsEntry(4L, "parked");
+				Health health = context.getBean(EventSourceHealthIndicator.class).health(true);
+				assertThat(health.getDetails().get("listener")).asInstanceOf(InstanceOfAssertFactories.MAP)
+					.containsEntry("parked", Map.of("ledger", 3L));
 				Map<String, Object> report = context.getBean(EventSourceEndpoint.class).report();
 				assertThat((List<?>) report.get("parked")).hasSize(3);
 
@@ -113,6 +127,7 @@ class ParkingIntegrationTests {
 		String aggregate = this.prefix + "unreadable";
 		runner(database, service).withBean(Ledger.class, () -> ledger).run((context) -> {
 			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+			Ledger.createTable(jdbc, database);
 			try {
 				awaitConsuming(context);
 				EventPublisher publisher = context.getBean(EventPublisher.class);
@@ -143,14 +158,85 @@ class ParkingIntegrationTests {
 		});
 	}
 
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void badMessagesAreParkedAtOnceWithTheirReasonAndTheConsumerKeepsRunning(Database database) {
+		String service = "accounts-" + TestServices.randomSuffix();
+		Ledger ledger = new Ledger();
+		String aggregate = this.prefix + "bad";
+		runner(database, service).withBean(Ledger.class, () -> ledger).run((context) -> {
+			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+			Ledger.createTable(jdbc, database);
+			try {
+				awaitConsuming(context);
+				EventPublisher publisher = context.getBean(EventPublisher.class);
+				publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(1));
+				await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(aggregate).size() == 1);
+				String queue = PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, aggregate, service);
+				try (RabbitTestClient rabbit = new RabbitTestClient()) {
+					rabbit.withChannel((channel) -> {
+						channel.basicPublish("", queue,
+								new AMQP.BasicProperties.Builder().messageId("not-a-uuid").build(),
+								"{\"amount\": 7}".getBytes(StandardCharsets.UTF_8));
+						channel.basicPublish("", queue,
+								new AMQP.BasicProperties.Builder().headers(Map.of("cloudEvents_id", "x")).build(),
+								"not json at all".getBytes(StandardCharsets.UTF_8));
+					});
+				}
+				// over the size limit, and a payload naming a class to instantiate
+				EventMetadata oversized = publisher.publish(AGGREGATE_TYPE, aggregate,
+						new ProducerDepositedWithNote(2, "x".repeat(4096)));
+				publisher.publish(AGGREGATE_TYPE, aggregate, new ProducerDepositedWithClass(3, Gadget.class.getName(),
+						Map.of("@class", Gadget.class.getName())));
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> reasons(jdbc, service, EventDispatcher.MALFORMED).size() == 2);
+				assertThat(reasons(jdbc, service, EventDispatcher.MALFORMED))
+					.allSatisfy((reason) -> assertThat(reason).startsWith("Not an eventsource event"));
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> parkedSequences(jdbc, service, aggregate).size() == 2);
+				assertThat(reasons(jdbc, service, "ledger")).first().asString().contains("over the limit");
+				assertThat(jdbc.queryForObject("SELECT attempts FROM message_acks WHERE message_id = ? AND service = ?",
+						Integer.class, oversized.eventId().toString(), service))
+					.isEqualTo(1);
+				assertThat(Gadget.instances).hasValue(0);
+
+				RetryResult skipped = context.getBean(EventSourceEndpoint.class)
+					.skip("ledger", oversized.eventId().toString());
+				assertThat(skipped.left()).isZero();
+				assertThat(ledger.applied(aggregate)).containsExactly(1, 3);
+				assertThat(Gadget.instances).hasValue(0);
+				for (Map<String, Object> malformed : jdbc.queryForList(
+						"SELECT message_id FROM parked_events WHERE service = ? AND projection = ?", service,
+						EventDispatcher.MALFORMED)) {
+					context.getBean(EventSourceEndpoint.class)
+						.skip(EventDispatcher.MALFORMED, (String) malformed.get("message_id"));
+				}
+				assertThat(reasons(jdbc, service, EventDispatcher.MALFORMED)).isEmpty();
+				publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(4));
+				await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(aggregate).size() == 3);
+			}
+			finally {
+				cleanUp(context, jdbc, service, aggregate);
+			}
+		});
+	}
+
+	private static List<String> reasons(JdbcTemplate jdbc, String service, String projection) {
+		return jdbc.queryForList(
+				"SELECT reason FROM parked_events WHERE service = ? AND projection = ? " + "ORDER BY sequence",
+				String.class, service, projection);
+	}
+
 	private static void awaitConsuming(ApplicationContext context) {
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> context.getBean(PerAggregateListenerContainer.class).isConsuming());
 	}
 
 	private static List<Long> parkedSequences(JdbcTemplate jdbc, String service, String aggregateId) {
-		return jdbc.queryForList("SELECT sequence FROM parked_events WHERE service = ? AND aggregate_type = ? "
-				+ "AND aggregate_id = ? ORDER BY sequence", Long.class, service, AGGREGATE_TYPE, aggregateId);
+		return jdbc.queryForList(
+				"SELECT sequence FROM parked_events WHERE service = ? AND projection = 'ledger' "
+						+ "AND aggregate_type = ? AND aggregate_id = ? ORDER BY sequence",
+				Long.class, service, AGGREGATE_TYPE, aggregateId);
 	}
 
 	private static Map<Long, String> statuses(JdbcTemplate jdbc, String service, String aggregateId) {
@@ -170,6 +256,7 @@ class ParkingIntegrationTests {
 		jdbc.update("DELETE FROM message_acks WHERE service = ?", service);
 		jdbc.update("DELETE FROM projection_positions WHERE service = ?", service);
 		jdbc.update("DELETE FROM parked_events WHERE service = ?", service);
+		jdbc.update("DELETE FROM parking_test_applied WHERE aggregate_id LIKE ?", this.prefix + "%");
 		context.getBean(StringRedisTemplate.class)
 			.opsForZSet()
 			.remove("eventsource:services:" + AGGREGATE_TYPE, service);
@@ -194,13 +281,50 @@ class ParkingIntegrationTests {
 	record ProducerDeposited(String amount) {
 	}
 
+	/**
+	 * A producer's event with a large note the consumer's class does not have.
+	 */
+	@EventType(name = "Deposited", aggregate = AGGREGATE_TYPE)
+	record ProducerDepositedWithNote(int amount, String note) {
+	}
+
+	/**
+	 * A producer's event whose payload names a class, as a polymorphic-typing gadget
+	 * payload would.
+	 */
+	@EventType(name = "Deposited", aggregate = AGGREGATE_TYPE)
+	record ProducerDepositedWithClass(int amount, @JsonProperty("@class") String type, Map<String, String> detail) {
+	}
+
+	/**
+	 * A class that must never be instantiated by the listener.
+	 */
+	public static class Gadget {
+
+		static final AtomicInteger instances = new AtomicInteger();
+
+		public Gadget() {
+			instances.incrementAndGet();
+		}
+
+	}
+
+	/**
+	 * Writes each deposit it applies to a table, in the listener's transaction, so that
+	 * only committed effects count.
+	 */
 	static class Ledger {
 
 		final Set<Integer> failing = ConcurrentHashMap.newKeySet();
 
-		private final Map<String, List<Integer>> applied = new ConcurrentHashMap<>();
-
 		private final Map<Integer, Integer> attempts = new ConcurrentHashMap<>();
+
+		private JdbcTemplate jdbc;
+
+		@Autowired
+		void setDataSource(DataSource dataSource) {
+			this.jdbc = new JdbcTemplate(dataSource);
+		}
 
 		@EventSourceListener(projection = "ledger")
 		void deposited(Deposited event, EventMetadata metadata) {
@@ -208,17 +332,24 @@ class ParkingIntegrationTests {
 			if (this.failing.contains(event.amount())) {
 				throw new IllegalStateException("Deposit " + event.amount() + " declined");
 			}
-			this.applied
-				.computeIfAbsent(metadata.aggregateId(), (id) -> new java.util.concurrent.CopyOnWriteArrayList<>())
-				.add(event.amount());
+			this.jdbc.update("INSERT INTO parking_test_applied (aggregate_id, amount) VALUES (?, ?)",
+					metadata.aggregateId(), event.amount());
 		}
 
 		List<Integer> applied(String aggregateId) {
-			return this.applied.getOrDefault(aggregateId, List.of());
+			return this.jdbc.queryForList("SELECT amount FROM parking_test_applied WHERE aggregate_id = ? ORDER BY id",
+					Integer.class, aggregateId);
 		}
 
 		int attempts(int amount) {
 			return this.attempts.getOrDefault(amount, 0);
+		}
+
+		static void createTable(JdbcTemplate jdbc, Database database) {
+			jdbc.execute("CREATE TABLE IF NOT EXISTS parking_test_applied ("
+					+ ((database == Database.POSTGRESQL) ? "id BIGSERIAL PRIMARY KEY"
+							: "id BIGINT AUTO_INCREMENT PRIMARY KEY")
+					+ ", aggregate_id VARCHAR(128) NOT NULL, amount INT NOT NULL)");
 		}
 
 	}
