@@ -27,12 +27,23 @@ public final class EventSourceContexts {
 	 * @return the runner
 	 */
 	public static ApplicationContextRunner runner(TestServices.Database database, String serviceName) {
+		return runner(TestServices.properties(database), serviceName);
+	}
+
+	/**
+	 * Returns a runner for a service connected with given properties (a child process
+	 * gets its parent's, so that both use the same services).
+	 * @param serviceProperties the properties of the services, {@code name=value}
+	 * @param serviceName the service name
+	 * @return the runner
+	 */
+	public static ApplicationContextRunner runner(String[] serviceProperties, String serviceName) {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(DataSourceAutoConfiguration.class,
 					DataSourceTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class,
 					JacksonAutoConfiguration.class, RabbitAutoConfiguration.class, DataRedisAutoConfiguration.class,
 					EventSourceAutoConfiguration.class))
-			.withPropertyValues(TestServices.properties(database))
+			.withPropertyValues(serviceProperties)
 			.withPropertyValues("eventsource.service-name=" + serviceName);
 	}
 

@@ -1,0 +1,255 @@
+package io.eventsource.faults;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import javax.sql.DataSource;
+
+import io.eventsource.listen.PerAggregateListenerContainer;
+import io.eventsource.publish.EventPublisher;
+import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.TestServices;
+import io.eventsource.test.TestServices.Database;
+import io.eventsource.topology.PerAggregateNames;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The fault suite's kills: a process is killed with {@code SIGKILL} (no shutdown hook, no
+ * graceful stop) in the middle of its work, and every event is still applied exactly once
+ * per projection, in order.
+ */
+class KillTests {
+
+	/** The listener settings of both instances, the child's and the test's. */
+	static final String[] LISTENER_PROPERTIES = { "eventsource.relay.poll-interval=200ms",
+			"eventsource.per-aggregate.queue-expiry=30s", "eventsource.per-aggregate.declaration-cache-ttl=5s",
+			"eventsource.per-aggregate.consumer-idle-timeout=2s", "eventsource.per-aggregate.announce-interval=500ms",
+			"eventsource.listener.retry-delay=200ms", "eventsource.registry.heartbeat-interval=1s" };
+
+	private final String prefix = TestServices.randomSuffix() + "-";
+
+	@Test
+	void aConsumerKilledInTheMiddleOfAHandlerLeavesTheEventToTheSurvivorWhichAppliesItOnce() throws Exception {
+		Database database = Database.POSTGRESQL;
+		String billing = "billing-" + TestServices.randomSuffix();
+		String aggregate = this.prefix + "1";
+		EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
+			.withPropertyValues(LISTENER_PROPERTIES)
+			.run((orders) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+				jdbc.execute("CREATE TABLE IF NOT EXISTS " + FaultEvents.TABLE + " (id BIGSERIAL PRIMARY KEY, "
+						+ "instance VARCHAR(16) NOT NULL, aggregate_id VARCHAR(128) NOT NULL, sequence BIGINT NOT NULL)");
+				ChildProcess child = ChildProcess.start(ListenerProcess.class, billing, List.of("2"),
+						TestServices.properties(database));
+				try {
+					child.await("READY", Duration.ofSeconds(90));
+					EventPublisher publisher = orders.getBean(EventPublisher.class);
+					publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(1));
+					await().atMost(Duration.ofSeconds(60)).until(() -> applied(jdbc).size() == 1);
+					publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(2));
+					child.await("IN_HANDLER 2", Duration.ofSeconds(60));
+					EventSourceContexts.runner(database, billing)
+						.withPropertyValues(LISTENER_PROPERTIES)
+						.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("survivor", -1))
+						.run((survivor) -> {
+							await().atMost(Duration.ofSeconds(30))
+								.until(() -> survivor.getBean(PerAggregateListenerContainer.class).isConsuming());
+							child.kill();
+							// the announcement of the aggregate went to the killed
+							// instance;
+							// the next event announces it again
+							publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(3));
+							await().atMost(Duration.ofSeconds(60))
+								.pollInterval(Duration.ofMillis(250))
+								.until(() -> applied(jdbc).size() >= 3);
+							await().during(Duration.ofSeconds(1)).until(() -> applied(jdbc).size() == 3);
+							List<Map<String, Object>> rows = applied(jdbc);
+							assertThat(rows).extracting((row) -> ((Number) row.get("sequence")).longValue())
+								.containsExactly(1L, 2L, 3L);
+							assertThat(rows).extracting((row) -> row.get("instance"))
+								.containsExactly("child", "survivor", "survivor");
+							assertThat(jdbc.queryForObject(
+									"SELECT COUNT(*) FROM message_acks WHERE service = ? AND status = 'ok'",
+									Integer.class, billing))
+								.isEqualTo(3);
+						});
+				}
+				finally {
+					child.kill();
+					cleanUp(orders, jdbc, billing, aggregate);
+				}
+			});
+	}
+
+	@Test
+	void aPublisherKilledWhileItPublishesAndRelaysLeavesItsCommittedEventsToAnotherRelay() throws Exception {
+		Database database = Database.POSTGRESQL;
+		String billing = "billing-" + TestServices.randomSuffix();
+		int aggregates = 5;
+		EventSourceContexts.runner(database, billing)
+			.withPropertyValues(LISTENER_PROPERTIES)
+			.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))
+			.run((listener) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
+				jdbc.execute("CREATE TABLE IF NOT EXISTS " + FaultEvents.TABLE + " (id BIGSERIAL PRIMARY KEY, "
+						+ "instance VARCHAR(16) NOT NULL, aggregate_id VARCHAR(128) NOT NULL, sequence BIGINT NOT NULL)");
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> listener.getBean(PerAggregateListenerContainer.class).isConsuming());
+				ChildProcess child = ChildProcess.start(PublisherProcess.class, "orders-" + TestServices.randomSuffix(),
+						List.of(this.prefix, Integer.toString(aggregates)), TestServices.properties(database));
+				try {
+					child.await("PUBLISHED 150", Duration.ofSeconds(90));
+					child.kill();
+					// this context's relay (every instance relays the whole table) sends
+					// what the killed one left
+					Integer committed = jdbc.queryForObject(
+							"SELECT COUNT(*) FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?",
+							Integer.class, FaultEvents.AGGREGATE_TYPE, this.prefix + "%");
+					assertThat(committed).isGreaterThanOrEqualTo(150);
+					Integer unrelayed = jdbc.queryForObject(
+							"SELECT COUNT(*) FROM public_messages WHERE topic = ? "
+									+ "AND aggregate_id LIKE ? AND relayed_at IS NULL",
+							Integer.class, FaultEvents.AGGREGATE_TYPE, this.prefix + "%");
+					System.out.println("Killed the publisher with " + committed + " events committed, " + unrelayed
+							+ " of them not relayed yet");
+					await().atMost(Duration.ofSeconds(90))
+						.pollInterval(Duration.ofMillis(250))
+						.until(() -> applied(jdbc).size() >= committed);
+					await().during(Duration.ofSeconds(1)).until(() -> applied(jdbc).size() == committed);
+					Map<String, List<Long>> sequences = new java.util.TreeMap<>();
+					for (Map<String, Object> row : jdbc.queryForList("SELECT aggregate_id, sequence FROM "
+							+ FaultEvents.TABLE + " WHERE aggregate_id LIKE ? ORDER BY id", this.prefix + "%")) {
+						sequences.computeIfAbsent((String) row.get("aggregate_id"), (id) -> new ArrayList<>())
+							.add(((Number) row.get("sequence")).longValue());
+					}
+					assertThat(sequences).hasSize(aggregates);
+					sequences.forEach((id, applied) -> assertThat(applied).as("aggregate %s", id)
+						.containsExactlyElementsOf(
+								java.util.stream.LongStream.rangeClosed(1, applied.size()).boxed().toList()));
+				}
+				finally {
+					child.kill();
+					for (int i = 0; i < aggregates; i++) {
+						cleanUp(listener, jdbc, billing, this.prefix + i);
+					}
+				}
+			});
+	}
+
+	private List<Map<String, Object>> applied(JdbcTemplate jdbc) {
+		return jdbc.queryForList(
+				"SELECT instance, sequence FROM " + FaultEvents.TABLE + " WHERE aggregate_id LIKE ? ORDER BY id",
+				this.prefix + "%");
+	}
+
+	private void cleanUp(org.springframework.context.ApplicationContext context, JdbcTemplate jdbc, String billing,
+			String aggregate) {
+		jdbc.update("DELETE FROM " + FaultEvents.TABLE + " WHERE aggregate_id LIKE ?", this.prefix + "%");
+		jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", FaultEvents.AGGREGATE_TYPE,
+				this.prefix + "%");
+		jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id LIKE ?",
+				FaultEvents.AGGREGATE_TYPE, this.prefix + "%");
+		jdbc.update("DELETE FROM message_acks WHERE service = ?", billing);
+		jdbc.update("DELETE FROM projection_positions WHERE service = ?", billing);
+		context.getBean(StringRedisTemplate.class)
+			.opsForZSet()
+			.remove("eventsource:services:" + FaultEvents.AGGREGATE_TYPE, billing);
+		try (RabbitTestClient rabbit = new RabbitTestClient()) {
+			rabbit.deleteQueue(PerAggregateNames.aggregateQueue(FaultEvents.AGGREGATE_TYPE, aggregate, billing));
+			rabbit.deleteExchange(PerAggregateNames.aggregateExchange(FaultEvents.AGGREGATE_TYPE, aggregate));
+			rabbit.deleteQueue(PerAggregateNames.aggregateIdsQueue(FaultEvents.AGGREGATE_TYPE, billing));
+		}
+	}
+
+	/**
+	 * A {@link ListenerProcess} in a JVM of its own, on this JVM's class path, whose
+	 * output lines the test can wait for.
+	 */
+	static final class ChildProcess {
+
+		private final Process process;
+
+		private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+		private ChildProcess(Process process) {
+			this.process = process;
+			Thread reader = new Thread(() -> {
+				try (BufferedReader in = new BufferedReader(
+						new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+					String line;
+					while ((line = in.readLine()) != null) {
+						this.lines.add(line);
+					}
+				}
+				catch (IOException ex) {
+					// the process is gone
+				}
+			}, "child-output");
+			reader.setDaemon(true);
+			reader.start();
+		}
+
+		static ChildProcess start(Class<?> main, String service, List<String> arguments, String[] properties)
+				throws IOException {
+			String classPath = System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+			List<String> command = new ArrayList<>();
+			command.add(System.getProperty("java.home") + File.separator + "bin" + File.separator + "java");
+			command.add("-Xmx256m");
+			command.add("-cp");
+			command.add(classPath);
+			command.add(main.getName());
+			command.add(service);
+			command.addAll(arguments);
+			command.addAll(List.of(properties));
+			return new ChildProcess(new ProcessBuilder(command).redirectErrorStream(true).start());
+		}
+
+		void await(String expected, Duration timeout) throws InterruptedException {
+			long deadline = System.nanoTime() + timeout.toNanos();
+			List<String> seen = new ArrayList<>();
+			while (System.nanoTime() < deadline) {
+				String line = this.lines.poll(100, TimeUnit.MILLISECONDS);
+				if (line == null) {
+					if (!this.process.isAlive()) {
+						break;
+					}
+					continue;
+				}
+				if (line.equals(expected)) {
+					return;
+				}
+				seen.add(line);
+			}
+			throw new AssertionError(
+					"The child process did not print '" + expected + "' within " + timeout + "; its last lines:\n"
+							+ String.join("\n", seen.subList(Math.max(0, seen.size() - 40), seen.size())));
+		}
+
+		void kill() throws InterruptedException {
+			if (this.process.isAlive()) {
+				// SIGKILL: no shutdown hook runs, the broker connection just drops
+				this.process.destroyForcibly();
+				this.process.waitFor(30, TimeUnit.SECONDS);
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,40 @@
+package io.eventsource.faults;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+import io.eventsource.listen.PerAggregateListenerContainer;
+import io.eventsource.test.EventSourceContexts;
+
+/**
+ * A listening service in a process of its own, for the tests that kill it:
+ * {@code ListenerProcess <service> <hangOn> <property>...}. It prints {@code READY} once
+ * it consumes, and runs until it is killed.
+ */
+public final class ListenerProcess {
+
+	private ListenerProcess() {
+	}
+
+	public static void main(String[] args) throws InterruptedException {
+		String service = args[0];
+		int hangOn = Integer.parseInt(args[1]);
+		String[] properties = Arrays.copyOfRange(args, 2, args.length);
+		CountDownLatch forever = new CountDownLatch(1);
+		EventSourceContexts.runner(properties, service)
+			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("child", hangOn))
+			.run((context) -> {
+				PerAggregateListenerContainer container = context.getBean(PerAggregateListenerContainer.class);
+				long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+				while (!container.isConsuming() && System.nanoTime() < deadline) {
+					Thread.sleep(50);
+				}
+				System.out.println(container.isConsuming() ? "READY" : "NOT_CONSUMING");
+				System.out.flush();
+				forever.await();
+			});
+	}
+
+}
