@@ -12,6 +12,8 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -22,6 +24,8 @@ import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.topology.PerAggregateNames;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -68,27 +72,56 @@ class KillTests {
 					EventSourceContexts.runner(database, billing)
 						.withPropertyValues(LISTENER_PROPERTIES)
 						.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("survivor", -1))
+						.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 						.run((survivor) -> {
 							await().atMost(Duration.ofSeconds(30))
 								.until(() -> survivor.getBean(PerAggregateListenerContainer.class).isConsuming());
 							child.kill();
 							// the announcement of the aggregate went to the killed
-							// instance;
-							// the next event announces it again
-							publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(3));
-							await().atMost(Duration.ofSeconds(60))
-								.pollInterval(Duration.ofMillis(250))
-								.until(() -> applied(jdbc).size() >= 3);
-							await().during(Duration.ofSeconds(1)).until(() -> applied(jdbc).size() == 3);
+							// instance: the
+							// stream goes on, and the next events announce it again
+							int published = 2;
+							long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+							while (applied(jdbc).size() < published && System.nanoTime() < deadline) {
+								if (published < 6) {
+									published++;
+									publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate,
+											new FaultEvents.OrderPlaced(published));
+								}
+								Thread.sleep(2_000);
+							}
+							int expected = published;
+							if (applied(jdbc).size() < expected) {
+								throw new AssertionError("Not applied: " + applied(jdbc) + "; database sessions: "
+										+ jdbc.queryForList(
+												"SELECT pid, state, wait_event_type, left(query, 80) AS query "
+														+ "FROM pg_stat_activity WHERE datname = current_database()")
+										+ "; acks: "
+										+ jdbc.queryForList("SELECT sequence, status, attempts, last_error FROM "
+												+ "message_acks WHERE service = ?", billing)
+										+ "; rows: "
+										+ jdbc.queryForList("SELECT sequence, relayed_at FROM public_messages WHERE "
+												+ "aggregate_id = ?", aggregate)
+										+ "; queue: " + queueState(billing, aggregate));
+							}
+							await().during(Duration.ofSeconds(1)).until(() -> applied(jdbc).size() == expected);
 							List<Map<String, Object>> rows = applied(jdbc);
 							assertThat(rows).extracting((row) -> ((Number) row.get("sequence")).longValue())
-								.containsExactly(1L, 2L, 3L);
+								.containsExactlyElementsOf(LongStream.rangeClosed(1, expected).boxed().toList());
+							// the killed instance's insert of event 2 rolled back with
+							// its
+							// transaction
 							assertThat(rows).extracting((row) -> row.get("instance"))
-								.containsExactly("child", "survivor", "survivor");
+								.containsExactlyElementsOf(Stream
+									.concat(Stream.of("child"), Stream.generate(() -> "survivor").limit(expected - 1))
+									.toList());
 							assertThat(jdbc.queryForObject(
 									"SELECT COUNT(*) FROM message_acks WHERE service = ? AND status = 'ok'",
 									Integer.class, billing))
-								.isEqualTo(3);
+								.isEqualTo(expected);
+							FaultReport.record("kill -9 of a consumer in the middle of a handler", expected,
+									rows.size(), FaultReport.consumed(survivor, "duplicate"), 0,
+									"survivor took the aggregate, event redelivered");
 						});
 				}
 				finally {
@@ -106,6 +139,7 @@ class KillTests {
 		EventSourceContexts.runner(database, billing)
 			.withPropertyValues(LISTENER_PROPERTIES)
 			.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.run((listener) -> {
 				JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
 				jdbc.execute("CREATE TABLE IF NOT EXISTS " + FaultEvents.TABLE + " (id BIGSERIAL PRIMARY KEY, "
@@ -143,6 +177,9 @@ class KillTests {
 					sequences.forEach((id, applied) -> assertThat(applied).as("aggregate %s", id)
 						.containsExactlyElementsOf(
 								java.util.stream.LongStream.rangeClosed(1, applied.size()).boxed().toList()));
+					FaultReport.record("kill -9 of a publisher while it publishes and relays", committed,
+							applied(jdbc).size(), FaultReport.consumed(listener, "duplicate"), 0,
+							unrelayed + " unrelayed at the kill, sent by another relay");
 				}
 				finally {
 					child.kill();
@@ -151,6 +188,23 @@ class KillTests {
 					}
 				}
 			});
+	}
+
+	private static String queueState(String billing, String aggregate) {
+		try (RabbitTestClient rabbit = new RabbitTestClient()) {
+			return rabbit.management("GET",
+					"/queues/%2F/" + RabbitTestClient
+						.encode(PerAggregateNames.aggregateQueue(FaultEvents.AGGREGATE_TYPE, aggregate, billing)),
+					null)
+					+ " ids: "
+					+ rabbit.management("GET",
+							"/queues/%2F/" + RabbitTestClient
+								.encode(PerAggregateNames.aggregateIdsQueue(FaultEvents.AGGREGATE_TYPE, billing)),
+							null);
+		}
+		catch (RuntimeException ex) {
+			return "unknown: " + ex;
+		}
 	}
 
 	private List<Map<String, Object>> applied(JdbcTemplate jdbc) {

@@ -18,6 +18,7 @@ import io.eventsource.autoconfigure.EventSourceEndpointAutoConfiguration;
 import io.eventsource.autoconfigure.EventSourceHealthContributorAutoConfiguration;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
+import io.eventsource.faults.FaultReport;
 import io.eventsource.listen.ParkedEvents.RetryResult;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.PublishOptions;
@@ -26,6 +27,8 @@ import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.topology.PerAggregateNames;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -71,52 +74,60 @@ class ParkingIntegrationTests {
 		Ledger ledger = new Ledger();
 		String broken = this.prefix + "broken";
 		String healthy = this.prefix + "healthy";
-		runner(database, service).withBean(Ledger.class, () -> ledger).run((context) -> {
-			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
-			Ledger.createTable(jdbc, database);
-			try {
-				awaitConsuming(context);
-				EventPublisher publisher = context.getBean(EventPublisher.class);
-				publisher.publish(AGGREGATE_TYPE, broken, new Deposited(1));
-				ledger.failing.add(2);
-				EventMetadata failing = publisher.publish(AGGREGATE_TYPE, broken, new Deposited(2));
-				publisher.publish(AGGREGATE_TYPE, broken, new Deposited(3));
-				publisher.publish(AGGREGATE_TYPE, healthy, new Deposited(10));
-				publisher.publish(AGGREGATE_TYPE, healthy, new Deposited(11));
-				await().atMost(Duration.ofSeconds(30)).until(() -> parkedSequences(jdbc, service, broken).size() == 2);
-				publisher.publish(AGGREGATE_TYPE, broken, new Deposited(4));
-				await().atMost(Duration.ofSeconds(30)).until(() -> parkedSequences(jdbc, service, broken).size() == 3);
-				await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(healthy).size() == 2);
-				assertThat(ledger.applied(broken)).containsExactly(1);
-				assertThat(ledger.attempts(2)).isEqualTo(3);
-				assertThat(parkedSequences(jdbc, service, broken)).containsExactly(2L, 3L, 4L);
-				Map<String, Object> ack = jdbc.queryForMap(
-						"SELECT status, attempts, last_error FROM message_acks WHERE message_id = ? AND service = ?",
-						failing.eventId().toString(), service);
-				assertThat(ack.get("status")).isEqualTo("parked");
-				assertThat(((Number) ack.get("attempts")).intValue()).isEqualTo(3);
-				assertThat((String) ack.get("last_error")).contains("IllegalStateException").contains("declined");
-				assertThat(statuses(jdbc, service, broken)).containsEntry(3L, "parked").containsEntry(4L, "parked");
-				Health health = context.getBean(EventSourceHealthIndicator.class).health(true);
-				assertThat(health.getDetails().get("listener")).asInstanceOf(InstanceOfAssertFactories.MAP)
-					.containsEntry("parked", Map.of("ledger", 3L));
-				Map<String, Object> report = context.getBean(EventSourceEndpoint.class).report();
-				assertThat((List<?>) report.get("parked")).hasSize(3);
+		runner(database, service).withBean(Ledger.class, () -> ledger)
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+				Ledger.createTable(jdbc, database);
+				try {
+					awaitConsuming(context);
+					EventPublisher publisher = context.getBean(EventPublisher.class);
+					publisher.publish(AGGREGATE_TYPE, broken, new Deposited(1));
+					ledger.failing.add(2);
+					EventMetadata failing = publisher.publish(AGGREGATE_TYPE, broken, new Deposited(2));
+					publisher.publish(AGGREGATE_TYPE, broken, new Deposited(3));
+					publisher.publish(AGGREGATE_TYPE, healthy, new Deposited(10));
+					publisher.publish(AGGREGATE_TYPE, healthy, new Deposited(11));
+					await().atMost(Duration.ofSeconds(30))
+						.until(() -> parkedSequences(jdbc, service, broken).size() == 2);
+					publisher.publish(AGGREGATE_TYPE, broken, new Deposited(4));
+					await().atMost(Duration.ofSeconds(30))
+						.until(() -> parkedSequences(jdbc, service, broken).size() == 3);
+					await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(healthy).size() == 2);
+					assertThat(ledger.applied(broken)).containsExactly(1);
+					assertThat(ledger.attempts(2)).isEqualTo(3);
+					assertThat(parkedSequences(jdbc, service, broken)).containsExactly(2L, 3L, 4L);
+					Map<String, Object> ack = jdbc.queryForMap(
+							"SELECT status, attempts, last_error FROM message_acks WHERE message_id = ? AND service = ?",
+							failing.eventId().toString(), service);
+					assertThat(ack.get("status")).isEqualTo("parked");
+					assertThat(((Number) ack.get("attempts")).intValue()).isEqualTo(3);
+					assertThat((String) ack.get("last_error")).contains("IllegalStateException").contains("declined");
+					assertThat(statuses(jdbc, service, broken)).containsEntry(3L, "parked").containsEntry(4L, "parked");
+					Health health = context.getBean(EventSourceHealthIndicator.class).health(true);
+					assertThat(health.getDetails().get("listener")).asInstanceOf(InstanceOfAssertFactories.MAP)
+						.containsEntry("parked", Map.of("ledger", 3L));
+					Map<String, Object> report = context.getBean(EventSourceEndpoint.class).report();
+					assertThat((List<?>) report.get("parked")).hasSize(3);
 
-				ledger.failing.clear();
-				RetryResult result = context.getBean(EventSourceEndpoint.class).retry("ledger", AGGREGATE_TYPE, broken);
-				assertThat(result).isEqualTo(new RetryResult(3, 0, null));
-				assertThat(ledger.applied(broken)).containsExactly(1, 2, 3, 4);
-				assertThat(parkedSequences(jdbc, service, broken)).isEmpty();
-				assertThat(statuses(jdbc, service, broken).values()).containsOnly("ok");
-				publisher.publish(AGGREGATE_TYPE, broken, new Deposited(5));
-				await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(broken).size() == 5);
-				assertThat(ledger.applied(broken)).containsExactly(1, 2, 3, 4, 5);
-			}
-			finally {
-				cleanUp(context, jdbc, service, broken, healthy);
-			}
-		});
+					ledger.failing.clear();
+					RetryResult result = context.getBean(EventSourceEndpoint.class)
+						.retry("ledger", AGGREGATE_TYPE, broken);
+					assertThat(result).isEqualTo(new RetryResult(3, 0, null));
+					assertThat(ledger.applied(broken)).containsExactly(1, 2, 3, 4);
+					assertThat(parkedSequences(jdbc, service, broken)).isEmpty();
+					assertThat(statuses(jdbc, service, broken).values()).containsOnly("ok");
+					publisher.publish(AGGREGATE_TYPE, broken, new Deposited(5));
+					await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(broken).size() == 5);
+					assertThat(ledger.applied(broken)).containsExactly(1, 2, 3, 4, 5);
+					FaultReport.record("one aggregate's handler failing (" + database + ")", 7,
+							ledger.applied(broken).size() + ledger.applied(healthy).size(),
+							FaultReport.consumed(context, "duplicate"), 3, "the endpoint's retry applied it in order");
+				}
+				finally {
+					cleanUp(context, jdbc, service, broken, healthy);
+				}
+			});
 	}
 
 	@ParameterizedTest

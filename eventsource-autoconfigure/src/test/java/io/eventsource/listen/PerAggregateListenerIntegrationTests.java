@@ -18,6 +18,7 @@ import javax.sql.DataSource;
 import io.eventsource.actuate.EventSourceHealthIndicator;
 import io.eventsource.autoconfigure.EventSourceHealthContributorAutoConfiguration;
 import io.eventsource.envelope.EventMetadata;
+import io.eventsource.faults.FaultReport;
 import io.eventsource.envelope.EventType;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.test.EventSourceContexts;
@@ -186,17 +187,23 @@ class PerAggregateListenerIntegrationTests {
 							publisher.publish(AGGREGATE_TYPE, this.prefix + (i % aggregates), new OrderPlaced(i));
 						}
 						await().atMost(Duration.ofSeconds(60)).until(() -> applied(jdbc).size() >= aggregates);
-						runner(database, billing).withBean(Ledger.class, () -> new Ledger("two", 0)).run((second) -> {
-							awaitConsuming(second);
-							first.getBean(PerAggregateListenerContainer.class).stop();
-							long appliedByOneAtStop = appliedBy(jdbc, "one");
-							awaitApplied(jdbc, total);
-							assertAppliedOnceInOrder(jdbc, total, aggregates);
-							// nothing applied by the stopped instance after its stop, the
-							// rest by the other one
-							assertThat(appliedBy(jdbc, "one")).isEqualTo(appliedByOneAtStop).isLessThan(total);
-							assertThat(appliedBy(jdbc, "two")).isEqualTo(total - appliedByOneAtStop);
-						});
+						runner(database, billing).withBean(Ledger.class, () -> new Ledger("two", 0))
+							.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+							.run((second) -> {
+								awaitConsuming(second);
+								first.getBean(PerAggregateListenerContainer.class).stop();
+								long appliedByOneAtStop = appliedBy(jdbc, "one");
+								awaitApplied(jdbc, total);
+								assertAppliedOnceInOrder(jdbc, total, aggregates);
+								// nothing applied by the stopped instance after its stop,
+								// the
+								// rest by the other one
+								assertThat(appliedBy(jdbc, "one")).isEqualTo(appliedByOneAtStop).isLessThan(total);
+								assertThat(appliedBy(jdbc, "two")).isEqualTo(total - appliedByOneAtStop);
+								FaultReport.record("graceful stop of one of two instances (" + database + ")", total,
+										applied(jdbc).size(), FaultReport.consumed(second, "duplicate"), 0,
+										"the other instance took its aggregates");
+							});
 					});
 			}
 			finally {
@@ -272,6 +279,7 @@ class PerAggregateListenerIntegrationTests {
 				runner(database, billing)
 					.withConfiguration(AutoConfigurations.of(EventSourceHealthContributorAutoConfiguration.class))
 					.withBean(Ledger.class, () -> new Ledger("one"))
+					.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 					.run((listener) -> {
 						awaitConsuming(listener);
 						EventPublisher publisher = orders.getBean(EventPublisher.class);
@@ -302,6 +310,9 @@ class PerAggregateListenerIntegrationTests {
 						}
 						awaitApplied(jdbc, 150);
 						assertAppliedOnceInOrder(jdbc, 150, aggregates);
+						FaultReport.record("RabbitMQ stopped and started between publishes", 150, applied(jdbc).size(),
+								FaultReport.consumed(listener, "duplicate"), 0,
+								"relay and listener reconnected by themselves");
 						await().atMost(Duration.ofSeconds(30))
 							.until(() -> listener.getBean(PerAggregateListenerContainer.class).isConsuming());
 					});

@@ -1,0 +1,169 @@
+package io.eventsource.faults;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.LongStream;
+
+import javax.sql.DataSource;
+
+import io.eventsource.listen.PerAggregateListenerContainer;
+import io.eventsource.publish.EventPublisher;
+import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.TestServices;
+import io.eventsource.test.TestServices.Database;
+import io.eventsource.topology.PerAggregateNames;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.dao.DataAccessException;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.TransactionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The fault suite's database outage: every PostgreSQL connection of the publishing and
+ * the listening service is terminated, twice, while events are published. A publish
+ * caught by it fails with Spring's data access or transaction exception; the relay and
+ * the listener resume by themselves, and every committed event is applied once, in order.
+ */
+class DatabaseOutageTests {
+
+	private final String prefix = TestServices.randomSuffix() + "-";
+
+	@Test
+	void terminatedConnectionsFailThePublishesInFlightAndEverythingCommittedIsAppliedOnceInOrder() throws Exception {
+		Database database = Database.POSTGRESQL;
+		String billing = "billing-" + TestServices.randomSuffix();
+		int aggregates = 10;
+		int total = 400;
+		EventSourceContexts.runner(database, billing)
+			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run((listener) -> EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
+				.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+				.withPropertyValues("eventsource.listener.enabled=false")
+				.run((orders) -> {
+					JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
+					jdbc.execute("CREATE TABLE IF NOT EXISTS " + FaultEvents.TABLE + " (id BIGSERIAL PRIMARY KEY, "
+							+ "instance VARCHAR(16) NOT NULL, aggregate_id VARCHAR(128) NOT NULL, "
+							+ "sequence BIGINT NOT NULL)");
+					try {
+						await().atMost(Duration.ofSeconds(30))
+							.until(() -> listener.getBean(PerAggregateListenerContainer.class).isConsuming());
+						EventPublisher publisher = orders.getBean(EventPublisher.class);
+						AtomicInteger published = new AtomicInteger();
+						ConcurrentLinkedQueue<Exception> failures = new ConcurrentLinkedQueue<>();
+						CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
+							for (int i = 0; i < total; i++) {
+								try {
+									publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (i % aggregates),
+											new FaultEvents.OrderPlaced(i));
+									published.incrementAndGet();
+								}
+								catch (Exception ex) {
+									failures.add(ex);
+								}
+								sleep(3);
+							}
+						});
+						await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= 100);
+						int terminated = terminateConnections(database);
+						await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= 250);
+						terminated += terminateConnections(database);
+						publishing.get(2, TimeUnit.MINUTES);
+						assertThat(terminated).isPositive();
+						assertThat(failures).allSatisfy((failure) -> assertThat(failure)
+							.isInstanceOfAny(DataAccessException.class, TransactionException.class));
+						JdbcTemplate fresh = new JdbcTemplate(listener.getBean(DataSource.class));
+						Integer committed = await().atMost(Duration.ofSeconds(30))
+							.ignoreExceptions()
+							.until(() -> fresh.queryForObject(
+									"SELECT COUNT(*) FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?",
+									Integer.class, FaultEvents.AGGREGATE_TYPE, this.prefix + "%"), (count) -> true);
+						assertThat(committed).isGreaterThanOrEqualTo(published.get());
+						await().atMost(Duration.ofSeconds(120))
+							.pollInterval(Duration.ofMillis(500))
+							.ignoreExceptions()
+							.until(() -> applied(fresh).values().stream().mapToInt(List::size).sum() >= committed);
+						Map<String, List<Long>> applied = applied(fresh);
+						assertThat(applied).hasSize(aggregates);
+						applied.forEach((id, sequences) -> assertThat(sequences).as("aggregate %s", id)
+							.containsExactlyElementsOf(LongStream.rangeClosed(1, sequences.size()).boxed().toList()));
+						FaultReport.record("PostgreSQL connections terminated twice under load", committed,
+								applied.values().stream().mapToInt(List::size).sum(),
+								FaultReport.consumed(listener, "duplicate"), 0,
+								terminated + " connections ended, " + failures.size() + " publishes failed cleanly");
+					}
+					finally {
+						cleanUp(listener, jdbc, billing, aggregates);
+					}
+				}));
+	}
+
+	private static int terminateConnections(Database database) {
+		JdbcTemplate admin = new JdbcTemplate(new org.springframework.jdbc.datasource.SimpleDriverDataSource(
+				new org.postgresql.Driver(), TestServices.jdbcUrl(database), TestServices.username(database), ""));
+		Integer terminated = admin.queryForObject("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+				+ "WHERE datname = current_database() AND pid <> pg_backend_pid()", Integer.class);
+		return (terminated != null) ? terminated : 0;
+	}
+
+	private Map<String, List<Long>> applied(JdbcTemplate jdbc) {
+		Map<String, List<Long>> applied = new TreeMap<>();
+		for (Map<String, Object> row : jdbc.queryForList(
+				"SELECT aggregate_id, sequence FROM " + FaultEvents.TABLE + " WHERE aggregate_id LIKE ? ORDER BY id",
+				this.prefix + "%")) {
+			applied.computeIfAbsent((String) row.get("aggregate_id"), (id) -> new ArrayList<>())
+				.add(((Number) row.get("sequence")).longValue());
+		}
+		return applied;
+	}
+
+	private void cleanUp(org.springframework.context.ApplicationContext context, JdbcTemplate jdbc, String billing,
+			int aggregates) {
+		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+			jdbc.update("DELETE FROM " + FaultEvents.TABLE + " WHERE aggregate_id LIKE ?", this.prefix + "%");
+			return true;
+		});
+		jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", FaultEvents.AGGREGATE_TYPE,
+				this.prefix + "%");
+		jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id LIKE ?",
+				FaultEvents.AGGREGATE_TYPE, this.prefix + "%");
+		jdbc.update("DELETE FROM message_acks WHERE service = ?", billing);
+		jdbc.update("DELETE FROM projection_positions WHERE service = ?", billing);
+		context.getBean(StringRedisTemplate.class)
+			.opsForZSet()
+			.remove("eventsource:services:" + FaultEvents.AGGREGATE_TYPE, billing);
+		try (RabbitTestClient rabbit = new RabbitTestClient()) {
+			for (int i = 0; i < aggregates; i++) {
+				String aggregate = this.prefix + i;
+				rabbit.deleteQueue(PerAggregateNames.aggregateQueue(FaultEvents.AGGREGATE_TYPE, aggregate, billing));
+				rabbit.deleteExchange(PerAggregateNames.aggregateExchange(FaultEvents.AGGREGATE_TYPE, aggregate));
+			}
+			rabbit.deleteQueue(PerAggregateNames.aggregateIdsQueue(FaultEvents.AGGREGATE_TYPE, billing));
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+}
