@@ -17,12 +17,13 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Reads the live services of another {@link ServiceRegistry} through a short cache. A
- * stale entry is answered at once and refreshed in the background, so that the relay
- * waits on the registry only the first time it meets an aggregate type. While the
- * registry cannot be reached it answers with the last set it read, logs the outage once,
- * and reports it through {@link #status()}; with nothing read yet it throws, so that no
- * event is sent to fewer services than are live.
+ * * Reads the live services of another {@link ServiceRegistry} through a short cache. An
+ * entry past its time to live is answered at once and refreshed in the background, so
+ * that a busy relay never waits on the registry; an entry older than twice its time to
+ * live (the relay was idle) is read again before it is answered, unless the registry is
+ * known to be down. While the registry cannot be reached it answers with the last set it
+ * read, logs the outage once, and reports it through {@link #status()}; with nothing read
+ * yet it throws, so that no event is sent to fewer services than are live.
  */
 public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 
@@ -65,15 +66,20 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 						+ "is known for '" + aggregateType + "'", ex);
 			}
 		}
-		if (entry.readAt().plus(this.ttl).isAfter(this.clock.instant())) {
+		Instant now = this.clock.instant();
+		if (entry.readAt().plus(this.ttl).isAfter(now)) {
 			return entry.services();
 		}
-		if (!this.status.get().reachable()) {
+		if (entry.readAt().plus(this.ttl.multipliedBy(2)).isAfter(now) || !this.status.get().reachable()) {
+			// recently read, or the registry is down: answer at once and refresh in the
+			// background, since a read of an unreachable Redis takes as long as its
+			// command timeout
 			if (this.refreshing.add(aggregateType)) {
 				refreshInBackground(aggregateType);
 			}
 			return entry.services();
 		}
+		// read long ago (the relay was idle): services may have joined since
 		try {
 			return read(aggregateType);
 		}

@@ -188,6 +188,68 @@ public final class TestServices {
 	 * Returns whether RabbitMQ answers on its AMQP port.
 	 * @return {@code true} when it does
 	 */
+	/**
+	 * Returns whether Redis answers on its port.
+	 * @return {@code true} when it does
+	 */
+	public static boolean redisAnswers() {
+		Endpoint redis = endpoint(Service.REDIS);
+		return answers(redis.host(), redis.port());
+	}
+
+	/**
+	 * Makes Redis unreachable: the local one is shut down, a container is paused.
+	 */
+	public static void stopRedis() {
+		Endpoint redis = endpoint(Service.REDIS);
+		if (Containers.redis != null) {
+			DockerClientFactory.instance().client().pauseContainerCmd(Containers.redis.getContainerId()).exec();
+			return;
+		}
+		command("redis-cli", "-h", redis.host(), "-p", Integer.toString(redis.port()), "shutdown", "nosave");
+		long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+		while (redisAnswers() && System.nanoTime() < deadline) {
+			try {
+				Thread.sleep(50);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+		}
+	}
+
+	/**
+	 * Brings Redis back: the local one with the project's services script (which starts
+	 * whatever does not answer), a container is unpaused. Does nothing when it answers.
+	 */
+	public static void startRedis() {
+		if (Containers.redis != null) {
+			DockerClientFactory.instance().client().unpauseContainerCmd(Containers.redis.getContainerId()).exec();
+			return;
+		}
+		if (!redisAnswers()) {
+			command("bash", new java.io.File("../scripts/services.sh").getAbsolutePath());
+		}
+	}
+
+	private static void command(String... command) {
+		try {
+			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+			String output = new String(process.getInputStream().readAllBytes());
+			if (!process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+				throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
+			}
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException(ex);
+		}
+	}
+
 	public static boolean rabbitAnswers() {
 		Endpoint rabbit = endpoint(Service.RABBITMQ);
 		return answers(rabbit.host(), rabbit.port());
@@ -229,6 +291,8 @@ public final class TestServices {
 
 		static volatile RabbitMQContainer rabbit;
 
+		static volatile GenericContainer<?> redis;
+
 		static Endpoint start(Service service) {
 			return switch (service) {
 				case RABBITMQ -> {
@@ -241,6 +305,7 @@ public final class TestServices {
 					GenericContainer<?> redis = new GenericContainer<>(DockerImageName.parse("redis:7"))
 						.withExposedPorts(6379);
 					redis.start();
+					Containers.redis = redis;
 					yield new Endpoint(redis.getHost(), redis.getMappedPort(6379), 0);
 				}
 				case POSTGRESQL -> {
