@@ -1,31 +1,25 @@
 package io.eventsource.faults;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.LongStream;
 
 import javax.sql.DataSource;
 
 import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.test.EventSourceContexts;
-import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
-import io.eventsource.topology.PerAggregateNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.dao.DataAccessException;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.TransactionException;
 
@@ -57,9 +51,7 @@ class DatabaseOutageTests {
 				.withPropertyValues("eventsource.listener.enabled=false")
 				.run((orders) -> {
 					JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
-					jdbc.execute("CREATE TABLE IF NOT EXISTS " + FaultEvents.TABLE + " (id BIGSERIAL PRIMARY KEY, "
-							+ "instance VARCHAR(16) NOT NULL, aggregate_id VARCHAR(128) NOT NULL, "
-							+ "sequence BIGINT NOT NULL)");
+					FaultEvents.createTable(jdbc);
 					try {
 						await().atMost(Duration.ofSeconds(30))
 							.until(() -> listener.getBean(PerAggregateListenerContainer.class).isConsuming());
@@ -97,18 +89,22 @@ class DatabaseOutageTests {
 						await().atMost(Duration.ofSeconds(120))
 							.pollInterval(Duration.ofMillis(500))
 							.ignoreExceptions()
-							.until(() -> applied(fresh).values().stream().mapToInt(List::size).sum() >= committed);
-						Map<String, List<Long>> applied = applied(fresh);
+							.until(() -> FaultEvents.appliedCount(fresh, this.prefix) >= committed);
+						Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(fresh, this.prefix);
 						assertThat(applied).hasSize(aggregates);
-						applied.forEach((id, sequences) -> assertThat(sequences).as("aggregate %s", id)
-							.containsExactlyElementsOf(LongStream.rangeClosed(1, sequences.size()).boxed().toList()));
+						FaultEvents.assertOnceInOrder(applied);
 						FaultReport.record("PostgreSQL connections terminated twice under load", committed,
 								applied.values().stream().mapToInt(List::size).sum(),
 								FaultReport.consumed(listener, "duplicate"), 0,
 								terminated + " connections ended, " + failures.size() + " publishes failed cleanly");
 					}
 					finally {
-						cleanUp(listener, jdbc, billing, aggregates);
+						// the pool may still hand out a connection that was terminated
+						await().atMost(Duration.ofSeconds(30))
+							.ignoreExceptions()
+							.until(() -> jdbc.queryForObject("SELECT 1", Integer.class) == 1);
+						FaultEvents.cleanUp(listener, jdbc, billing, this.prefix,
+								FaultEvents.aggregateIds(this.prefix, aggregates));
 					}
 				}));
 	}
@@ -119,42 +115,6 @@ class DatabaseOutageTests {
 		Integer terminated = admin.queryForObject("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
 				+ "WHERE datname = current_database() AND pid <> pg_backend_pid()", Integer.class);
 		return (terminated != null) ? terminated : 0;
-	}
-
-	private Map<String, List<Long>> applied(JdbcTemplate jdbc) {
-		Map<String, List<Long>> applied = new TreeMap<>();
-		for (Map<String, Object> row : jdbc.queryForList(
-				"SELECT aggregate_id, sequence FROM " + FaultEvents.TABLE + " WHERE aggregate_id LIKE ? ORDER BY id",
-				this.prefix + "%")) {
-			applied.computeIfAbsent((String) row.get("aggregate_id"), (id) -> new ArrayList<>())
-				.add(((Number) row.get("sequence")).longValue());
-		}
-		return applied;
-	}
-
-	private void cleanUp(org.springframework.context.ApplicationContext context, JdbcTemplate jdbc, String billing,
-			int aggregates) {
-		await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
-			jdbc.update("DELETE FROM " + FaultEvents.TABLE + " WHERE aggregate_id LIKE ?", this.prefix + "%");
-			return true;
-		});
-		jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", FaultEvents.AGGREGATE_TYPE,
-				this.prefix + "%");
-		jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id LIKE ?",
-				FaultEvents.AGGREGATE_TYPE, this.prefix + "%");
-		jdbc.update("DELETE FROM message_acks WHERE service = ?", billing);
-		jdbc.update("DELETE FROM projection_positions WHERE service = ?", billing);
-		context.getBean(StringRedisTemplate.class)
-			.opsForZSet()
-			.remove("eventsource:services:" + FaultEvents.AGGREGATE_TYPE, billing);
-		try (RabbitTestClient rabbit = new RabbitTestClient()) {
-			for (int i = 0; i < aggregates; i++) {
-				String aggregate = this.prefix + i;
-				rabbit.deleteQueue(PerAggregateNames.aggregateQueue(FaultEvents.AGGREGATE_TYPE, aggregate, billing));
-				rabbit.deleteExchange(PerAggregateNames.aggregateExchange(FaultEvents.AGGREGATE_TYPE, aggregate));
-			}
-			rabbit.deleteQueue(PerAggregateNames.aggregateIdsQueue(FaultEvents.AGGREGATE_TYPE, billing));
-		}
 	}
 
 	private static void sleep(long millis) {

@@ -1,13 +1,25 @@
 package io.eventsource.faults;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.LongStream;
+
 import javax.sql.DataSource;
 
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.EventSourceListener;
+import io.eventsource.test.RabbitTestClient;
+import io.eventsource.topology.PerAggregateNames;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The events and the handler the fault tests share with their child processes.
@@ -19,6 +31,92 @@ final class FaultEvents {
 	static final String TABLE = "fault_test_applied";
 
 	private FaultEvents() {
+	}
+
+	/**
+	 * Creates the table the ledger writes to (PostgreSQL).
+	 * @param jdbc the database
+	 */
+	static void createTable(JdbcTemplate jdbc) {
+		jdbc.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (id BIGSERIAL PRIMARY KEY, "
+				+ "instance VARCHAR(16) NOT NULL, aggregate_id VARCHAR(128) NOT NULL, sequence BIGINT NOT NULL)");
+	}
+
+	/**
+	 * Returns the sequences applied per aggregate, in the order they were applied.
+	 * @param jdbc the database
+	 * @param prefix the prefix of the test's aggregate ids
+	 * @return the sequences by aggregate id
+	 */
+	static Map<String, List<Long>> appliedByAggregate(JdbcTemplate jdbc, String prefix) {
+		Map<String, List<Long>> applied = new TreeMap<>();
+		for (Map<String, Object> row : jdbc.queryForList(
+				"SELECT aggregate_id, sequence FROM " + TABLE + " WHERE aggregate_id LIKE ? ORDER BY id",
+				prefix + "%")) {
+			applied.computeIfAbsent((String) row.get("aggregate_id"), (id) -> new ArrayList<>())
+				.add(((Number) row.get("sequence")).longValue());
+		}
+		return applied;
+	}
+
+	/**
+	 * Returns how many events were applied.
+	 * @param jdbc the database
+	 * @param prefix the prefix of the test's aggregate ids
+	 * @return the count
+	 */
+	static int appliedCount(JdbcTemplate jdbc, String prefix) {
+		return appliedByAggregate(jdbc, prefix).values().stream().mapToInt(List::size).sum();
+	}
+
+	/**
+	 * Asserts that every aggregate applied its events once each, from sequence 1 on, in
+	 * order.
+	 * @param applied the sequences by aggregate id
+	 */
+	static void assertOnceInOrder(Map<String, List<Long>> applied) {
+		applied.forEach((id, sequences) -> assertThat(sequences).as("aggregate %s", id)
+			.containsExactlyElementsOf(LongStream.rangeClosed(1, sequences.size()).boxed().toList()));
+	}
+
+	/**
+	 * Deletes what a test left: the ledger's rows, the events, the inbox rows, the
+	 * registry entry, and the queues and exchanges of its aggregates.
+	 * @param context a context of the test, for Redis
+	 * @param jdbc the database
+	 * @param service the listening service
+	 * @param prefix the prefix of the test's aggregate ids
+	 * @param aggregateIds the test's aggregate ids
+	 */
+	static void cleanUp(ApplicationContext context, JdbcTemplate jdbc, String service, String prefix,
+			List<String> aggregateIds) {
+		jdbc.update("DELETE FROM " + TABLE + " WHERE aggregate_id LIKE ?", prefix + "%");
+		jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
+				prefix + "%");
+		jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
+				prefix + "%");
+		jdbc.update("DELETE FROM message_acks WHERE service = ?", service);
+		jdbc.update("DELETE FROM projection_positions WHERE service = ?", service);
+		context.getBean(StringRedisTemplate.class)
+			.opsForZSet()
+			.remove("eventsource:services:" + AGGREGATE_TYPE, service);
+		try (RabbitTestClient rabbit = new RabbitTestClient()) {
+			for (String aggregate : aggregateIds) {
+				rabbit.deleteQueue(PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, aggregate, service));
+				rabbit.deleteExchange(PerAggregateNames.aggregateExchange(AGGREGATE_TYPE, aggregate));
+			}
+			rabbit.deleteQueue(PerAggregateNames.aggregateIdsQueue(AGGREGATE_TYPE, service));
+		}
+	}
+
+	/**
+	 * Returns the aggregate ids {@code prefix0} to {@code prefix(n-1)}.
+	 * @param prefix the prefix
+	 * @param n how many
+	 * @return the ids
+	 */
+	static List<String> aggregateIds(String prefix, int n) {
+		return java.util.stream.IntStream.range(0, n).mapToObj((i) -> prefix + i).toList();
 	}
 
 	@EventType(aggregate = AGGREGATE_TYPE)

@@ -28,7 +28,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -58,8 +57,7 @@ class KillTests {
 			.withPropertyValues(LISTENER_PROPERTIES)
 			.run((orders) -> {
 				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
-				jdbc.execute("CREATE TABLE IF NOT EXISTS " + FaultEvents.TABLE + " (id BIGSERIAL PRIMARY KEY, "
-						+ "instance VARCHAR(16) NOT NULL, aggregate_id VARCHAR(128) NOT NULL, sequence BIGINT NOT NULL)");
+				FaultEvents.createTable(jdbc);
 				ChildProcess child = ChildProcess.start(ListenerProcess.class, billing, List.of("2"),
 						TestServices.properties(database));
 				try {
@@ -126,7 +124,7 @@ class KillTests {
 				}
 				finally {
 					child.kill();
-					cleanUp(orders, jdbc, billing, aggregate);
+					FaultEvents.cleanUp(orders, jdbc, billing, this.prefix, List.of(aggregate));
 				}
 			});
 	}
@@ -142,8 +140,7 @@ class KillTests {
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.run((listener) -> {
 				JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
-				jdbc.execute("CREATE TABLE IF NOT EXISTS " + FaultEvents.TABLE + " (id BIGSERIAL PRIMARY KEY, "
-						+ "instance VARCHAR(16) NOT NULL, aggregate_id VARCHAR(128) NOT NULL, sequence BIGINT NOT NULL)");
+				FaultEvents.createTable(jdbc);
 				await().atMost(Duration.ofSeconds(30))
 					.until(() -> listener.getBean(PerAggregateListenerContainer.class).isConsuming());
 				ChildProcess child = ChildProcess.start(PublisherProcess.class, "orders-" + TestServices.randomSuffix(),
@@ -167,25 +164,17 @@ class KillTests {
 						.pollInterval(Duration.ofMillis(250))
 						.until(() -> applied(jdbc).size() >= committed);
 					await().during(Duration.ofSeconds(1)).until(() -> applied(jdbc).size() == committed);
-					Map<String, List<Long>> sequences = new java.util.TreeMap<>();
-					for (Map<String, Object> row : jdbc.queryForList("SELECT aggregate_id, sequence FROM "
-							+ FaultEvents.TABLE + " WHERE aggregate_id LIKE ? ORDER BY id", this.prefix + "%")) {
-						sequences.computeIfAbsent((String) row.get("aggregate_id"), (id) -> new ArrayList<>())
-							.add(((Number) row.get("sequence")).longValue());
-					}
+					Map<String, List<Long>> sequences = FaultEvents.appliedByAggregate(jdbc, this.prefix);
 					assertThat(sequences).hasSize(aggregates);
-					sequences.forEach((id, applied) -> assertThat(applied).as("aggregate %s", id)
-						.containsExactlyElementsOf(
-								java.util.stream.LongStream.rangeClosed(1, applied.size()).boxed().toList()));
+					FaultEvents.assertOnceInOrder(sequences);
 					FaultReport.record("kill -9 of a publisher while it publishes and relays", committed,
 							applied(jdbc).size(), FaultReport.consumed(listener, "duplicate"), 0,
 							unrelayed + " unrelayed at the kill, sent by another relay");
 				}
 				finally {
 					child.kill();
-					for (int i = 0; i < aggregates; i++) {
-						cleanUp(listener, jdbc, billing, this.prefix + i);
-					}
+					FaultEvents.cleanUp(listener, jdbc, billing, this.prefix,
+							FaultEvents.aggregateIds(this.prefix, aggregates));
 				}
 			});
 	}
@@ -211,25 +200,6 @@ class KillTests {
 		return jdbc.queryForList(
 				"SELECT instance, sequence FROM " + FaultEvents.TABLE + " WHERE aggregate_id LIKE ? ORDER BY id",
 				this.prefix + "%");
-	}
-
-	private void cleanUp(org.springframework.context.ApplicationContext context, JdbcTemplate jdbc, String billing,
-			String aggregate) {
-		jdbc.update("DELETE FROM " + FaultEvents.TABLE + " WHERE aggregate_id LIKE ?", this.prefix + "%");
-		jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", FaultEvents.AGGREGATE_TYPE,
-				this.prefix + "%");
-		jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id LIKE ?",
-				FaultEvents.AGGREGATE_TYPE, this.prefix + "%");
-		jdbc.update("DELETE FROM message_acks WHERE service = ?", billing);
-		jdbc.update("DELETE FROM projection_positions WHERE service = ?", billing);
-		context.getBean(StringRedisTemplate.class)
-			.opsForZSet()
-			.remove("eventsource:services:" + FaultEvents.AGGREGATE_TYPE, billing);
-		try (RabbitTestClient rabbit = new RabbitTestClient()) {
-			rabbit.deleteQueue(PerAggregateNames.aggregateQueue(FaultEvents.AGGREGATE_TYPE, aggregate, billing));
-			rabbit.deleteExchange(PerAggregateNames.aggregateExchange(FaultEvents.AGGREGATE_TYPE, aggregate));
-			rabbit.deleteQueue(PerAggregateNames.aggregateIdsQueue(FaultEvents.AGGREGATE_TYPE, billing));
-		}
 	}
 
 	/**
