@@ -172,8 +172,10 @@ public final class EventSourceAutoConfiguration {
 				EventPayloads payloads, InboxRepository inbox, ParkedEventRepository parked, ServiceName serviceName,
 				DataSource dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
 				ListenerMetrics metrics, EventSourceProperties properties) {
-			return new EventDispatcher(listeners.getEventHandlers(), payloads, inbox, parked, new ParkingPolicy(
-					properties.getListener().getRetry().getMaxAttempts(), properties.getListener().getMaxPayloadSize()),
+			return new EventDispatcher(listeners.getEventHandlers(), payloads, inbox, parked,
+					new ParkingPolicy(properties.getListener().getRetry().getMaxAttempts(),
+							properties.getListener().getRetry().getProjectionMaxAttempts(),
+							properties.getListener().getMaxPayloadSize()),
 					serviceName.value(), dataSource,
 					new TransactionTemplate(
 							ListenerTransactions.managerFor(dataSource, transactionManager.getIfUnique())),

@@ -1,6 +1,8 @@
 package io.eventsource.autoconfigure;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
 
@@ -377,6 +379,20 @@ public class EventSourceProperties {
 			 * of its aggregate are parked behind it until it is retried or skipped.
 			 */
 			private int maxAttempts = 5;
+
+			/**
+			 * Attempts before parking of the projections that differ from max-attempts,
+			 * by projection name.
+			 */
+			private Map<String, Integer> projectionMaxAttempts = new LinkedHashMap<>();
+
+			public Map<String, Integer> getProjectionMaxAttempts() {
+				return this.projectionMaxAttempts;
+			}
+
+			public void setProjectionMaxAttempts(Map<String, Integer> projectionMaxAttempts) {
+				this.projectionMaxAttempts = projectionMaxAttempts;
+			}
 
 			public Duration getInitialDelay() {
 				return this.initialDelay;

@@ -63,7 +63,7 @@ public class EventDispatcher {
 
 	private final ParkedEventRepository parked;
 
-	private final int maxAttempts;
+	private final ParkingPolicy parking;
 
 	private final InboxRepository inbox;
 
@@ -97,7 +97,7 @@ public class EventDispatcher {
 		this.handlers = handlers;
 		this.runner = new HandlerRunner(handlers, payloads, parking.maxPayloadSize().toBytes());
 		this.parked = parked;
-		this.maxAttempts = parking.maxAttempts();
+		this.parking = parking;
 		this.inbox = inbox;
 		this.service = service;
 		this.transactions = transactions;
@@ -290,7 +290,7 @@ public class EventDispatcher {
 						metadata.aggregateType(), metadata.aggregateId());
 				int attempt = this.inbox.attempts(metadata.eventId().toString(), this.service, projection) + 1;
 				Instant now = this.clock.instant();
-				if (!unreadable && attempt < this.maxAttempts) {
+				if (!unreadable && attempt < this.parking.maxAttempts(projection)) {
 					this.inbox.record(this.service, projection, metadata, AckStatus.FAIL, error, now);
 					return DispatchOutcome.FAIL;
 				}
@@ -307,7 +307,7 @@ public class EventDispatcher {
 				logger.error(
 						"Projection '" + projection + "' parked " + describe(metadata)
 								+ (unreadable ? " at once, its payload does not bind: "
-										: " after " + this.maxAttempts + " attempts: ")
+										: " after " + this.parking.maxAttempts(projection) + " attempts: ")
 								+ error
 								+ "; later events of the aggregate are parked behind it until it is retried or skipped",
 						cause);

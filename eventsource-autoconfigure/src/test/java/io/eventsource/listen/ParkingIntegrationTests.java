@@ -62,7 +62,8 @@ class ParkingIntegrationTests {
 					"eventsource.per-aggregate.declaration-cache-ttl=5s",
 					"eventsource.per-aggregate.consumer-idle-timeout=2s", "eventsource.listener.retry-delay=200ms",
 					"eventsource.listener.retry.initial-delay=100ms", "eventsource.listener.retry.multiplier=2",
-					"eventsource.listener.retry.max-delay=300ms", "eventsource.listener.retry.max-attempts=3",
+					"eventsource.listener.retry.max-delay=300ms", "eventsource.listener.retry.max-attempts=6",
+					"eventsource.listener.retry.projection-max-attempts.ledger=3",
 					"eventsource.registry.heartbeat-interval=1s", "eventsource.listener.max-payload-size=2KB",
 					"management.endpoints.web.exposure.include=eventsource");
 	}

@@ -1,0 +1,28 @@
+package io.eventsource.listen;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.util.unit.DataSize;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+
+class ParkingPolicyTests {
+
+	@Test
+	void aProjectionOfItsOwnOverridesTheDefaultAttempts() {
+		ParkingPolicy policy = new ParkingPolicy(5, Map.of("ledger", 2), DataSize.ofKilobytes(1));
+		assertThat(policy.maxAttempts("ledger")).isEqualTo(2);
+		assertThat(policy.maxAttempts("search")).isEqualTo(5);
+	}
+
+	@Test
+	void refusesAttemptsBelowOneNamingTheProjection() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new ParkingPolicy(5, Map.of("ledger", 0), DataSize.ofKilobytes(1)))
+			.withMessageContaining("'ledger'");
+	}
+
+}
