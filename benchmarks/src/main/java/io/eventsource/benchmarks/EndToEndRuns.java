@@ -270,8 +270,8 @@ class EndToEndRuns {
 	 * @param listener the listener container, stopped before cleaning up; {@code null}
 	 * when the listener is disabled
 	 * @param service this application's service name
-	 * @param redis the Redis of the registry * @param registryKey the registry key of
-	 * {@value EndToEndEvent#AGGREGATE_TYPE}
+	 * @param redis the Redis of the registry
+	 * @param registryKey the registry key of {@value EndToEndEvent#AGGREGATE_TYPE}
 	 * @param meterRegistry the meters of the listener
 	 * @param runTimeout the longest wait for one run
 	 */

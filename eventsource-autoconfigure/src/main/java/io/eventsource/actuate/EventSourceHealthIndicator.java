@@ -59,8 +59,9 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 	 * is DOWN
 	 * @param clock the clock
 	 * @param listener the listener container, or {@code null} when this service does not
-	 * listen * @param heartbeatInterval how often the listener heartbeats; three missed
-	 * ones are DOWN
+	 * listen
+	 * @param heartbeatInterval how often the listener heartbeats; three missed ones are
+	 * DOWN
 	 * @param parkedCounts the parked events of this service by projection, shown in the
 	 * details (parked events do not make health DOWN: they are data to look at, not a
 	 * service that is down), or {@code null}

@@ -176,10 +176,8 @@ public final class EventSourceAutoConfiguration {
 					new ParkingPolicy(properties.getListener().getRetry().getMaxAttempts(),
 							properties.getListener().getRetry().getProjectionMaxAttempts(),
 							properties.getListener().getMaxPayloadSize()),
-					serviceName.value(), dataSource,
-					new TransactionTemplate(
-							ListenerTransactions.managerFor(dataSource, transactionManager.getIfUnique())),
-					metrics, Clock.systemUTC());
+					serviceName.value(), dataSource, listenerTransactions(dataSource, transactionManager), metrics,
+					Clock.systemUTC());
 		}
 
 		@Bean
@@ -188,9 +186,13 @@ public final class EventSourceAutoConfiguration {
 				EventPayloads payloads, InboxRepository inbox, ParkedEventRepository parked, ServiceName serviceName,
 				DataSource dataSource, ObjectProvider<PlatformTransactionManager> transactionManager) {
 			return new ParkedEvents(listeners.getEventHandlers(), payloads, inbox, parked, serviceName.value(),
-					new TransactionTemplate(
-							ListenerTransactions.managerFor(dataSource, transactionManager.getIfUnique())),
-					Clock.systemUTC());
+					listenerTransactions(dataSource, transactionManager), Clock.systemUTC());
+		}
+
+		private static TransactionTemplate listenerTransactions(DataSource dataSource,
+				ObjectProvider<PlatformTransactionManager> transactionManager) {
+			return new TransactionTemplate(
+					ListenerTransactions.managerFor(dataSource, transactionManager.getIfUnique()));
 		}
 
 		@Bean

@@ -80,8 +80,10 @@ public class EventDispatcher {
 	/**
 	 * Creates a dispatcher.
 	 * @param handlers the handlers of this service
-	 * @param payloads the binding of payloads to event classes * @param inbox the inbox
-	 * @param parked the parked events * @param parking when an event is parked
+	 * @param payloads the binding of payloads to event classes
+	 * @param inbox the inbox
+	 * @param parked the parked events
+	 * @param parking when an event is parked
 	 * @param service this service's name
 	 * @param dataSource the inbox's data source, whose connection every transaction must
 	 * hold

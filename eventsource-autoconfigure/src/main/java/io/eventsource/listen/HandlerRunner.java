@@ -34,9 +34,9 @@ final class HandlerRunner {
 	 * parks this one behind them), {@link DispatchOutcome#GAP} past the next,
 	 * {@link DispatchOutcome#IGNORED} without a handler, {@link DispatchOutcome#OK} once
 	 * the handler ran
-	 * @throws HandlerFailedException if the handler threw a checked exception * @throws
-	 * EventPayloadException if the payload does not bind to the handler's class or is
-	 * over the size limit
+	 * @throws HandlerFailedException if the handler threw a checked exception
+	 * @throws EventPayloadException if the payload does not bind to the handler's class
+	 * or is over the size limit
 	 */
 	DispatchOutcome runIfNext(ProjectionPosition position, String projection, EventMetadata metadata, byte[] payload) {
 		if (metadata.sequence() <= position.lastSequence()) {

@@ -15,8 +15,8 @@ import org.springframework.util.Assert;
  * @param maxAggregates the most per-aggregate queues consumed at once by this instance
  * @param prefetch the unacknowledged deliveries per aggregate queue
  * @param concurrency the worker threads applying events
- * @param maxBatch the most events applied in one transaction * @param retryDelay the wait
- * before an early event is tried again
+ * @param maxBatch the most events applied in one transaction
+ * @param retryDelay the wait before an early event is tried again
  * @param retryBackoff the waits before a failed event is tried again
  * @param heartbeatInterval how often the registry heartbeat is written
  * @param shutdownTimeout the longest wait for an event in progress on stop

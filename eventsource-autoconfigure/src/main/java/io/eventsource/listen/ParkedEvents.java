@@ -198,7 +198,7 @@ public class ParkedEvents {
 	}
 
 	private int left(String projection, String aggregateType, String aggregateId) {
-		return this.parked.find(this.service, projection, aggregateType, aggregateId, Integer.MAX_VALUE).size();
+		return this.parked.count(this.service, projection, aggregateType, aggregateId);
 	}
 
 	private enum Step {

@@ -145,13 +145,19 @@ public class InboxRepository {
 	 */
 	public void record(String service, String projection, EventMetadata metadata, AckStatus status,
 			@Nullable String error, Instant now) {
-		String trimmed = (error != null && error.length() > MAX_ERROR_LENGTH) ? error.substring(0, MAX_ERROR_LENGTH)
-				: error;
+		String trimmed = (error != null) ? trimmed(error) : null;
 		// One upsert that never turns an 'ok' row back, and keeps the last error once
 		// applied: an UPDATE that finds nothing takes a gap lock on MySQL, and two
 		// transactions inserting into that gap deadlock.
 		this.jdbc.update(upsert(), metadata.eventId().toString(), service, projection, status.value(), trimmed,
 				metadata.aggregateType(), metadata.aggregateId(), metadata.sequence(), this.databaseType.toSql(now));
+	}
+
+	/**
+	 * Returns an error text cut to {@link #MAX_ERROR_LENGTH}.
+	 */
+	static String trimmed(String error) {
+		return (error.length() > MAX_ERROR_LENGTH) ? error.substring(0, MAX_ERROR_LENGTH) : error;
 	}
 
 	private String upsert() {

@@ -54,8 +54,8 @@ public class ParkedEventRepository {
 				: insert.replace("INSERT INTO", "INSERT IGNORE INTO");
 		this.jdbc.update(sql, metadata.eventId().toString(), service, projection, metadata.aggregateType(),
 				metadata.aggregateId(), metadata.sequence(), metadata.eventType(), payload,
-				this.headers.write(metadata), this.databaseType.toSql(metadata.occurredAt()), trimmed(reason),
-				this.databaseType.toSql(now));
+				this.headers.write(metadata), this.databaseType.toSql(metadata.occurredAt()),
+				InboxRepository.trimmed(reason), this.databaseType.toSql(now));
 	}
 
 	/**
@@ -104,6 +104,22 @@ public class ParkedEventRepository {
 	}
 
 	/**
+	 * Counts a projection's parked events of an aggregate.
+	 * @param service the service
+	 * @param projection the projection
+	 * @param aggregateType the aggregate type
+	 * @param aggregateId the aggregate id
+	 * @return the count
+	 */
+	public int count(String service, String projection, String aggregateType, String aggregateId) {
+		Integer count = this.jdbc.queryForObject(
+				"SELECT COUNT(*) FROM parked_events WHERE service = ? "
+						+ "AND projection = ? AND aggregate_type = ? AND aggregate_id = ?",
+				Integer.class, service, projection, aggregateType, aggregateId);
+		return (count != null) ? count : 0;
+	}
+
+	/**
 	 * Counts the parked events of a service per projection.
 	 * @param service the service
 	 * @return the counts, by projection
@@ -135,11 +151,6 @@ public class ParkedEventRepository {
 		Instant parkedAt = this.databaseType.fromSql(rs, 11);
 		return new ParkedEvent(rs.getString("projection"), metadata, rs.getString("payload"), rs.getString("reason"),
 				(parkedAt != null) ? parkedAt : Instant.EPOCH);
-	}
-
-	private static String trimmed(String reason) {
-		return (reason.length() > InboxRepository.MAX_ERROR_LENGTH)
-				? reason.substring(0, InboxRepository.MAX_ERROR_LENGTH) : reason;
 	}
 
 	/**

@@ -57,18 +57,15 @@ class DatabaseOutageTests {
 							.until(() -> listener.getBean(PerAggregateListenerContainer.class).isConsuming());
 						EventPublisher publisher = orders.getBean(EventPublisher.class);
 						AtomicInteger published = new AtomicInteger();
-						ConcurrentLinkedQueue<Exception> failures = new ConcurrentLinkedQueue<>();
-						CompletableFuture<Void> publishing = CompletableFuture.runAsync(() -> {
-							for (int i = 0; i < total; i++) {
-								try {
-									publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (i % aggregates),
-											new FaultEvents.OrderPlaced(i));
-									published.incrementAndGet();
-								}
-								catch (Exception ex) {
-									failures.add(ex);
-								}
-								sleep(3);
+						ConcurrentLinkedQueue<RuntimeException> failures = new ConcurrentLinkedQueue<>();
+						CompletableFuture<Void> publishing = PacedLoad.start(total, Duration.ofMillis(3), (i) -> {
+							try {
+								publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (i % aggregates),
+										new FaultEvents.OrderPlaced(i));
+								published.incrementAndGet();
+							}
+							catch (RuntimeException ex) {
+								failures.add(ex);
 							}
 						});
 						await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= 100);
@@ -115,15 +112,6 @@ class DatabaseOutageTests {
 		Integer terminated = admin.queryForObject("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
 				+ "WHERE datname = current_database() AND pid <> pg_backend_pid()", Integer.class);
 		return (terminated != null) ? terminated : 0;
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
 import javax.sql.DataSource;
@@ -153,7 +155,8 @@ final class FaultEvents {
 			if (event.n() == this.hangOn) {
 				System.out.println("IN_HANDLER " + event.n());
 				System.out.flush();
-				Thread.sleep(120_000);
+				// until the test kills this process
+				new CountDownLatch(1).await(2, TimeUnit.MINUTES);
 			}
 		}
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
@@ -26,6 +27,7 @@ import io.eventsource.test.TestServices.Database;
 import io.eventsource.topology.PerAggregateNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -78,18 +80,28 @@ class KillTests {
 							// the announcement of the aggregate went to the killed
 							// instance: the
 							// stream goes on, and the next events announce it again
-							int published = 2;
-							long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-							while (applied(jdbc).size() < published && System.nanoTime() < deadline) {
-								if (published < 6) {
-									published++;
-									publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate,
-											new FaultEvents.OrderPlaced(published));
-								}
-								Thread.sleep(2_000);
+							AtomicInteger published = new AtomicInteger(2);
+							boolean caughtUp = true;
+							try {
+								await().atMost(Duration.ofSeconds(60))
+									.pollDelay(Duration.ZERO)
+									.pollInterval(Duration.ofSeconds(2))
+									.until(() -> {
+										if (applied(jdbc).size() >= published.get()) {
+											return true;
+										}
+										if (published.get() < 6) {
+											publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate,
+													new FaultEvents.OrderPlaced(published.incrementAndGet()));
+										}
+										return false;
+									});
 							}
-							int expected = published;
-							if (applied(jdbc).size() < expected) {
+							catch (ConditionTimeoutException ex) {
+								caughtUp = false;
+							}
+							int expected = published.get();
+							if (!caughtUp) {
 								throw new AssertionError("Not applied: " + applied(jdbc) + "; database sessions: "
 										+ jdbc.queryForList(
 												"SELECT pid, state, wait_event_type, left(query, 80) AS query "

@@ -6,6 +6,8 @@ import java.util.concurrent.CountDownLatch;
 
 import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.test.EventSourceContexts;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * A listening service in a process of its own, for the tests that kill it:
@@ -27,9 +29,11 @@ public final class ListenerProcess {
 			.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("child", hangOn))
 			.run((context) -> {
 				PerAggregateListenerContainer container = context.getBean(PerAggregateListenerContainer.class);
-				long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-				while (!container.isConsuming() && System.nanoTime() < deadline) {
-					Thread.sleep(50);
+				try {
+					Awaitility.await().atMost(Duration.ofSeconds(60)).until(container::isConsuming);
+				}
+				catch (ConditionTimeoutException ex) {
+					// reported below
 				}
 				System.out.println(container.isConsuming() ? "READY" : "NOT_CONSUMING");
 				System.out.flush();

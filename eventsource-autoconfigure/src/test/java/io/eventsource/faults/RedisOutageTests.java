@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
@@ -65,13 +66,14 @@ class RedisOutageTests {
 					Health during;
 					stopRedis();
 					try {
-						long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
-						while (System.nanoTime() < until) {
-							publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (published % aggregates),
-									new FaultEvents.OrderPlaced(published));
-							published++;
-							Thread.sleep(20);
-						}
+						// 4 s of events, so that the relay's cache entries expire during
+						// the outage
+						int from = published;
+						PacedLoad
+							.start(200, Duration.ofMillis(20), (i) -> publisher.publish(FaultEvents.AGGREGATE_TYPE,
+									this.prefix + ((from + i) % aggregates), new FaultEvents.OrderPlaced(from + i)))
+							.get(1, TimeUnit.MINUTES);
+						published += 200;
 						int publishedDuringOutage = published;
 						// applied while Redis is still down
 						await().atMost(Duration.ofSeconds(20))

@@ -75,60 +75,46 @@ class ParkingIntegrationTests {
 		Ledger ledger = new Ledger();
 		String broken = this.prefix + "broken";
 		String healthy = this.prefix + "healthy";
-		runner(database, service).withBean(Ledger.class, () -> ledger)
-			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-			.run((context) -> {
-				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
-				Ledger.createTable(jdbc, database);
-				try {
-					awaitConsuming(context);
-					EventPublisher publisher = context.getBean(EventPublisher.class);
-					publisher.publish(AGGREGATE_TYPE, broken, new Deposited(1));
-					ledger.failing.add(2);
-					EventMetadata failing = publisher.publish(AGGREGATE_TYPE, broken, new Deposited(2));
-					publisher.publish(AGGREGATE_TYPE, broken, new Deposited(3));
-					publisher.publish(AGGREGATE_TYPE, healthy, new Deposited(10));
-					publisher.publish(AGGREGATE_TYPE, healthy, new Deposited(11));
-					await().atMost(Duration.ofSeconds(30))
-						.until(() -> parkedSequences(jdbc, service, broken).size() == 2);
-					publisher.publish(AGGREGATE_TYPE, broken, new Deposited(4));
-					await().atMost(Duration.ofSeconds(30))
-						.until(() -> parkedSequences(jdbc, service, broken).size() == 3);
-					await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(healthy).size() == 2);
-					assertThat(ledger.applied(broken)).containsExactly(1);
-					assertThat(ledger.attempts(2)).isEqualTo(3);
-					assertThat(parkedSequences(jdbc, service, broken)).containsExactly(2L, 3L, 4L);
-					Map<String, Object> ack = jdbc.queryForMap(
-							"SELECT status, attempts, last_error FROM message_acks WHERE message_id = ? AND service = ?",
-							failing.eventId().toString(), service);
-					assertThat(ack.get("status")).isEqualTo("parked");
-					assertThat(((Number) ack.get("attempts")).intValue()).isEqualTo(3);
-					assertThat((String) ack.get("last_error")).contains("IllegalStateException").contains("declined");
-					assertThat(statuses(jdbc, service, broken)).containsEntry(3L, "parked").containsEntry(4L, "parked");
-					Health health = context.getBean(EventSourceHealthIndicator.class).health(true);
-					assertThat(health.getDetails().get("listener")).asInstanceOf(InstanceOfAssertFactories.MAP)
-						.containsEntry("parked", Map.of("ledger", 3L));
-					Map<String, Object> report = context.getBean(EventSourceEndpoint.class).report();
-					assertThat((List<?>) report.get("parked")).hasSize(3);
+		withAccounts(database, service, ledger, (context, jdbc, publisher) -> {
+			publisher.publish(AGGREGATE_TYPE, broken, new Deposited(1));
+			ledger.failing.add(2);
+			EventMetadata failing = publisher.publish(AGGREGATE_TYPE, broken, new Deposited(2));
+			publisher.publish(AGGREGATE_TYPE, broken, new Deposited(3));
+			publisher.publish(AGGREGATE_TYPE, healthy, new Deposited(10));
+			publisher.publish(AGGREGATE_TYPE, healthy, new Deposited(11));
+			await().atMost(Duration.ofSeconds(30)).until(() -> parkedSequences(jdbc, service, broken).size() == 2);
+			publisher.publish(AGGREGATE_TYPE, broken, new Deposited(4));
+			await().atMost(Duration.ofSeconds(30)).until(() -> parkedSequences(jdbc, service, broken).size() == 3);
+			await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(healthy).size() == 2);
+			assertThat(ledger.applied(broken)).containsExactly(1);
+			assertThat(ledger.attempts(2)).isEqualTo(3);
+			assertThat(parkedSequences(jdbc, service, broken)).containsExactly(2L, 3L, 4L);
+			Map<String, Object> ack = jdbc.queryForMap(
+					"SELECT status, attempts, last_error FROM message_acks WHERE message_id = ? AND service = ?",
+					failing.eventId().toString(), service);
+			assertThat(ack.get("status")).isEqualTo("parked");
+			assertThat(((Number) ack.get("attempts")).intValue()).isEqualTo(3);
+			assertThat((String) ack.get("last_error")).contains("IllegalStateException").contains("declined");
+			assertThat(statuses(jdbc, service, broken)).containsEntry(3L, "parked").containsEntry(4L, "parked");
+			Health health = context.getBean(EventSourceHealthIndicator.class).health(true);
+			assertThat(health.getDetails().get("listener")).asInstanceOf(InstanceOfAssertFactories.MAP)
+				.containsEntry("parked", Map.of("ledger", 3L));
+			Map<String, Object> report = context.getBean(EventSourceEndpoint.class).report();
+			assertThat((List<?>) report.get("parked")).hasSize(3);
 
-					ledger.failing.clear();
-					RetryResult result = context.getBean(EventSourceEndpoint.class)
-						.retry("ledger", AGGREGATE_TYPE, broken);
-					assertThat(result).isEqualTo(new RetryResult(3, 0, null));
-					assertThat(ledger.applied(broken)).containsExactly(1, 2, 3, 4);
-					assertThat(parkedSequences(jdbc, service, broken)).isEmpty();
-					assertThat(statuses(jdbc, service, broken).values()).containsOnly("ok");
-					publisher.publish(AGGREGATE_TYPE, broken, new Deposited(5));
-					await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(broken).size() == 5);
-					assertThat(ledger.applied(broken)).containsExactly(1, 2, 3, 4, 5);
-					FaultReport.record("one aggregate's handler failing (" + database + ")", 7,
-							ledger.applied(broken).size() + ledger.applied(healthy).size(),
-							FaultReport.consumed(context, "duplicate"), 3, "the endpoint's retry applied it in order");
-				}
-				finally {
-					cleanUp(context, jdbc, service, broken, healthy);
-				}
-			});
+			ledger.failing.clear();
+			RetryResult result = context.getBean(EventSourceEndpoint.class).retry("ledger", AGGREGATE_TYPE, broken);
+			assertThat(result).isEqualTo(new RetryResult(3, 0, null));
+			assertThat(ledger.applied(broken)).containsExactly(1, 2, 3, 4);
+			assertThat(parkedSequences(jdbc, service, broken)).isEmpty();
+			assertThat(statuses(jdbc, service, broken).values()).containsOnly("ok");
+			publisher.publish(AGGREGATE_TYPE, broken, new Deposited(5));
+			await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(broken).size() == 5);
+			assertThat(ledger.applied(broken)).containsExactly(1, 2, 3, 4, 5);
+			FaultReport.record("one aggregate's handler failing (" + database + ")", 7,
+					ledger.applied(broken).size() + ledger.applied(healthy).size(),
+					FaultReport.consumed(context, "duplicate"), 3, "the endpoint's retry applied it in order");
+		}, broken, healthy);
 	}
 
 	@ParameterizedTest
@@ -137,37 +123,27 @@ class ParkingIntegrationTests {
 		String service = "accounts-" + TestServices.randomSuffix();
 		Ledger ledger = new Ledger();
 		String aggregate = this.prefix + "unreadable";
-		runner(database, service).withBean(Ledger.class, () -> ledger).run((context) -> {
-			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
-			Ledger.createTable(jdbc, database);
-			try {
-				awaitConsuming(context);
-				EventPublisher publisher = context.getBean(EventPublisher.class);
-				// the producer's Deposited has a text amount: the consumer's class cannot
-				// bind it
-				EventMetadata unreadable = publisher.publish(AGGREGATE_TYPE, aggregate, new ProducerDeposited("a lot"),
-						PublishOptions.defaults());
-				publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(2));
-				await().atMost(Duration.ofSeconds(30))
-					.until(() -> parkedSequences(jdbc, service, aggregate).size() == 2);
-				Map<String, Object> ack = jdbc.queryForMap(
-						"SELECT status, attempts, last_error FROM message_acks WHERE message_id = ? AND service = ?",
-						unreadable.eventId().toString(), service);
-				assertThat(ack.get("status")).isEqualTo("parked");
-				assertThat(((Number) ack.get("attempts")).intValue()).isEqualTo(1);
-				assertThat((String) ack.get("last_error")).contains("EventPayloadException");
+		withAccounts(database, service, ledger, (context, jdbc, publisher) -> {
+			// the producer's Deposited has a text amount: the consumer's class cannot
+			// bind it
+			EventMetadata unreadable = publisher.publish(AGGREGATE_TYPE, aggregate, new ProducerDeposited("a lot"),
+					PublishOptions.defaults());
+			publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(2));
+			await().atMost(Duration.ofSeconds(30)).until(() -> parkedSequences(jdbc, service, aggregate).size() == 2);
+			Map<String, Object> ack = jdbc.queryForMap(
+					"SELECT status, attempts, last_error FROM message_acks WHERE message_id = ? AND service = ?",
+					unreadable.eventId().toString(), service);
+			assertThat(ack.get("status")).isEqualTo("parked");
+			assertThat(((Number) ack.get("attempts")).intValue()).isEqualTo(1);
+			assertThat((String) ack.get("last_error")).contains("EventPayloadException");
 
-				RetryResult result = context.getBean(EventSourceEndpoint.class)
-					.skip("ledger", unreadable.eventId().toString());
-				assertThat(result).isEqualTo(new RetryResult(1, 0, null));
-				assertThat(ledger.applied(aggregate)).containsExactly(2);
-				assertThat(statuses(jdbc, service, aggregate)).containsEntry(1L, "skipped").containsEntry(2L, "ok");
-				assertThat(parkedSequences(jdbc, service, aggregate)).isEmpty();
-			}
-			finally {
-				cleanUp(context, jdbc, service, aggregate);
-			}
-		});
+			RetryResult result = context.getBean(EventSourceEndpoint.class)
+				.skip("ledger", unreadable.eventId().toString());
+			assertThat(result).isEqualTo(new RetryResult(1, 0, null));
+			assertThat(ledger.applied(aggregate)).containsExactly(2);
+			assertThat(statuses(jdbc, service, aggregate)).containsEntry(1L, "skipped").containsEntry(2L, "ok");
+			assertThat(parkedSequences(jdbc, service, aggregate)).isEmpty();
+		}, aggregate);
 	}
 
 	@ParameterizedTest
@@ -176,67 +152,84 @@ class ParkingIntegrationTests {
 		String service = "accounts-" + TestServices.randomSuffix();
 		Ledger ledger = new Ledger();
 		String aggregate = this.prefix + "bad";
-		runner(database, service).withBean(Ledger.class, () -> ledger).run((context) -> {
-			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
-			Ledger.createTable(jdbc, database);
-			try {
-				awaitConsuming(context);
-				EventPublisher publisher = context.getBean(EventPublisher.class);
-				publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(1));
-				await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(aggregate).size() == 1);
-				String queue = PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, aggregate, service);
-				try (RabbitTestClient rabbit = new RabbitTestClient()) {
-					rabbit.withChannel((channel) -> {
-						channel.basicPublish("", queue,
-								new AMQP.BasicProperties.Builder().messageId("not-a-uuid").build(),
-								"{\"amount\": 7}".getBytes(StandardCharsets.UTF_8));
-						channel.basicPublish("", queue,
-								new AMQP.BasicProperties.Builder().headers(Map.of("cloudEvents_id", "x")).build(),
-								"not json at all".getBytes(StandardCharsets.UTF_8));
-					});
-				}
-				// over the size limit, and a payload naming a class to instantiate
-				EventMetadata oversized = publisher.publish(AGGREGATE_TYPE, aggregate,
-						new ProducerDepositedWithNote(2, "x".repeat(4096)));
-				publisher.publish(AGGREGATE_TYPE, aggregate, new ProducerDepositedWithClass(3, Gadget.class.getName(),
-						Map.of("@class", Gadget.class.getName())));
-				await().atMost(Duration.ofSeconds(30))
-					.until(() -> reasons(jdbc, service, EventDispatcher.MALFORMED).size() == 2);
-				assertThat(reasons(jdbc, service, EventDispatcher.MALFORMED))
-					.allSatisfy((reason) -> assertThat(reason).startsWith("Not an eventsource event"));
-				await().atMost(Duration.ofSeconds(30))
-					.until(() -> parkedSequences(jdbc, service, aggregate).size() == 2);
-				assertThat(reasons(jdbc, service, "ledger")).first().asString().contains("over the limit");
-				assertThat(jdbc.queryForObject("SELECT attempts FROM message_acks WHERE message_id = ? AND service = ?",
-						Integer.class, oversized.eventId().toString(), service))
-					.isEqualTo(1);
-				assertThat(Gadget.instances).hasValue(0);
+		withAccounts(database, service, ledger, (context, jdbc, publisher) -> {
+			publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(1));
+			await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(aggregate).size() == 1);
+			String queue = PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, aggregate, service);
+			try (RabbitTestClient rabbit = new RabbitTestClient()) {
+				rabbit.withChannel((channel) -> {
+					channel.basicPublish("", queue, new AMQP.BasicProperties.Builder().messageId("not-a-uuid").build(),
+							"{\"amount\": 7}".getBytes(StandardCharsets.UTF_8));
+					channel.basicPublish("", queue,
+							new AMQP.BasicProperties.Builder().headers(Map.of("cloudEvents_id", "x")).build(),
+							"not json at all".getBytes(StandardCharsets.UTF_8));
+				});
+			}
+			// over the size limit, and a payload naming a class to instantiate
+			EventMetadata oversized = publisher.publish(AGGREGATE_TYPE, aggregate,
+					new ProducerDepositedWithNote(2, "x".repeat(4096)));
+			publisher.publish(AGGREGATE_TYPE, aggregate, new ProducerDepositedWithClass(3, Gadget.class.getName(),
+					Map.of("@class", Gadget.class.getName())));
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> reasons(jdbc, service, EventDispatcher.MALFORMED).size() == 2);
+			assertThat(reasons(jdbc, service, EventDispatcher.MALFORMED))
+				.allSatisfy((reason) -> assertThat(reason).startsWith("Not an eventsource event"));
+			await().atMost(Duration.ofSeconds(30)).until(() -> parkedSequences(jdbc, service, aggregate).size() == 2);
+			assertThat(reasons(jdbc, service, "ledger")).first().asString().contains("over the limit");
+			assertThat(jdbc.queryForObject("SELECT attempts FROM message_acks WHERE message_id = ? AND service = ?",
+					Integer.class, oversized.eventId().toString(), service))
+				.isEqualTo(1);
+			assertThat(Gadget.instances).hasValue(0);
 
-				RetryResult skipped = context.getBean(EventSourceEndpoint.class)
-					.skip("ledger", oversized.eventId().toString());
-				assertThat(skipped.left()).isZero();
-				assertThat(ledger.applied(aggregate)).containsExactly(1, 3);
-				assertThat(Gadget.instances).hasValue(0);
-				for (Map<String, Object> malformed : jdbc.queryForList(
-						"SELECT message_id FROM parked_events WHERE service = ? AND projection = ?", service,
-						EventDispatcher.MALFORMED)) {
-					context.getBean(EventSourceEndpoint.class)
-						.skip(EventDispatcher.MALFORMED, (String) malformed.get("message_id"));
-				}
-				assertThat(reasons(jdbc, service, EventDispatcher.MALFORMED)).isEmpty();
-				publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(4));
-				await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(aggregate).size() == 3);
+			RetryResult skipped = context.getBean(EventSourceEndpoint.class)
+				.skip("ledger", oversized.eventId().toString());
+			assertThat(skipped.left()).isZero();
+			assertThat(ledger.applied(aggregate)).containsExactly(1, 3);
+			assertThat(Gadget.instances).hasValue(0);
+			for (Map<String, Object> malformed : jdbc.queryForList(
+					"SELECT message_id FROM parked_events WHERE service = ? AND projection = ?", service,
+					EventDispatcher.MALFORMED)) {
+				context.getBean(EventSourceEndpoint.class)
+					.skip(EventDispatcher.MALFORMED, (String) malformed.get("message_id"));
 			}
-			finally {
-				cleanUp(context, jdbc, service, aggregate);
-			}
-		});
+			assertThat(reasons(jdbc, service, EventDispatcher.MALFORMED)).isEmpty();
+			publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(4));
+			await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(aggregate).size() == 3);
+		}, aggregate);
 	}
 
 	private static List<String> reasons(JdbcTemplate jdbc, String service, String projection) {
 		return jdbc.queryForList(
 				"SELECT reason FROM parked_events WHERE service = ? AND projection = ? " + "ORDER BY sequence",
 				String.class, service, projection);
+	}
+
+	/**
+	 * Runs a test against an accounts service with a ledger, consuming, and deletes what
+	 * it left afterwards.
+	 */
+	private void withAccounts(Database database, String service, Ledger ledger, AccountsTest test,
+			String... aggregateIds) {
+		runner(database, service).withBean(Ledger.class, () -> ledger)
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+			.run((context) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+				Ledger.createTable(jdbc, database);
+				try {
+					awaitConsuming(context);
+					test.run(context, jdbc, context.getBean(EventPublisher.class));
+				}
+				finally {
+					cleanUp(context, jdbc, service, aggregateIds);
+				}
+			});
+	}
+
+	@FunctionalInterface
+	interface AccountsTest {
+
+		void run(ApplicationContext context, JdbcTemplate jdbc, EventPublisher publisher) throws Exception;
+
 	}
 
 	private static void awaitConsuming(ApplicationContext context) {

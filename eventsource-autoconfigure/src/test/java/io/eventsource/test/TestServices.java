@@ -207,16 +207,7 @@ public final class TestServices {
 			return;
 		}
 		command("redis-cli", "-h", redis.host(), "-p", Integer.toString(redis.port()), "shutdown", "nosave");
-		long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
-		while (redisAnswers() && System.nanoTime() < deadline) {
-			try {
-				Thread.sleep(50);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-		}
+		org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30)).until(() -> !redisAnswers());
 	}
 
 	/**
