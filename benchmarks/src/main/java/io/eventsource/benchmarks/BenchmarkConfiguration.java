@@ -3,12 +3,13 @@ package io.eventsource.benchmarks;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
 import io.eventsource.autoconfigure.EventSourceProperties;
 import io.eventsource.autoconfigure.ServiceName;
-import io.eventsource.listen.PerAggregateListenerContainer;
+import io.eventsource.listen.ListenerContainer;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.OutboxRelay;
 import io.eventsource.registry.RedisServiceRegistry;
@@ -92,7 +93,7 @@ class BenchmarkConfiguration {
 			BenchTopology topology, BrokerAdmin admin, BareClient bare, OutboxLoad outbox, OutboxRows rows,
 			ServiceRegistry registry, StringRedisTemplate redis, BareConsumer consumer, BenchEvent event,
 			HandledEvents handled, DataSource dataSource, ServiceName serviceName,
-			ObjectProvider<PerAggregateListenerContainer> listener, MeterRegistry meterRegistry) {
+			ObjectProvider<ListenerContainer> listeners, MeterRegistry meterRegistry) {
 		EventSourceProperties.Registry registryProperties = eventSourceProperties.getRegistry();
 		BenchmarkServices services = new BenchmarkServices(topology, admin, bare, outbox, rows, registry, redis,
 				registryProperties.getKeyPrefix(), registryProperties.getExpiry());
@@ -100,9 +101,14 @@ class BenchmarkConfiguration {
 				registryProperties.getExpiry(), Clock.systemUTC())
 			.key(EndToEndEvent.AGGREGATE_TYPE);
 		EndToEndRuns.EndToEndServices endToEnd = new EndToEndRuns.EndToEndServices(topology, admin, bare, consumer,
-				outbox, EndToEndEvent.of(event), handled, new JdbcTemplate(dataSource), listener.getIfAvailable(),
-				serviceName.value(), redis, registryKey, meterRegistry, properties.getRunTimeout());
-		return new BenchmarkRunner(properties, services, endToEnd, eventSourceProperties.getRelay().getBatchSize());
+				outbox, EndToEndEvent.of(event), handled, new JdbcTemplate(dataSource),
+				listeners.orderedStream().toList(), serviceName.value(), redis, registryKey, meterRegistry,
+				properties.getRunTimeout());
+		PartitionedRuns partitioned = new PartitionedRuns(
+				IntStream.rangeClosed(1, properties.getAggregates()).mapToObj(Integer::toString).toList(), endToEnd,
+				PartitionedEvent.of(event), eventSourceProperties.getPartitioned().getPartitions());
+		return new BenchmarkRunner(properties, services, endToEnd, partitioned,
+				eventSourceProperties.getRelay().getBatchSize());
 	}
 
 }

@@ -104,6 +104,46 @@ public class BenchmarkProperties {
 	 */
 	private Duration latencyDuration = Duration.ofSeconds(10);
 
+	/**
+	 * Key spaces of the partitioned rows (g): the events of a run are drawn at random
+	 * from this many aggregates.
+	 */
+	private List<Integer> keySpaces = List.of(1_000, 100_000, 1_000_000);
+
+	/**
+	 * Events of one run of the partitioned key-space rows (g).
+	 */
+	private int keySpaceEvents = 10_000;
+
+	/**
+	 * Events per publishing transaction of the partitioned key-space rows (g).
+	 */
+	private int keySpaceEventsPerTransaction = 10;
+
+	public List<Integer> getKeySpaces() {
+		return this.keySpaces;
+	}
+
+	public void setKeySpaces(List<Integer> keySpaces) {
+		this.keySpaces = keySpaces;
+	}
+
+	public int getKeySpaceEvents() {
+		return this.keySpaceEvents;
+	}
+
+	public void setKeySpaceEvents(int keySpaceEvents) {
+		this.keySpaceEvents = keySpaceEvents;
+	}
+
+	public int getKeySpaceEventsPerTransaction() {
+		return this.keySpaceEventsPerTransaction;
+	}
+
+	public void setKeySpaceEventsPerTransaction(int keySpaceEventsPerTransaction) {
+		this.keySpaceEventsPerTransaction = keySpaceEventsPerTransaction;
+	}
+
 	public int getEvents() {
 		return this.events;
 	}

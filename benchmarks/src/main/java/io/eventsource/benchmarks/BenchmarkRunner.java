@@ -32,19 +32,26 @@ class BenchmarkRunner implements ApplicationRunner {
 
 	private static final String END_TO_END = "(d) publish, relay, handle: until handled";
 
+	private static final String PARTITIONED = "(f) (d) on the partitioned topology";
+
+	private static final String KEY_SPACE = "(g) partitioned, %,d aggregates";
+
 	private final BenchmarkProperties properties;
 
 	private final BenchmarkServices services;
 
 	private final EndToEndRuns.EndToEndServices endToEndServices;
 
+	private final PartitionedRuns partitioned;
+
 	private final int relayBatchSize;
 
 	BenchmarkRunner(BenchmarkProperties properties, BenchmarkServices services,
-			EndToEndRuns.EndToEndServices endToEndServices, int relayBatchSize) {
+			EndToEndRuns.EndToEndServices endToEndServices, PartitionedRuns partitioned, int relayBatchSize) {
 		this.properties = properties;
 		this.services = services;
 		this.endToEndServices = endToEndServices;
+		this.partitioned = partitioned;
 		this.relayBatchSize = relayBatchSize;
 	}
 
@@ -63,6 +70,7 @@ class BenchmarkRunner implements ApplicationRunner {
 			runs.prepare();
 			if (endToEnd != null) {
 				endToEnd.prepare();
+				this.partitioned.prepare();
 			}
 			warmUp(runs, endToEnd, aggregateIds.size());
 			List<Comparison> comparisons = measure(runs, endToEnd);
@@ -74,7 +82,9 @@ class BenchmarkRunner implements ApplicationRunner {
 			}
 			if (endToEnd != null) {
 				notes.addAll(latencies(endToEnd, comparisons));
+				notes.addAll(this.partitioned.heapNotes());
 				endToEnd.problems().forEach((problem) -> notes.add("PROBLEM: " + problem));
+				this.partitioned.problems().forEach((problem) -> notes.add("PROBLEM: " + problem));
 			}
 			runs.problems().forEach((problem) -> notes.add("PROBLEM: " + problem));
 			System.out.println(report(header, comparisons, notes));
@@ -82,6 +92,7 @@ class BenchmarkRunner implements ApplicationRunner {
 		finally {
 			if (endToEnd != null) {
 				endToEnd.cleanUp();
+				this.partitioned.cleanUp();
 			}
 			runs.cleanUp();
 		}
@@ -116,6 +127,7 @@ class BenchmarkRunner implements ApplicationRunner {
 			int endToEndEvents = Math.max(this.properties.getEndToEndEvents() / 2, aggregates);
 			endToEnd.bare(endToEndEvents, "warm-up");
 			endToEnd.eventsource(endToEndEvents, 1, "warm-up");
+			this.partitioned.fixed(endToEndEvents, 1, "warm-up");
 		}
 	}
 
@@ -127,9 +139,20 @@ class BenchmarkRunner implements ApplicationRunner {
 		int newPerTransaction = this.properties.getNewAggregateEventsPerTransaction();
 		Comparison created = new Comparison(NEW_AGGREGATES, newPerTransaction, "aggr/s", 0.8);
 		List<Comparison> endToEndRows = new ArrayList<>();
+		List<Comparison> partitionedRows = new ArrayList<>();
+		List<Comparison> keySpaceRows = new ArrayList<>();
 		if (endToEnd != null) {
 			for (int perTransaction : this.properties.getEventsPerTransaction()) {
 				endToEndRows.add(new Comparison(END_TO_END, perTransaction, "msg/s", endToEndTarget(perTransaction)));
+			}
+			for (int perTransaction : this.properties.getEventsPerTransaction()) {
+				partitionedRows
+					.add(new Comparison(PARTITIONED, perTransaction, "msg/s", endToEndTarget(perTransaction)));
+			}
+			for (int keySpace : this.properties.getKeySpaces()) {
+				keySpaceRows.add(new Comparison(String.format(Locale.ROOT, KEY_SPACE, keySpace),
+						this.properties.getKeySpaceEventsPerTransaction(), "msg/s",
+						endToEndTarget(this.properties.getKeySpaceEventsPerTransaction())));
 			}
 		}
 		int endToEndEvents = this.properties.getEndToEndEvents();
@@ -149,9 +172,21 @@ class BenchmarkRunner implements ApplicationRunner {
 				pair(row, bareFirst, () -> endToEnd.bare(endToEndEvents, label),
 						() -> endToEnd.eventsource(endToEndEvents, row.perTransaction(), label));
 			}
+			for (Comparison row : partitionedRows) {
+				pair(row, bareFirst, () -> endToEnd.bare(endToEndEvents, label),
+						() -> this.partitioned.fixed(endToEndEvents, row.perTransaction(), label));
+			}
+			for (int i = 0; i < keySpaceRows.size(); i++) {
+				int keySpace = this.properties.getKeySpaces().get(i);
+				Comparison row = keySpaceRows.get(i);
+				pair(row, bareFirst, () -> endToEnd.bare(endToEndEvents, label), () -> this.partitioned
+					.keySpace(keySpace, this.properties.getKeySpaceEvents(), row.perTransaction(), label));
+			}
 		}
 		comparisons.add(created);
 		comparisons.addAll(endToEndRows);
+		comparisons.addAll(partitionedRows);
+		comparisons.addAll(keySpaceRows);
 		return comparisons;
 	}
 

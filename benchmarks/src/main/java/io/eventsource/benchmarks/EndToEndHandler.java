@@ -28,6 +28,15 @@ class EndToEndHandler {
 
 	@EventSourceListener(projection = "bench")
 	void on(EndToEndEvent event, EventMetadata metadata) {
+		apply(metadata);
+	}
+
+	@EventSourceListener(projection = "bench")
+	void on(PartitionedEvent event, EventMetadata metadata) {
+		apply(metadata);
+	}
+
+	private void apply(EventMetadata metadata) {
 		this.jdbc.update("INSERT INTO " + TABLE + " (event_id, aggregate_id, sequence) VALUES (?, ?, ?)",
 				metadata.eventId().toString(), metadata.aggregateId(), metadata.sequence());
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {

@@ -5,13 +5,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.eventsource.listen.PerAggregateListenerContainer;
+import io.eventsource.listen.ListenerContainer;
 import io.eventsource.topology.PerAggregateNames;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -191,8 +190,7 @@ class EndToEndRuns {
 	 */
 	void cleanUp() {
 		logger.info("Stopping the listener; deleting the queues, exchanges, registry key and rows of " + TYPE);
-		PerAggregateListenerContainer listener = this.services.listener();
-		if (listener != null) {
+		for (ListenerContainer listener : this.services.listeners()) {
 			this.report.attempt("listener", listener::stop);
 		}
 		List<String> queues = new ArrayList<>(listenerQueues());
@@ -267,8 +265,8 @@ class EndToEndRuns {
 	 * @param event the event eventsource publishes
 	 * @param handled what the handler committed
 	 * @param jdbc the benchmark database
-	 * @param listener the listener container, stopped before cleaning up; {@code null}
-	 * when the listener is disabled
+	 * @param listeners the listener containers, stopped before cleaning up; none when the
+	 * listener is disabled
 	 * @param service this application's service name
 	 * @param redis the Redis of the registry
 	 * @param registryKey the registry key of {@value EndToEndEvent#AGGREGATE_TYPE}
@@ -277,8 +275,8 @@ class EndToEndRuns {
 	 */
 	record EndToEndServices(BenchTopology topology, BrokerAdmin admin, BareClient bare, BareConsumer consumer,
 			OutboxLoad outbox, EndToEndEvent event, HandledEvents handled, JdbcTemplate jdbc,
-			@Nullable PerAggregateListenerContainer listener, String service, StringRedisTemplate redis,
-			String registryKey, MeterRegistry meterRegistry, Duration runTimeout) {
+			List<ListenerContainer> listeners, String service, StringRedisTemplate redis, String registryKey,
+			MeterRegistry meterRegistry, Duration runTimeout) {
 
 	}
 

@@ -95,6 +95,38 @@ class OutboxLoad implements AutoCloseable {
 	}
 
 	/**
+	 * Publishes events on aggregates drawn at random from a key space, and measures until
+	 * they are handled. Thread <i>t</i> draws from the ids {@code prefix + n} with
+	 * <i>n</i> = <i>t</i> modulo the threads, so threads never share an aggregate; with a
+	 * key space much larger than the run, nearly every event starts a new aggregate.
+	 * @param aggregateType the aggregate type
+	 * @param event the event to publish
+	 * @param prefix the prefix of the aggregate ids
+	 * @param keySpace how many aggregates the ids are drawn from
+	 * @param count how many events
+	 * @param perTransaction events per transaction
+	 * @param seed the seed of the draws
+	 * @param handled waits until every event of the run is handled
+	 * @return the time until every event is handled
+	 * @throws InterruptedException if interrupted
+	 */
+	Measurement publishRandomUntilHandled(String aggregateType, Object event, String prefix, int keySpace, int count,
+			int perTransaction, long seed, Completion handled) throws InterruptedException {
+		java.util.Random random = new java.util.Random(seed);
+		int perThreadSpace = Math.max(1, keySpace / this.threads);
+		List<List<String>> plans = new ArrayList<>();
+		for (int thread = 0; thread < this.threads; thread++) {
+			int events = count / this.threads + ((thread < count % this.threads) ? 1 : 0);
+			List<String> plan = new ArrayList<>(events);
+			for (int i = 0; i < events; i++) {
+				plan.add(prefix + (thread + (long) this.threads * random.nextInt(perThreadSpace)));
+			}
+			plans.add(plan);
+		}
+		return run(aggregateType, event, plans, perTransaction, handled);
+	}
+
+	/**
 	 * Publishes one event per transaction at a fixed overall rate, the threads taking
 	 * turns (thread <i>t</i> publishes the events <i>t</i>, <i>t</i> + threads, … of the
 	 * schedule); a thread behind its schedule publishes at once.

@@ -4,9 +4,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 
+import io.eventsource.listen.ListenerContainer;
 import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.registry.CachingServiceRegistry;
 import io.eventsource.registry.CachingServiceRegistry.RegistryStatus;
@@ -39,7 +44,7 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 
 	private final Clock clock;
 
-	private final @Nullable PerAggregateListenerContainer listener;
+	private final List<ListenerContainer> listeners;
 
 	private final Duration heartbeatInterval;
 
@@ -47,7 +52,7 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 
 	public EventSourceHealthIndicator(OutboxRepository outbox, ConnectionFactory connectionFactory,
 			@Nullable CachingServiceRegistry registry, Duration backlogAgeThreshold, Clock clock) {
-		this(outbox, connectionFactory, registry, backlogAgeThreshold, clock, null, Duration.ofSeconds(10), null);
+		this(outbox, connectionFactory, registry, backlogAgeThreshold, clock, List.of(), Duration.ofSeconds(10), null);
 	}
 
 	/**
@@ -58,8 +63,8 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 	 * @param backlogAgeThreshold the age of the oldest unrelayed event past which health
 	 * is DOWN
 	 * @param clock the clock
-	 * @param listener the listener container, or {@code null} when this service does not
-	 * listen
+	 * @param listeners the listener containers, those of the topologies this service
+	 * listens on are running
 	 * @param heartbeatInterval how often the listener heartbeats; three missed ones are
 	 * DOWN
 	 * @param parkedCounts the parked events of this service by projection, shown in the
@@ -68,7 +73,7 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 	 */
 	public EventSourceHealthIndicator(OutboxRepository outbox, ConnectionFactory connectionFactory,
 			@Nullable CachingServiceRegistry registry, Duration backlogAgeThreshold, Clock clock,
-			@Nullable PerAggregateListenerContainer listener, Duration heartbeatInterval,
+			List<ListenerContainer> listeners, Duration heartbeatInterval,
 			@Nullable Supplier<Map<String, Long>> parkedCounts) {
 		super("eventsource health check failed");
 		this.outbox = outbox;
@@ -76,7 +81,7 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 		this.registry = registry;
 		this.backlogAgeThreshold = backlogAgeThreshold;
 		this.clock = clock;
-		this.listener = listener;
+		this.listeners = List.copyOf(listeners);
 		this.heartbeatInterval = heartbeatInterval;
 		this.parkedCounts = parkedCounts;
 	}
@@ -110,22 +115,39 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 				builder.withDetail("registry", "unreachable since " + status.since() + ": " + status.error());
 			}
 		}
-		if (this.listener != null && this.listener.isRunning()) {
-			Map<String, Object> details = new LinkedHashMap<>();
-			details.put("aggregateTypes", this.listener.aggregateTypes());
-			details.put("consuming", this.listener.isConsuming());
-			details.put("aggregateConsumers", this.listener.consumersByAggregateType());
-			if (this.parkedCounts != null) {
-				details.put("parked", this.parkedCounts.get());
+		List<ListenerContainer> running = this.listeners.stream().filter(ListenerContainer::isRunning).toList();
+		if (running.isEmpty()) {
+			return;
+		}
+		Map<String, Object> details = new LinkedHashMap<>();
+		Set<String> aggregateTypes = new TreeSet<>();
+		Map<String, Integer> consumers = new TreeMap<>();
+		boolean consuming = true;
+		Instant heartbeat = null;
+		boolean heartbeats = false;
+		for (ListenerContainer listener : running) {
+			aggregateTypes.addAll(listener.aggregateTypes());
+			consumers.putAll(listener.consumersByAggregateType());
+			consuming = consuming && listener.isConsuming();
+			if (listener instanceof PerAggregateListenerContainer) {
+				heartbeats = true;
+				heartbeat = listener.lastHeartbeat();
 			}
-			Instant heartbeat = this.listener.lastHeartbeat();
-			Duration heartbeatAge = (heartbeat != null) ? Duration.between(heartbeat, now) : null;
+		}
+		details.put("aggregateTypes", aggregateTypes);
+		details.put("consuming", consuming);
+		details.put("aggregateConsumers", consumers);
+		if (this.parkedCounts != null) {
+			details.put("parked", this.parkedCounts.get());
+		}
+		Duration heartbeatAge = (heartbeat != null) ? Duration.between(heartbeat, now) : null;
+		if (heartbeats) {
 			details.put("heartbeatAge", (heartbeatAge != null) ? heartbeatAge.toString() : "none yet");
-			builder.withDetail("listener", details);
-			if (!this.listener.isConsuming()
-					|| (heartbeatAge != null && heartbeatAge.compareTo(this.heartbeatInterval.multipliedBy(3)) > 0)) {
-				builder.down();
-			}
+		}
+		builder.withDetail("listener", details);
+		if (!consuming
+				|| (heartbeatAge != null && heartbeatAge.compareTo(this.heartbeatInterval.multipliedBy(3)) > 0)) {
+			builder.down();
 		}
 	}
 

@@ -1,6 +1,9 @@
 package io.eventsource.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import javax.sql.DataSource;
 
@@ -13,6 +16,8 @@ import io.eventsource.listen.ListenerTransactions;
 import io.eventsource.listen.ParkedEvents;
 import io.eventsource.listen.ParkingPolicy;
 import io.eventsource.listen.ListenerSettings;
+import io.eventsource.listen.PartitionSettings;
+import io.eventsource.listen.PartitionedListenerContainer;
 import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.listen.RetryBackoff;
 import io.eventsource.publish.EventPublisher;
@@ -32,7 +37,11 @@ import io.eventsource.store.OutboxRepository;
 import io.eventsource.store.SchemaInitializer;
 import io.eventsource.store.SchemaMigration;
 import io.eventsource.topology.EventTopology;
+import io.eventsource.topology.AggregateTopologies;
+import io.eventsource.topology.PartitionedTopology;
 import io.eventsource.topology.PerAggregateTopology;
+import io.eventsource.topology.TopologyRouter;
+import io.eventsource.topology.TopologyType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import tools.jackson.databind.json.JsonMapper;
@@ -198,19 +207,40 @@ public final class EventSourceAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		PerAggregateListenerContainer eventSourceListenerContainer(ConnectionFactory connectionFactory,
-				EventSourceListenerAnnotationBeanPostProcessor listeners, EventDispatcher dispatcher,
-				ServiceRegistry registry, ListenerMetrics metrics, ServiceName serviceName,
+				EventSourceListenerAnnotationBeanPostProcessor listeners, AggregateTopologies topologies,
+				EventDispatcher dispatcher, ServiceRegistry registry, ListenerMetrics metrics, ServiceName serviceName,
 				EventSourceProperties properties) {
+			return new PerAggregateListenerContainer(connectionFactory, listeners.getEventHandlers(), topologies,
+					dispatcher, registry, metrics, listenerSettings(serviceName, properties));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		PartitionedListenerContainer eventSourcePartitionedListenerContainer(ConnectionFactory connectionFactory,
+				EventSourceListenerAnnotationBeanPostProcessor listeners, AggregateTopologies topologies,
+				EventDispatcher dispatcher, ListenerMetrics metrics, ServiceName serviceName,
+				EventSourceProperties properties) {
+			EventSourceProperties.Partitioned partitioned = properties.getPartitioned();
+			Map<String, Integer> partitionsByType = new LinkedHashMap<>();
+			properties.getAggregateTypes().forEach((type, settings) -> {
+				if (settings.getPartitions() != null) {
+					partitionsByType.put(type, settings.getPartitions());
+				}
+			});
+			return new PartitionedListenerContainer(connectionFactory, listeners.getEventHandlers(), topologies,
+					dispatcher, metrics, listenerSettings(serviceName, properties),
+					new PartitionSettings(partitioned.getPartitions(), partitionsByType, partitioned.getQueueType(),
+							partitioned.getPrefetch(), partitioned.getRebalanceInterval()));
+		}
+
+		private static ListenerSettings listenerSettings(ServiceName serviceName, EventSourceProperties properties) {
 			EventSourceProperties.Listener listener = properties.getListener();
-			return new PerAggregateListenerContainer(connectionFactory, listeners.getEventHandlers(), dispatcher,
-					registry, metrics,
-					new ListenerSettings(serviceName.value(), properties.getPerAggregate().getQueueExpiry(),
-							properties.getPerAggregate().getConsumerIdleTimeout(), listener.getMaxAggregates(),
-							listener.getPrefetch(), listener.getConcurrency(), listener.getMaxBatch(),
-							listener.getRetryDelay(),
-							new RetryBackoff(listener.getRetry().getInitialDelay(), listener.getRetry().getMultiplier(),
-									listener.getRetry().getMaxDelay()),
-							properties.getRegistry().getHeartbeatInterval(), listener.getShutdownTimeout()));
+			return new ListenerSettings(serviceName.value(), properties.getPerAggregate().getQueueExpiry(),
+					properties.getPerAggregate().getConsumerIdleTimeout(), listener.getMaxAggregates(),
+					listener.getPrefetch(), listener.getConcurrency(), listener.getMaxBatch(), listener.getRetryDelay(),
+					new RetryBackoff(listener.getRetry().getInitialDelay(), listener.getRetry().getMultiplier(),
+							listener.getRetry().getMaxDelay()),
+					properties.getRegistry().getHeartbeatInterval(), listener.getShutdownTimeout());
 		}
 
 	}
@@ -234,13 +264,31 @@ public final class EventSourceAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
+		AggregateTopologies eventSourceAggregateTopologies(EventSourceProperties properties) {
+			Map<String, TopologyType> overrides = new LinkedHashMap<>();
+			properties.getAggregateTypes().forEach((type, settings) -> {
+				if (settings.getTopology() != null) {
+					overrides.put(type, settings.getTopology());
+				}
+			});
+			return new AggregateTopologies(properties.getTopology(), overrides);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
 		EventTopology eventSourceTopology(ConnectionFactory connectionFactory, ServiceRegistry registry,
-				EventSourceProperties properties, ObjectProvider<MeterRegistry> meterRegistry) {
+				AggregateTopologies topologies, EventSourceProperties properties,
+				ObjectProvider<MeterRegistry> meterRegistry) {
 			EventSourceProperties.PerAggregate perAggregate = properties.getPerAggregate();
-			return new PerAggregateTopology(connectionFactory, registry, perAggregate.getQueueExpiry(),
-					perAggregate.getDeclarationCacheTtl(), perAggregate.getAnnounceInterval(),
-					properties.getRelay().getConfirmTimeout(),
-					meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
+			MeterRegistry meters = meterRegistry.getIfAvailable(() -> Metrics.globalRegistry);
+			Duration confirmTimeout = properties.getRelay().getConfirmTimeout();
+			return new TopologyRouter(topologies,
+					Map.of(TopologyType.PER_AGGREGATE,
+							new PerAggregateTopology(connectionFactory, registry, perAggregate.getQueueExpiry(),
+									perAggregate.getDeclarationCacheTtl(), perAggregate.getAnnounceInterval(),
+									confirmTimeout, meters),
+							TopologyType.PARTITIONED,
+							new PartitionedTopology(connectionFactory, confirmTimeout, meters)));
 		}
 
 	}

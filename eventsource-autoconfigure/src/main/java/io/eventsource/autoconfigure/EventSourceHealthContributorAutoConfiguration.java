@@ -3,7 +3,7 @@ package io.eventsource.autoconfigure;
 import java.time.Clock;
 
 import io.eventsource.actuate.EventSourceHealthIndicator;
-import io.eventsource.listen.PerAggregateListenerContainer;
+import io.eventsource.listen.ListenerContainer;
 import io.eventsource.registry.CachingServiceRegistry;
 import io.eventsource.store.OutboxRepository;
 import io.eventsource.store.ParkedEventRepository;
@@ -35,12 +35,12 @@ public final class EventSourceHealthContributorAutoConfiguration {
 		@ConditionalOnMissingBean(name = "eventsourceHealthIndicator")
 		EventSourceHealthIndicator eventsourceHealthIndicator(OutboxRepository outbox,
 				ConnectionFactory connectionFactory, ObjectProvider<CachingServiceRegistry> registry,
-				ObjectProvider<PerAggregateListenerContainer> listener, ObjectProvider<ParkedEventRepository> parked,
+				ObjectProvider<ListenerContainer> listeners, ObjectProvider<ParkedEventRepository> parked,
 				ServiceName serviceName, EventSourceProperties properties) {
 			ParkedEventRepository parkedEvents = parked.getIfAvailable();
 			return new EventSourceHealthIndicator(outbox, connectionFactory, registry.getIfAvailable(),
-					properties.getHealth().getBacklogAgeThreshold(), Clock.systemUTC(), listener.getIfAvailable(),
-					properties.getRegistry().getHeartbeatInterval(),
+					properties.getHealth().getBacklogAgeThreshold(), Clock.systemUTC(),
+					listeners.orderedStream().toList(), properties.getRegistry().getHeartbeatInterval(),
 					(parkedEvents != null) ? () -> parkedEvents.countByProjection(serviceName.value()) : null);
 		}
 

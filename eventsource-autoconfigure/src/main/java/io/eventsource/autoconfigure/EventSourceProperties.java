@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.eventsource.topology.PartitionQueueType;
+import io.eventsource.topology.TopologyType;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -27,15 +29,24 @@ public class EventSourceProperties {
 	private @Nullable String serviceName;
 
 	/**
-	 * Topology that carries events through RabbitMQ.
+	 * Topology that carries events through RabbitMQ, for the aggregate types without one
+	 * of their own. A producer and every service listening to an aggregate type must use
+	 * the same topology for it.
 	 */
 	private TopologyType topology = TopologyType.PER_AGGREGATE;
+
+	/**
+	 * Settings per aggregate type, by aggregate type name.
+	 */
+	private final Map<String, AggregateType> aggregateTypes = new LinkedHashMap<>();
 
 	private final Schema schema = new Schema();
 
 	private final Relay relay = new Relay();
 
 	private final PerAggregate perAggregate = new PerAggregate();
+
+	private final Partitioned partitioned = new Partitioned();
 
 	private final Listener listener = new Listener();
 
@@ -67,6 +78,10 @@ public class EventSourceProperties {
 		this.topology = topology;
 	}
 
+	public Map<String, AggregateType> getAggregateTypes() {
+		return this.aggregateTypes;
+	}
+
 	public Schema getSchema() {
 		return this.schema;
 	}
@@ -77,6 +92,10 @@ public class EventSourceProperties {
 
 	public PerAggregate getPerAggregate() {
 		return this.perAggregate;
+	}
+
+	public Partitioned getPartitioned() {
+		return this.partitioned;
 	}
 
 	public Listener getListener() {
@@ -92,14 +111,36 @@ public class EventSourceProperties {
 	}
 
 	/**
-	 * The topologies events can travel through.
+	 * Settings of one aggregate type.
 	 */
-	public enum TopologyType {
+	public static class AggregateType {
 
 		/**
-		 * An exchange and a queue per aggregate and listening service (seed 0).
+		 * Topology of this aggregate type, instead of eventsource.topology.
 		 */
-		PER_AGGREGATE
+		private @Nullable TopologyType topology;
+
+		/**
+		 * Partition queues of this service for this aggregate type on the partitioned
+		 * topology, instead of eventsource.partitioned.partitions.
+		 */
+		private @Nullable Integer partitions;
+
+		public @Nullable TopologyType getTopology() {
+			return this.topology;
+		}
+
+		public void setTopology(@Nullable TopologyType topology) {
+			this.topology = topology;
+		}
+
+		public @Nullable Integer getPartitions() {
+			return this.partitions;
+		}
+
+		public void setPartitions(@Nullable Integer partitions) {
+			this.partitions = partitions;
+		}
 
 	}
 
@@ -231,6 +272,67 @@ public class EventSourceProperties {
 
 		public void setConsumerIdleTimeout(Duration consumerIdleTimeout) {
 			this.consumerIdleTimeout = consumerIdleTimeout;
+		}
+
+	}
+
+	public static class Partitioned {
+
+		/**
+		 * Partition queues of this service per aggregate type (1 to 256). Changing it is
+		 * an operation: restart the instances with the new number; buckets are rebound
+		 * before they are unbound and surplus queues are drained, then deleted.
+		 */
+		private int partitions = 8;
+
+		/**
+		 * Kind of partition queue; quorum queues survive the loss of a node of a RabbitMQ
+		 * cluster. Changing it needs the queues deleted first.
+		 */
+		private PartitionQueueType queueType = PartitionQueueType.CLASSIC;
+
+		/**
+		 * Unacknowledged deliveries per partition queue: the events of a partition in
+		 * progress or held back behind one that is retried.
+		 */
+		private int prefetch = 250;
+
+		/**
+		 * How often an instance compares the partitions it is the active consumer of with
+		 * its fair share among the instances of its service, and hands the surplus over.
+		 */
+		private Duration rebalanceInterval = Duration.ofSeconds(10);
+
+		public Duration getRebalanceInterval() {
+			return this.rebalanceInterval;
+		}
+
+		public void setRebalanceInterval(Duration rebalanceInterval) {
+			this.rebalanceInterval = rebalanceInterval;
+		}
+
+		public int getPartitions() {
+			return this.partitions;
+		}
+
+		public void setPartitions(int partitions) {
+			this.partitions = partitions;
+		}
+
+		public PartitionQueueType getQueueType() {
+			return this.queueType;
+		}
+
+		public void setQueueType(PartitionQueueType queueType) {
+			this.queueType = queueType;
+		}
+
+		public int getPrefetch() {
+			return this.prefetch;
+		}
+
+		public void setPrefetch(int prefetch) {
+			this.prefetch = prefetch;
 		}
 
 	}

@@ -15,32 +15,31 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.eventsource.envelope.EventMetadata;
-import io.eventsource.listen.AggregateQueueConsumer.Delivery;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The worker threads of a listener container. Per-aggregate consumers with deliveries to
- * apply queue up here; a worker takes the first waiting consumer and then, without
- * waiting, the next ones until the batch is full, and applies all their deliveries in one
- * transaction through
- * {@link EventDispatcher#dispatchAll(List, java.util.function.Predicate)}. A consumer is
- * in at most one batch at a time, so the events of one aggregate are applied one batch
+ * The worker threads of a listener container. Aggregate lanes with deliveries to apply
+ * queue up here; a worker takes the first waiting lane and then, without waiting, the
+ * next ones until the batch is full, and applies all their deliveries in one transaction
+ * through {@link EventDispatcher#dispatchAll(List, java.util.function.Predicate)}. A lane
+ * is in at most one batch at a time, so the events of one aggregate are applied one batch
  * after the other, in order; batches of different aggregates run in parallel on the
  * workers.
  * <p>
- * A worker adds another aggregate to its batch only while more consumers wait than
- * workers are idle, so that slow handlers of different aggregates still run in parallel.
- * Under a light load a batch holds what one aggregate received since its last batch
- * (often one event); under a heavy load the queue of waiting consumers grows and the
- * batches with it, up to the bound.
+ * A worker adds another aggregate to its batch only while more lanes wait than workers
+ * are idle, so that slow handlers of different aggregates still run in parallel. Under a
+ * light load a batch holds what one aggregate received since its last batch (often one
+ * event); under a heavy load the queue of waiting lanes grows and the batches with it, up
+ * to the bound.
  */
 final class BatchApplier {
 
 	private static final Log logger = LogFactory.getLog(BatchApplier.class);
 
-	private static final Comparator<Taken> LOCK_ORDER = Comparator.comparing((taken) -> taken.consumer().queue());
+	private static final Comparator<Taken> LOCK_ORDER = Comparator.comparing((Taken taken) -> taken.lane().queue())
+		.thenComparing((taken) -> taken.lane().aggregateId());
 
 	private final EventDispatcher dispatcher;
 
@@ -48,7 +47,7 @@ final class BatchApplier {
 
 	private final int maxBatch;
 
-	private final BlockingQueue<AggregateQueueConsumer> ready = new LinkedBlockingQueue<>();
+	private final BlockingQueue<AggregateLane> ready = new LinkedBlockingQueue<>();
 
 	private final ExecutorService workers;
 
@@ -83,11 +82,11 @@ final class BatchApplier {
 	}
 
 	/**
-	 * Queues a consumer that has deliveries to apply.
-	 * @param consumer the consumer
+	 * Queues a lane that has deliveries to apply.
+	 * @param lane the lane
 	 */
-	void ready(AggregateQueueConsumer consumer) {
-		this.ready.add(consumer);
+	void ready(AggregateLane lane) {
+		this.ready.add(lane);
 	}
 
 	/**
@@ -108,7 +107,7 @@ final class BatchApplier {
 
 	private void work() {
 		while (this.running) {
-			AggregateQueueConsumer first;
+			AggregateLane first;
 			this.idle.incrementAndGet();
 			try {
 				first = this.ready.poll(100, TimeUnit.MILLISECONDS);
@@ -126,10 +125,10 @@ final class BatchApplier {
 		}
 	}
 
-	private List<Taken> take(AggregateQueueConsumer first) {
+	private List<Taken> take(AggregateLane first) {
 		List<Taken> batch = new ArrayList<>();
 		int budget = this.maxBatch;
-		AggregateQueueConsumer next = first;
+		AggregateLane next = first;
 		while (next != null) {
 			List<Delivery> deliveries = next.take(budget);
 			if (!deliveries.isEmpty()) {
@@ -149,19 +148,19 @@ final class BatchApplier {
 			return;
 		}
 		List<EventDispatcher.Delivered> events = new ArrayList<>();
-		Map<EventDispatcher.Delivered, AggregateQueueConsumer> consumers = new IdentityHashMap<>();
+		Map<EventDispatcher.Delivered, AggregateLane> lanes = new IdentityHashMap<>();
 		Map<Delivery, Boolean> malformed = new IdentityHashMap<>();
 		for (Taken taken : batch) {
 			for (Delivery delivery : taken.deliveries()) {
-				String problem = problem(taken.consumer(), delivery);
+				String problem = problem(taken.lane(), delivery);
 				if (problem != null) {
-					malformed.put(delivery, parkMalformed(taken.consumer(), delivery, problem));
+					malformed.put(delivery, parkMalformed(taken.lane(), delivery, problem));
 				}
 				else if (delivery.metadata() != null) {
 					EventDispatcher.Delivered event = new EventDispatcher.Delivered(delivery.metadata(),
 							delivery.body());
 					events.add(event);
-					consumers.put(event, taken.consumer());
+					lanes.put(event, taken.lane());
 				}
 			}
 		}
@@ -171,7 +170,7 @@ final class BatchApplier {
 		List<@Nullable DispatchOutcome> outcomes;
 		try {
 			outcomes = events.isEmpty() ? List.of()
-					: this.dispatcher.dispatchAll(events, (event) -> consumers.get(event).isCancelled());
+					: this.dispatcher.dispatchAll(events, (event) -> lanes.get(event).isCancelled());
 		}
 		catch (Throwable ex) {
 			logger.warn("Applying " + events.size() + " events failed; they are retried after the retry delay", ex);
@@ -190,7 +189,7 @@ final class BatchApplier {
 					next++;
 				}
 			}
-			taken.consumer().completed(taken.deliveries(), own);
+			taken.lane().completed(taken.deliveries(), own);
 		}
 	}
 
@@ -198,27 +197,27 @@ final class BatchApplier {
 	 * Returns what makes a delivery something no handler can be given: invalid headers,
 	 * or an aggregate other than its queue's.
 	 */
-	private static @Nullable String problem(AggregateQueueConsumer consumer, Delivery delivery) {
+	private static @Nullable String problem(AggregateLane lane, Delivery delivery) {
 		EventMetadata metadata = delivery.metadata();
 		if (metadata == null) {
 			return "Not an eventsource event: " + delivery.headerError();
 		}
-		if (!metadata.aggregateType().equals(consumer.aggregateType())
-				|| !metadata.aggregateId().equals(consumer.aggregateId())) {
+		if (!metadata.aggregateType().equals(lane.aggregateType())
+				|| !metadata.aggregateId().equals(lane.aggregateId())) {
 			return "The event of " + metadata.aggregateType() + "-" + metadata.aggregateId() + " arrived on the queue "
-					+ consumer.queue() + " of another aggregate";
+					+ lane.queue() + " of another aggregate";
 		}
 		return null;
 	}
 
-	private boolean parkMalformed(AggregateQueueConsumer consumer, Delivery delivery, String problem) {
+	private boolean parkMalformed(AggregateLane lane, Delivery delivery, String problem) {
 		Map<String, Object> headers = (delivery.properties().getHeaders() != null) ? delivery.properties().getHeaders()
 				: Map.of();
-		return this.dispatcher.parkMalformed(consumer.aggregateType(), consumer.aggregateId(),
+		return this.dispatcher.parkMalformed(lane.aggregateType(), lane.aggregateId(),
 				delivery.properties().getMessageId(), headers, delivery.body(), problem);
 	}
 
-	private record Taken(AggregateQueueConsumer consumer, List<Delivery> deliveries) {
+	private record Taken(AggregateLane lane, List<Delivery> deliveries) {
 	}
 
 }

@@ -15,29 +15,28 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import io.eventsource.registry.ServiceRegistry;
+import io.eventsource.topology.AggregateTopologies;
 import io.eventsource.topology.PerAggregateNames;
 import io.eventsource.topology.RawChannels;
+import io.eventsource.topology.TopologyType;
 import io.micrometer.core.instrument.Gauge;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Listens on the per-aggregate topology of seed 0 for every aggregate type this service
- * has handlers for. Per aggregate type it declares the durable fanout exchange
- * {@code {Type}AggregateIds} and this service's durable queue
+ * has handlers for and that travels through that topology. Per aggregate type it declares
+ * the durable fanout exchange {@code {Type}AggregateIds} and this service's durable queue
  * {@code {Type}AggregateIds-{service}} (instances of the service compete on it) and
  * consumes it; on an aggregate id it starts an {@link AggregateQueueConsumer} on
  * {@code {Type}-{id}-{service}} unless one runs, declared with the relay's arguments,
@@ -52,13 +51,15 @@ import org.springframework.context.SmartLifecycle;
  * aggregate that was being consumed is announced again to this service so another
  * instance picks it up.
  */
-public class PerAggregateListenerContainer implements SmartLifecycle {
+public class PerAggregateListenerContainer implements ListenerContainer {
 
 	private static final Log logger = LogFactory.getLog(PerAggregateListenerContainer.class);
 
 	private final ConnectionFactory connectionFactory;
 
 	private final EventHandlers handlers;
+
+	private final AggregateTopologies topologies;
 
 	private final EventDispatcher dispatcher;
 
@@ -92,10 +93,14 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 
 	private volatile @Nullable Instant lastHeartbeat;
 
+	private volatile Set<String> aggregateTypes = Set.of();
+
 	public PerAggregateListenerContainer(ConnectionFactory connectionFactory, EventHandlers handlers,
-			EventDispatcher dispatcher, ServiceRegistry registry, ListenerMetrics metrics, ListenerSettings settings) {
+			AggregateTopologies topologies, EventDispatcher dispatcher, ServiceRegistry registry,
+			ListenerMetrics metrics, ListenerSettings settings) {
 		this.connectionFactory = connectionFactory;
 		this.handlers = handlers;
+		this.topologies = topologies;
 		this.dispatcher = dispatcher;
 		this.registry = registry;
 		this.metrics = metrics;
@@ -104,16 +109,18 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 
 	@Override
 	public void start() {
-		Set<String> aggregateTypes = this.handlers.aggregateTypes();
+		Set<String> aggregateTypes = this.topologies.select(this.handlers.aggregateTypes(), TopologyType.PER_AGGREGATE);
 		if (this.running || aggregateTypes.isEmpty()) {
 			return;
 		}
+		this.aggregateTypes = aggregateTypes;
 		BatchApplier applier = new BatchApplier(this.dispatcher, this.metrics, this.settings.maxBatch(),
-				this.settings.concurrency(), threads("eventsource-listener-"));
+				this.settings.concurrency(), ListenerThreads.named("eventsource-listener-"));
 		applier.start();
 		this.applier = applier;
-		this.scheduler = Executors.newSingleThreadScheduledExecutor(threads("eventsource-listener-timer-"));
-		this.heartbeats = Executors.newSingleThreadScheduledExecutor(threads("eventsource-heartbeat-"));
+		this.scheduler = Executors
+			.newSingleThreadScheduledExecutor(ListenerThreads.named("eventsource-listener-timer-"));
+		this.heartbeats = Executors.newSingleThreadScheduledExecutor(ListenerThreads.named("eventsource-heartbeat-"));
 		Gauge.builder("eventsource.aggregate.consumers", this, PerAggregateListenerContainer::activeConsumers)
 			.description("Per-aggregate queues this instance consumes")
 			.tag("service", this.settings.service())
@@ -169,6 +176,7 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 	 * Returns whether the consumers of every aggregate type run.
 	 * @return {@code true} when the aggregate ids queues are consumed
 	 */
+	@Override
 	public boolean isConsuming() {
 		Channel channel = this.idsChannel;
 		return this.running && channel != null && channel.isOpen();
@@ -178,6 +186,7 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 	 * Returns when this instance last wrote its heartbeat.
 	 * @return the time, or {@code null} before the first
 	 */
+	@Override
 	public @Nullable Instant lastHeartbeat() {
 		return this.lastHeartbeat;
 	}
@@ -186,8 +195,9 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 	 * Returns the aggregate types this instance listens to.
 	 * @return the aggregate types
 	 */
+	@Override
 	public Set<String> aggregateTypes() {
-		return this.handlers.aggregateTypes();
+		return this.aggregateTypes;
 	}
 
 	/**
@@ -195,9 +205,10 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 	 * listens to.
 	 * @return the count per aggregate type, {@code 0} for a type with none
 	 */
+	@Override
 	public Map<String, Integer> consumersByAggregateType() {
 		Map<String, Integer> counts = new TreeMap<>();
-		this.handlers.aggregateTypes().forEach((type) -> counts.put(type, 0));
+		this.aggregateTypes.forEach((type) -> counts.put(type, 0));
 		synchronized (this.monitor) {
 			for (AggregateQueueConsumer consumer : this.consumers.values()) {
 				counts.merge(consumer.aggregateType(), 1, Integer::sum);
@@ -219,7 +230,7 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 
 	private void heartbeat() {
 		try {
-			this.registry.heartbeat(this.settings.service(), this.handlers.aggregateTypes());
+			this.registry.heartbeat(this.settings.service(), this.aggregateTypes);
 			this.lastHeartbeat = Instant.now();
 		}
 		catch (RuntimeException ex) {
@@ -333,7 +344,7 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 		}
 		Channel channel = RawChannels.open(this.connectionFactory);
 		channel.basicQos(this.settings.maxAggregates());
-		for (String aggregateType : this.handlers.aggregateTypes()) {
+		for (String aggregateType : this.aggregateTypes) {
 			String exchange = PerAggregateNames.aggregateIdsExchange(aggregateType);
 			String queue = PerAggregateNames.aggregateIdsQueue(aggregateType, this.settings.service());
 			channel.exchangeDeclare(exchange, "fanout", true, false, null);
@@ -482,15 +493,6 @@ public class PerAggregateListenerContainer implements SmartLifecycle {
 		catch (IOException | RuntimeException ex) {
 			// the broker delivers the id again
 		}
-	}
-
-	private static ThreadFactory threads(String prefix) {
-		AtomicInteger count = new AtomicInteger();
-		return (runnable) -> {
-			Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		};
 	}
 
 	private record PendingId(Channel channel, String aggregateType, String aggregateId, long deliveryTag) {

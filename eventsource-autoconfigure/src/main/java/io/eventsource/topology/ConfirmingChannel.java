@@ -82,6 +82,16 @@ public final class ConfirmingChannel implements AutoCloseable {
 	}
 
 	/**
+	 * Declares a durable exchange that is not deleted automatically.
+	 * @param exchange the exchange name
+	 * @param type the exchange type
+	 * @throws IOException if the declaration fails (the channel is then closed)
+	 */
+	public void declareExchange(String exchange, String type) throws IOException {
+		this.channel.exchangeDeclare(exchange, type, true, false, null);
+	}
+
+	/**
 	 * Publishes a message and starts tracking its confirm.
 	 * @param exchange the exchange
 	 * @param routingKey the routing key
@@ -203,6 +213,23 @@ public final class ConfirmingChannel implements AutoCloseable {
 		 */
 		public boolean nacked(long publishSeqNo) {
 			return Boolean.FALSE.equals(this.acks.get(publishSeqNo));
+		}
+
+		/**
+		 * Returns what became of one message.
+		 * @param publishSeqNo its publish sequence number
+		 * @param messageId its message id
+		 * @param whenReturned the outcome of a message the broker returned as unroutable
+		 * @return the outcome
+		 */
+		public SendOutcome outcome(long publishSeqNo, String messageId, SendOutcome whenReturned) {
+			if (this.returnedMessageIds.contains(messageId)) {
+				return whenReturned;
+			}
+			if (acked(publishSeqNo)) {
+				return SendOutcome.CONFIRMED;
+			}
+			return nacked(publishSeqNo) ? SendOutcome.NACKED : SendOutcome.FAILED;
 		}
 
 	}

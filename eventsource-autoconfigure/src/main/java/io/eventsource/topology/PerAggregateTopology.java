@@ -152,20 +152,8 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 		boolean stale = false;
 		for (Map.Entry<Long, EventMetadata> entry : published.entrySet()) {
 			UUID eventId = entry.getValue().eventId();
-			SendOutcome outcome;
-			if (confirms.returnedMessageIds().contains(eventId.toString())) {
-				outcome = SendOutcome.RETURNED;
-				stale = true;
-			}
-			else if (confirms.acked(entry.getKey())) {
-				outcome = SendOutcome.CONFIRMED;
-			}
-			else if (confirms.nacked(entry.getKey())) {
-				outcome = SendOutcome.NACKED;
-			}
-			else {
-				outcome = SendOutcome.FAILED;
-			}
+			SendOutcome outcome = confirms.outcome(entry.getKey(), eventId.toString(), SendOutcome.RETURNED);
+			stale = stale || outcome == SendOutcome.RETURNED;
 			result.put(eventId, outcome);
 		}
 		if (stale || channelFailed || !channel.isOpen()) {

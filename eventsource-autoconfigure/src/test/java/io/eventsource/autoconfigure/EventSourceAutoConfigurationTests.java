@@ -10,6 +10,7 @@ import io.eventsource.listen.EventSourceListener;
 import io.eventsource.listen.EventSourceListenerAnnotationBeanPostProcessor;
 import io.eventsource.listen.InvalidEventHandlerException;
 import io.eventsource.listen.ListenerMetrics;
+import io.eventsource.listen.PartitionedListenerContainer;
 import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.OutboxEventPublisher;
@@ -25,9 +26,11 @@ import io.eventsource.store.UnsupportedDatabaseException;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.topology.AggregateTopologies;
 import io.eventsource.topology.EventTopology;
-import io.eventsource.topology.PerAggregateTopology;
 import io.eventsource.topology.SendResult;
+import io.eventsource.topology.TopologyRouter;
+import io.eventsource.topology.TopologyType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.tracing.Tracer;
 import org.junit.jupiter.api.Test;
@@ -60,7 +63,7 @@ class EventSourceAutoConfigurationTests {
 			assertThat(context).hasSingleBean(OutboxEventPublisher.class)
 				.hasSingleBean(OutboxRepository.class)
 				.hasSingleBean(CachingServiceRegistry.class)
-				.hasSingleBean(PerAggregateTopology.class)
+				.hasSingleBean(TopologyRouter.class)
 				.hasSingleBean(EventSourceHealthIndicator.class)
 				.doesNotHaveBean(OutboxRelay.class)
 				.doesNotHaveBean(TraceparentDecorator.class);
@@ -146,7 +149,7 @@ class EventSourceAutoConfigurationTests {
 	void whenUserDefinesTopologyThenBacksOff() {
 		this.runner.withUserConfiguration(UserTopology.class)
 			.run((context) -> assertThat(context).hasSingleBean(EventTopology.class)
-				.doesNotHaveBean(PerAggregateTopology.class));
+				.doesNotHaveBean(TopologyRouter.class));
 	}
 
 	@Test
@@ -187,6 +190,33 @@ class EventSourceAutoConfigurationTests {
 			.hasSingleBean(EventDispatcher.class)
 			.hasSingleBean(InboxRepository.class)
 			.hasSingleBean(EventSourceListenerAnnotationBeanPostProcessor.class));
+	}
+
+	@Test
+	void topologyIsChosenPerAggregateTypeWithTheDefaultForTheOthers() {
+		this.runner
+			.withPropertyValues("eventsource.topology=partitioned",
+					"eventsource.aggregate-types.Product.topology=per-aggregate",
+					"eventsource.aggregate-types.Order.partitions=16")
+			.run((context) -> {
+				AggregateTopologies topologies = context.getBean(AggregateTopologies.class);
+				assertThat(topologies.of("Product")).isEqualTo(TopologyType.PER_AGGREGATE);
+				assertThat(topologies.of("Order")).isEqualTo(TopologyType.PARTITIONED);
+				assertThat(topologies.of("Invoice")).isEqualTo(TopologyType.PARTITIONED);
+				assertThat(context).hasSingleBean(PartitionedListenerContainer.class)
+					.hasSingleBean(PerAggregateListenerContainer.class)
+					.getBean(EventTopology.class)
+					.isInstanceOf(TopologyRouter.class);
+			});
+	}
+
+	@Test
+	void whenPartitionsAreOutOfRangeThenStartupFailsNamingTheLimit() {
+		this.runner.withPropertyValues("eventsource.aggregate-types.Order.partitions=300")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("between 1 and 256, not 300"));
 	}
 
 	@Test

@@ -10,14 +10,15 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
-import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -36,25 +37,28 @@ class DatabaseOutageTests {
 
 	private final String prefix = TestServices.randomSuffix() + "-";
 
-	@Test
-	void terminatedConnectionsFailThePublishesInFlightAndEverythingCommittedIsAppliedOnceInOrder() throws Exception {
+	@ParameterizedTest
+	@EnumSource(value = TestTopology.class, names = { "PER_AGGREGATE", "PARTITIONED" })
+	void terminatedConnectionsFailThePublishesInFlightAndEverythingCommittedIsAppliedOnceInOrder(TestTopology topology)
+			throws Exception {
 		Database database = Database.POSTGRESQL;
 		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 10;
 		int total = 400;
 		EventSourceContexts.runner(database, billing)
 			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withPropertyValues(topology.properties())
 			.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.run((listener) -> EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
 				.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+				.withPropertyValues(topology.properties())
 				.withPropertyValues("eventsource.listener.enabled=false")
 				.run((orders) -> {
 					JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
 					FaultEvents.createTable(jdbc);
 					try {
-						await().atMost(Duration.ofSeconds(30))
-							.until(() -> listener.getBean(PerAggregateListenerContainer.class).isConsuming());
+						TestTopology.awaitConsuming(listener);
 						EventPublisher publisher = orders.getBean(EventPublisher.class);
 						AtomicInteger published = new AtomicInteger();
 						ConcurrentLinkedQueue<RuntimeException> failures = new ConcurrentLinkedQueue<>();
@@ -90,8 +94,8 @@ class DatabaseOutageTests {
 						Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(fresh, this.prefix);
 						assertThat(applied).hasSize(aggregates);
 						FaultEvents.assertOnceInOrder(applied);
-						FaultReport.record("PostgreSQL connections terminated twice under load", committed,
-								applied.values().stream().mapToInt(List::size).sum(),
+						FaultReport.record("PostgreSQL connections terminated twice under load (" + topology + ")",
+								committed, applied.values().stream().mapToInt(List::size).sum(),
 								FaultReport.consumed(listener, "duplicate"), 0,
 								terminated + " connections ended, " + failures.size() + " publishes failed cleanly");
 					}
@@ -100,7 +104,7 @@ class DatabaseOutageTests {
 						await().atMost(Duration.ofSeconds(30))
 							.ignoreExceptions()
 							.until(() -> jdbc.queryForObject("SELECT 1", Integer.class) == 1);
-						FaultEvents.cleanUp(listener, jdbc, billing, this.prefix,
+						FaultEvents.cleanUp(listener, jdbc, topology, billing, this.prefix,
 								FaultEvents.aggregateIds(this.prefix, aggregates));
 					}
 				}));

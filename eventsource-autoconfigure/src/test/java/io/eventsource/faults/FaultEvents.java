@@ -14,7 +14,7 @@ import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.EventSourceListener;
 import io.eventsource.test.RabbitTestClient;
-import io.eventsource.topology.PerAggregateNames;
+import io.eventsource.test.TestTopology;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
@@ -86,12 +86,13 @@ final class FaultEvents {
 	 * registry entry, and the queues and exchanges of its aggregates.
 	 * @param context a context of the test, for Redis
 	 * @param jdbc the database
+	 * @param topology the topology of the test
 	 * @param service the listening service
 	 * @param prefix the prefix of the test's aggregate ids
 	 * @param aggregateIds the test's aggregate ids
 	 */
-	static void cleanUp(ApplicationContext context, JdbcTemplate jdbc, String service, String prefix,
-			List<String> aggregateIds) {
+	static void cleanUp(ApplicationContext context, JdbcTemplate jdbc, TestTopology topology, String service,
+			String prefix, List<String> aggregateIds) {
 		jdbc.update("DELETE FROM " + TABLE + " WHERE aggregate_id LIKE ?", prefix + "%");
 		jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
 				prefix + "%");
@@ -102,13 +103,7 @@ final class FaultEvents {
 		context.getBean(StringRedisTemplate.class)
 			.opsForZSet()
 			.remove("eventsource:services:" + AGGREGATE_TYPE, service);
-		try (RabbitTestClient rabbit = new RabbitTestClient()) {
-			for (String aggregate : aggregateIds) {
-				rabbit.deleteQueue(PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, aggregate, service));
-				rabbit.deleteExchange(PerAggregateNames.aggregateExchange(AGGREGATE_TYPE, aggregate));
-			}
-			rabbit.deleteQueue(PerAggregateNames.aggregateIdsQueue(AGGREGATE_TYPE, service));
-		}
+		topology.cleanUp(AGGREGATE_TYPE, service, aggregateIds);
 	}
 
 	/**

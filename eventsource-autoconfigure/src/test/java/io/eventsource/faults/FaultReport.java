@@ -55,10 +55,12 @@ public class FaultReport implements TestExecutionListener {
 			return;
 		}
 		StringBuilder table = new StringBuilder("\nFault suite summary\n");
-		String format = "| %-54s | %9s | %7s | %10s | %6s | %-50s |%n";
+		int width = rows.stream().mapToInt((row) -> row.scenario().length()).max().orElse(8);
+		int recoveredWidth = rows.stream().mapToInt((row) -> row.recovered().length()).max().orElse(9);
+		String format = "| %-" + width + "s | %9s | %7s | %10s | %6s | %-" + recoveredWidth + "s |%n";
 		table.append(String.format(format, "scenario", "published", "applied", "duplicates", "parked", "recovered"));
-		table.append(String.format(format, "-".repeat(54), "-".repeat(9), "-".repeat(7), "-".repeat(10), "-".repeat(6),
-				"-".repeat(50)));
+		table.append(String.format(format, "-".repeat(width), "-".repeat(9), "-".repeat(7), "-".repeat(10),
+				"-".repeat(6), "-".repeat(recoveredWidth)));
 		for (Row row : rows) {
 			table.append(String.format(format, row.scenario(), row.published(), row.applied(),
 					row.duplicatesSuppressed(), row.parked(), row.recovered()));

@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -18,17 +19,18 @@ import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
-import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestTopology;
 import io.eventsource.topology.PerAggregateNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -50,18 +52,21 @@ class KillTests {
 
 	private final String prefix = TestServices.randomSuffix() + "-";
 
-	@Test
-	void aConsumerKilledInTheMiddleOfAHandlerLeavesTheEventToTheSurvivorWhichAppliesItOnce() throws Exception {
+	@ParameterizedTest
+	@EnumSource(TestTopology.class)
+	void aConsumerKilledInTheMiddleOfAHandlerLeavesTheEventToTheSurvivorWhichAppliesItOnce(TestTopology topology)
+			throws Exception {
 		Database database = Database.POSTGRESQL;
 		String billing = "billing-" + TestServices.randomSuffix();
 		String aggregate = this.prefix + "1";
 		EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
 			.withPropertyValues(LISTENER_PROPERTIES)
+			.withPropertyValues(topology.properties())
 			.run((orders) -> {
 				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
 				FaultEvents.createTable(jdbc);
 				ChildProcess child = ChildProcess.start(ListenerProcess.class, billing, List.of("2"),
-						TestServices.properties(database));
+						properties(database, topology));
 				try {
 					child.await("READY", Duration.ofSeconds(90));
 					EventPublisher publisher = orders.getBean(EventPublisher.class);
@@ -71,11 +76,11 @@ class KillTests {
 					child.await("IN_HANDLER 2", Duration.ofSeconds(60));
 					EventSourceContexts.runner(database, billing)
 						.withPropertyValues(LISTENER_PROPERTIES)
+						.withPropertyValues(topology.properties())
 						.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("survivor", -1))
 						.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 						.run((survivor) -> {
-							await().atMost(Duration.ofSeconds(30))
-								.until(() -> survivor.getBean(PerAggregateListenerContainer.class).isConsuming());
+							TestTopology.awaitConsuming(survivor);
 							child.kill();
 							// the announcement of the aggregate went to the killed
 							// instance: the
@@ -112,7 +117,7 @@ class KillTests {
 										+ "; rows: "
 										+ jdbc.queryForList("SELECT sequence, relayed_at FROM public_messages WHERE "
 												+ "aggregate_id = ?", aggregate)
-										+ "; queue: " + queueState(billing, aggregate));
+										+ "; queue: " + queueState(topology, billing, aggregate));
 							}
 							await().during(Duration.ofSeconds(1)).until(() -> applied(jdbc).size() == expected);
 							List<Map<String, Object>> rows = applied(jdbc);
@@ -129,34 +134,36 @@ class KillTests {
 									"SELECT COUNT(*) FROM message_acks WHERE service = ? AND status = 'ok'",
 									Integer.class, billing))
 								.isEqualTo(expected);
-							FaultReport.record("kill -9 of a consumer in the middle of a handler", expected,
-									rows.size(), FaultReport.consumed(survivor, "duplicate"), 0,
+							FaultReport.record("kill -9 of a consumer in the middle of a handler (" + topology + ")",
+									expected, rows.size(), FaultReport.consumed(survivor, "duplicate"), 0,
 									"survivor took the aggregate, event redelivered");
 						});
 				}
 				finally {
 					child.kill();
-					FaultEvents.cleanUp(orders, jdbc, billing, this.prefix, List.of(aggregate));
+					FaultEvents.cleanUp(orders, jdbc, topology, billing, this.prefix, List.of(aggregate));
 				}
 			});
 	}
 
-	@Test
-	void aPublisherKilledWhileItPublishesAndRelaysLeavesItsCommittedEventsToAnotherRelay() throws Exception {
+	@ParameterizedTest
+	@EnumSource(value = TestTopology.class, names = { "PER_AGGREGATE", "PARTITIONED" })
+	void aPublisherKilledWhileItPublishesAndRelaysLeavesItsCommittedEventsToAnotherRelay(TestTopology topology)
+			throws Exception {
 		Database database = Database.POSTGRESQL;
 		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 5;
 		EventSourceContexts.runner(database, billing)
 			.withPropertyValues(LISTENER_PROPERTIES)
+			.withPropertyValues(topology.properties())
 			.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.run((listener) -> {
 				JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
 				FaultEvents.createTable(jdbc);
-				await().atMost(Duration.ofSeconds(30))
-					.until(() -> listener.getBean(PerAggregateListenerContainer.class).isConsuming());
+				TestTopology.awaitConsuming(listener);
 				ChildProcess child = ChildProcess.start(PublisherProcess.class, "orders-" + TestServices.randomSuffix(),
-						List.of(this.prefix, Integer.toString(aggregates)), TestServices.properties(database));
+						List.of(this.prefix, Integer.toString(aggregates)), properties(database, topology));
 				try {
 					child.await("PUBLISHED 150", Duration.ofSeconds(90));
 					child.kill();
@@ -179,23 +186,28 @@ class KillTests {
 					Map<String, List<Long>> sequences = FaultEvents.appliedByAggregate(jdbc, this.prefix);
 					assertThat(sequences).hasSize(aggregates);
 					FaultEvents.assertOnceInOrder(sequences);
-					FaultReport.record("kill -9 of a publisher while it publishes and relays", committed,
-							applied(jdbc).size(), FaultReport.consumed(listener, "duplicate"), 0,
+					FaultReport.record("kill -9 of a publisher while it publishes and relays (" + topology + ")",
+							committed, applied(jdbc).size(), FaultReport.consumed(listener, "duplicate"), 0,
 							unrelayed + " unrelayed at the kill, sent by another relay");
 				}
 				finally {
 					child.kill();
-					FaultEvents.cleanUp(listener, jdbc, billing, this.prefix,
+					FaultEvents.cleanUp(listener, jdbc, topology, billing, this.prefix,
 							FaultEvents.aggregateIds(this.prefix, aggregates));
 				}
 			});
 	}
 
-	private static String queueState(String billing, String aggregate) {
+	private static String[] properties(Database database, TestTopology topology) {
+		return Stream.concat(Arrays.stream(TestServices.properties(database)), Arrays.stream(topology.properties()))
+			.toArray(String[]::new);
+	}
+
+	private static String queueState(TestTopology topology, String billing, String aggregate) {
 		try (RabbitTestClient rabbit = new RabbitTestClient()) {
 			return rabbit.management("GET",
-					"/queues/%2F/" + RabbitTestClient
-						.encode(PerAggregateNames.aggregateQueue(FaultEvents.AGGREGATE_TYPE, aggregate, billing)),
+					"/queues/%2F/"
+							+ RabbitTestClient.encode(topology.queueOf(FaultEvents.AGGREGATE_TYPE, aggregate, billing)),
 					null)
 					+ " ids: "
 					+ rabbit.management("GET",

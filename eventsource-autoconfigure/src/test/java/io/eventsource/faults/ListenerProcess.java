@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
-import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.TestTopology;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -28,14 +28,13 @@ public final class ListenerProcess {
 			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
 			.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("child", hangOn))
 			.run((context) -> {
-				PerAggregateListenerContainer container = context.getBean(PerAggregateListenerContainer.class);
 				try {
-					Awaitility.await().atMost(Duration.ofSeconds(60)).until(container::isConsuming);
+					Awaitility.await().atMost(Duration.ofSeconds(60)).until(() -> TestTopology.isConsuming(context));
 				}
 				catch (ConditionTimeoutException ex) {
 					// reported below
 				}
-				System.out.println(container.isConsuming() ? "READY" : "NOT_CONSUMING");
+				System.out.println(TestTopology.isConsuming(context) ? "READY" : "NOT_CONSUMING");
 				System.out.flush();
 				forever.await();
 			});

@@ -26,12 +26,12 @@ import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
-import io.eventsource.topology.PerAggregateNames;
+import io.eventsource.test.TestTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -54,8 +54,9 @@ class ParkingIntegrationTests {
 
 	private final String prefix = TestServices.randomSuffix() + "-";
 
-	private ApplicationContextRunner runner(Database database, String service) {
+	private ApplicationContextRunner runner(Database database, TestTopology topology, String service) {
 		return EventSourceContexts.runner(database, service)
+			.withPropertyValues(topology.properties())
 			.withConfiguration(AutoConfigurations.of(EventSourceEndpointAutoConfiguration.class,
 					EventSourceHealthContributorAutoConfiguration.class))
 			.withPropertyValues("eventsource.relay.poll-interval=200ms", "eventsource.per-aggregate.queue-expiry=20s",
@@ -69,13 +70,14 @@ class ParkingIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(Database.class)
-	void aFailingEventIsParkedAfterItsLastAttemptWithTheLaterOnesOfItsAggregateBehindItUntilRetried(Database database) {
+	@MethodSource("io.eventsource.test.TestTopology#withDatabases")
+	void aFailingEventIsParkedAfterItsLastAttemptWithTheLaterOnesOfItsAggregateBehindItUntilRetried(Database database,
+			TestTopology topology) {
 		String service = "accounts-" + TestServices.randomSuffix();
 		Ledger ledger = new Ledger();
 		String broken = this.prefix + "broken";
 		String healthy = this.prefix + "healthy";
-		withAccounts(database, service, ledger, (context, jdbc, publisher) -> {
+		withAccounts(database, topology, service, ledger, (context, jdbc, publisher) -> {
 			publisher.publish(AGGREGATE_TYPE, broken, new Deposited(1));
 			ledger.failing.add(2);
 			EventMetadata failing = publisher.publish(AGGREGATE_TYPE, broken, new Deposited(2));
@@ -111,19 +113,19 @@ class ParkingIntegrationTests {
 			publisher.publish(AGGREGATE_TYPE, broken, new Deposited(5));
 			await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(broken).size() == 5);
 			assertThat(ledger.applied(broken)).containsExactly(1, 2, 3, 4, 5);
-			FaultReport.record("one aggregate's handler failing (" + database + ")", 7,
+			FaultReport.record("one aggregate's handler failing (" + database + ", " + topology + ")", 7,
 					ledger.applied(broken).size() + ledger.applied(healthy).size(),
 					FaultReport.consumed(context, "duplicate"), 3, "the endpoint's retry applied it in order");
 		}, broken, healthy);
 	}
 
 	@ParameterizedTest
-	@EnumSource(Database.class)
-	void aPayloadThatDoesNotBindIsParkedAtOnceAndSkippingItReleasesTheRest(Database database) {
+	@MethodSource("io.eventsource.test.TestTopology#withDatabases")
+	void aPayloadThatDoesNotBindIsParkedAtOnceAndSkippingItReleasesTheRest(Database database, TestTopology topology) {
 		String service = "accounts-" + TestServices.randomSuffix();
 		Ledger ledger = new Ledger();
 		String aggregate = this.prefix + "unreadable";
-		withAccounts(database, service, ledger, (context, jdbc, publisher) -> {
+		withAccounts(database, topology, service, ledger, (context, jdbc, publisher) -> {
 			// the producer's Deposited has a text amount: the consumer's class cannot
 			// bind it
 			EventMetadata unreadable = publisher.publish(AGGREGATE_TYPE, aggregate, new ProducerDeposited("a lot"),
@@ -147,15 +149,15 @@ class ParkingIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(Database.class)
-	void badMessagesAreParkedAtOnceWithTheirReasonAndTheConsumerKeepsRunning(Database database) {
+	@MethodSource("io.eventsource.test.TestTopology#withDatabases")
+	void badMessagesAreParkedAtOnceWithTheirReasonAndTheConsumerKeepsRunning(Database database, TestTopology topology) {
 		String service = "accounts-" + TestServices.randomSuffix();
 		Ledger ledger = new Ledger();
 		String aggregate = this.prefix + "bad";
-		withAccounts(database, service, ledger, (context, jdbc, publisher) -> {
+		withAccounts(database, topology, service, ledger, (context, jdbc, publisher) -> {
 			publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(1));
 			await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(aggregate).size() == 1);
-			String queue = PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, aggregate, service);
+			String queue = topology.queueOf(AGGREGATE_TYPE, aggregate, service);
 			try (RabbitTestClient rabbit = new RabbitTestClient()) {
 				rabbit.withChannel((channel) -> {
 					channel.basicPublish("", queue, new AMQP.BasicProperties.Builder().messageId("not-a-uuid").build(),
@@ -208,9 +210,9 @@ class ParkingIntegrationTests {
 	 * Runs a test against an accounts service with a ledger, consuming, and deletes what
 	 * it left afterwards.
 	 */
-	private void withAccounts(Database database, String service, Ledger ledger, AccountsTest test,
-			String... aggregateIds) {
-		runner(database, service).withBean(Ledger.class, () -> ledger)
+	private void withAccounts(Database database, TestTopology topology, String service, Ledger ledger,
+			AccountsTest test, String... aggregateIds) {
+		runner(database, topology, service).withBean(Ledger.class, () -> ledger)
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.run((context) -> {
 				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
@@ -220,7 +222,7 @@ class ParkingIntegrationTests {
 					test.run(context, jdbc, context.getBean(EventPublisher.class));
 				}
 				finally {
-					cleanUp(context, jdbc, service, aggregateIds);
+					cleanUp(context, jdbc, topology, service, aggregateIds);
 				}
 			});
 	}
@@ -233,8 +235,7 @@ class ParkingIntegrationTests {
 	}
 
 	private static void awaitConsuming(ApplicationContext context) {
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> context.getBean(PerAggregateListenerContainer.class).isConsuming());
+		TestTopology.awaitConsuming(context);
 	}
 
 	private static List<Long> parkedSequences(JdbcTemplate jdbc, String service, String aggregateId) {
@@ -253,7 +254,8 @@ class ParkingIntegrationTests {
 		return statuses;
 	}
 
-	private void cleanUp(ApplicationContext context, JdbcTemplate jdbc, String service, String... aggregateIds) {
+	private void cleanUp(ApplicationContext context, JdbcTemplate jdbc, TestTopology topology, String service,
+			String... aggregateIds) {
 		jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
 				this.prefix + "%");
 		jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
@@ -265,13 +267,7 @@ class ParkingIntegrationTests {
 		context.getBean(StringRedisTemplate.class)
 			.opsForZSet()
 			.remove("eventsource:services:" + AGGREGATE_TYPE, service);
-		try (RabbitTestClient rabbit = new RabbitTestClient()) {
-			for (String id : aggregateIds) {
-				rabbit.deleteQueue(PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, id, service));
-				rabbit.deleteExchange(PerAggregateNames.aggregateExchange(AGGREGATE_TYPE, id));
-			}
-			rabbit.deleteQueue(PerAggregateNames.aggregateIdsQueue(AGGREGATE_TYPE, service));
-		}
+		topology.cleanUp(AGGREGATE_TYPE, service, List.of(aggregateIds));
 	}
 
 	@EventType(aggregate = AGGREGATE_TYPE)

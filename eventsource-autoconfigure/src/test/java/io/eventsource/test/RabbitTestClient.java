@@ -104,6 +104,20 @@ public final class RabbitTestClient implements AutoCloseable {
 	}
 
 	/**
+	 * Returns how many messages are ready in a queue.
+	 * @param queue the queue
+	 * @return the count, {@code -1} when the queue does not exist
+	 */
+	public int messageCount(String queue) {
+		try (Channel channel = this.connection.createChannel()) {
+			return channel.queueDeclarePassive(queue).getMessageCount();
+		}
+		catch (IOException | TimeoutException | com.rabbitmq.client.ShutdownSignalException ex) {
+			return -1;
+		}
+	}
+
+	/**
 	 * Returns whether an exchange exists.
 	 * @param exchange the exchange
 	 * @return {@code true} when it does
@@ -165,19 +179,19 @@ public final class RabbitTestClient implements AutoCloseable {
 		request.method(method,
 				(json != null) ? HttpRequest.BodyPublishers.ofString(json) : HttpRequest.BodyPublishers.noBody());
 		try {
-			HttpResponse<String> response = this.http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			// after a broker restart the management listener comes back later than AMQP
+			HttpResponse<String> response = await().atMost(Duration.ofSeconds(60))
+				.pollInterval(Duration.ofMillis(500))
+				.ignoreException(java.net.ConnectException.class)
+				.until(() -> this.http.send(request.build(), HttpResponse.BodyHandlers.ofString()), (answer) -> true);
 			if (response.statusCode() >= 400) {
 				throw new IllegalStateException(
 						method + " " + path + " answered " + response.statusCode() + ": " + response.body());
 			}
 			return response.body();
 		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
+		catch (org.awaitility.core.ConditionTimeoutException ex) {
+			throw new IllegalStateException("The RabbitMQ management API does not answer", ex);
 		}
 	}
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import java.util.stream.LongStream;
 
 import javax.sql.DataSource;
@@ -25,8 +26,13 @@ import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestTopology;
 import io.eventsource.topology.EventTopology;
-import io.eventsource.topology.PerAggregateNames;
+import io.eventsource.topology.AggregateTopologies;
+import io.eventsource.topology.PartitionedTopology;
+import io.eventsource.topology.PerAggregateTopology;
+import io.eventsource.topology.TopologyRouter;
+import io.eventsource.topology.TopologyType;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -34,6 +40,7 @@ import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
@@ -48,19 +55,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Services listening on the per-aggregate topology with real RabbitMQ, Redis and
- * databases: a {@code billing} service with two instances applies every event of an
- * {@code orders} service exactly once, in sequence order per aggregate, its handler's
- * database writes committing with the ack rows.
+ * Services listening on each topology with real RabbitMQ, Redis and databases: a
+ * {@code billing} service with two instances applies every event of an {@code orders}
+ * service exactly once, in sequence order per aggregate, its handler's database writes
+ * committing with the ack rows.
  */
-class PerAggregateListenerIntegrationTests {
+class ListenerIntegrationTests {
 
 	static final String AGGREGATE_TYPE = "ListenerTestOrder";
 
 	private final String prefix = TestServices.randomSuffix() + "-";
 
-	private ApplicationContextRunner runner(Database database, String service) {
+	private ApplicationContextRunner runner(Database database, TestTopology topology, String service) {
 		return EventSourceContexts.runner(database, service)
+			.withPropertyValues(topology.properties())
+			.withPropertyValues("eventsource.partitioned.rebalance-interval=1s")
 			.withPropertyValues("eventsource.relay.poll-interval=200ms", "eventsource.per-aggregate.queue-expiry=20s",
 					"eventsource.per-aggregate.declaration-cache-ttl=5s",
 					"eventsource.per-aggregate.consumer-idle-timeout=2s", "eventsource.listener.retry-delay=200ms",
@@ -68,80 +77,80 @@ class PerAggregateListenerIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(Database.class)
-	void twoInstancesApplyFiveThousandEventsOnceInOrderPerAggregate(Database database) {
+	@MethodSource("io.eventsource.test.TestTopology#withDatabases")
+	void twoInstancesApplyFiveThousandEventsOnceInOrderPerAggregate(Database database, TestTopology topology) {
 		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 200;
 		int perThread = 1250;
-		runner(database, "orders-" + TestServices.randomSuffix()).run((orders) -> {
+		runner(database, topology, "orders-" + TestServices.randomSuffix()).run((orders) -> {
 			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
 			createAppliedTable(jdbc, database);
 			try {
-				runner(database, billing).withBean(Ledger.class, () -> new Ledger("one")).run((first) -> {
-					runner(database, billing).withBean(Ledger.class, () -> new Ledger("two")).run((second) -> {
-						assertThat(first).hasNotFailed();
-						assertThat(second).hasNotFailed();
-						await().atMost(Duration.ofSeconds(30))
-							.until(() -> first.getBean(PerAggregateListenerContainer.class).isConsuming()
-									&& second.getBean(PerAggregateListenerContainer.class).isConsuming());
-						EventPublisher publisher = orders.getBean(EventPublisher.class);
-						ExecutorService threads = Executors.newFixedThreadPool(4);
-						List<Future<?>> done = new ArrayList<>();
-						for (int t = 0; t < 4; t++) {
-							int thread = t;
-							done.add(threads.submit(() -> {
-								for (int i = 0; i < perThread; i++) {
-									String id = this.prefix + ((i * 7 + thread) % aggregates);
-									Object event = (i % 3 == 0) ? new OrderPaid(i) : new OrderPlaced(i);
-									publisher.publish(AGGREGATE_TYPE, id, event);
-								}
-							}));
-						}
-						for (Future<?> future : done) {
-							future.get(2, TimeUnit.MINUTES);
-						}
-						threads.shutdown();
-						int total = 4 * perThread;
-						await().atMost(Duration.ofSeconds(90))
-							.pollInterval(Duration.ofMillis(250))
-							.until(() -> applied(jdbc).size() >= total);
-						List<Map<String, Object>> rows = applied(jdbc);
-						assertThat(rows).hasSize(total);
-						Map<String, List<Long>> sequences = new HashMap<>();
-						for (Map<String, Object> row : rows) {
-							sequences.computeIfAbsent((String) row.get("aggregate_id"), (key) -> new ArrayList<>())
-								.add(((Number) row.get("sequence")).longValue());
-						}
-						assertThat(sequences).hasSize(aggregates);
-						sequences.forEach((id, applied) -> assertThat(applied).as("aggregate %s", id)
-							.containsExactlyElementsOf(LongStream.rangeClosed(1, applied.size()).boxed().toList()));
-						assertThat(rows).extracting((row) -> row.get("instance")).contains("one", "two");
-						Integer acks = jdbc.queryForObject(
-								"SELECT COUNT(*) FROM message_acks WHERE service = ? AND "
-										+ "projection = 'ledger' AND status = 'ok' AND aggregate_type = ?",
-								Integer.class, billing, AGGREGATE_TYPE);
-						assertThat(acks).isEqualTo(total);
-					});
+				runner(database, topology, billing).withBean(Ledger.class, () -> new Ledger("one")).run((first) -> {
+					runner(database, topology, billing).withBean(Ledger.class, () -> new Ledger("two"))
+						.run((second) -> {
+							assertThat(first).hasNotFailed();
+							assertThat(second).hasNotFailed();
+							awaitConsuming(first);
+							awaitConsuming(second);
+							EventPublisher publisher = orders.getBean(EventPublisher.class);
+							ExecutorService threads = Executors.newFixedThreadPool(4);
+							List<Future<?>> done = new ArrayList<>();
+							for (int t = 0; t < 4; t++) {
+								int thread = t;
+								done.add(threads.submit(() -> {
+									for (int i = 0; i < perThread; i++) {
+										String id = this.prefix + ((i * 7 + thread) % aggregates);
+										Object event = (i % 3 == 0) ? new OrderPaid(i) : new OrderPlaced(i);
+										publisher.publish(AGGREGATE_TYPE, id, event);
+									}
+								}));
+							}
+							for (Future<?> future : done) {
+								future.get(2, TimeUnit.MINUTES);
+							}
+							threads.shutdown();
+							int total = 4 * perThread;
+							await().atMost(Duration.ofSeconds(90))
+								.pollInterval(Duration.ofMillis(250))
+								.until(() -> applied(jdbc).size() >= total);
+							List<Map<String, Object>> rows = applied(jdbc);
+							assertThat(rows).hasSize(total);
+							Map<String, List<Long>> sequences = new HashMap<>();
+							for (Map<String, Object> row : rows) {
+								sequences.computeIfAbsent((String) row.get("aggregate_id"), (key) -> new ArrayList<>())
+									.add(((Number) row.get("sequence")).longValue());
+							}
+							assertThat(sequences).hasSize(aggregates);
+							sequences.forEach((id, applied) -> assertThat(applied).as("aggregate %s", id)
+								.containsExactlyElementsOf(LongStream.rangeClosed(1, applied.size()).boxed().toList()));
+							assertThat(rows).extracting((row) -> row.get("instance")).contains("one", "two");
+							Integer acks = jdbc.queryForObject(
+									"SELECT COUNT(*) FROM message_acks WHERE service = ? AND "
+											+ "projection = 'ledger' AND status = 'ok' AND aggregate_type = ?",
+									Integer.class, billing, AGGREGATE_TYPE);
+							assertThat(acks).isEqualTo(total);
+						});
 				});
 			}
 			finally {
-				cleanUp(orders, jdbc, billing, aggregates);
+				cleanUp(orders, jdbc, topology, billing, aggregates);
 			}
 		});
 	}
 
 	@ParameterizedTest
-	@EnumSource(Database.class)
-	void eventsSentTwiceAreAppliedOnce(Database database) {
+	@MethodSource("io.eventsource.test.TestTopology#withDatabases")
+	void eventsSentTwiceAreAppliedOnce(Database database, TestTopology topology) {
 		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 10;
-		runner(database, "orders-" + TestServices.randomSuffix())
+		runner(database, topology, "orders-" + TestServices.randomSuffix())
 			.withUserConfiguration(DuplicatingTopologyConfiguration.class)
 			.run((orders) -> {
 				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
 				createAppliedTable(jdbc, database);
 				try {
-					runner(database, billing)
+					runner(database, topology, billing)
 						// only the duplicating relay of orders sends
 						.withPropertyValues("eventsource.relay.enabled=false")
 						.withBean(Ledger.class, () -> new Ledger("one"))
@@ -161,24 +170,24 @@ class PerAggregateListenerIntegrationTests {
 						});
 				}
 				finally {
-					cleanUp(orders, jdbc, billing, aggregates);
+					cleanUp(orders, jdbc, topology, billing, aggregates);
 				}
 			});
 	}
 
 	@ParameterizedTest
-	@EnumSource(Database.class)
-	void anInstanceStoppedMidStreamHandsItsAggregatesToTheOther(Database database) {
+	@MethodSource("io.eventsource.test.TestTopology#withDatabases")
+	void anInstanceStoppedMidStreamHandsItsAggregatesToTheOther(Database database, TestTopology topology) {
 		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 10;
 		int total = 300;
-		runner(database, "orders-" + TestServices.randomSuffix()).run((orders) -> {
+		runner(database, topology, "orders-" + TestServices.randomSuffix()).run((orders) -> {
 			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
 			createAppliedTable(jdbc, database);
 			try {
 				// small transactions, so that the first commits come early and the stop
 				// finds most of the stream still ahead
-				runner(database, billing).withPropertyValues("eventsource.listener.max-batch=3")
+				runner(database, topology, billing).withPropertyValues("eventsource.listener.max-batch=3")
 					.withBean(Ledger.class, () -> new Ledger("one", 150))
 					.run((first) -> {
 						awaitConsuming(first);
@@ -187,11 +196,11 @@ class PerAggregateListenerIntegrationTests {
 							publisher.publish(AGGREGATE_TYPE, this.prefix + (i % aggregates), new OrderPlaced(i));
 						}
 						await().atMost(Duration.ofSeconds(60)).until(() -> applied(jdbc).size() >= aggregates);
-						runner(database, billing).withBean(Ledger.class, () -> new Ledger("two", 0))
+						runner(database, topology, billing).withBean(Ledger.class, () -> new Ledger("two", 0))
 							.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 							.run((second) -> {
 								awaitConsuming(second);
-								first.getBean(PerAggregateListenerContainer.class).stop();
+								first.getBeansOfType(ListenerContainer.class).values().forEach(ListenerContainer::stop);
 								long appliedByOneAtStop = appliedBy(jdbc, "one");
 								awaitApplied(jdbc, total);
 								assertAppliedOnceInOrder(jdbc, total, aggregates);
@@ -200,25 +209,27 @@ class PerAggregateListenerIntegrationTests {
 								// rest by the other one
 								assertThat(appliedBy(jdbc, "one")).isEqualTo(appliedByOneAtStop).isLessThan(total);
 								assertThat(appliedBy(jdbc, "two")).isEqualTo(total - appliedByOneAtStop);
-								FaultReport.record("graceful stop of one of two instances (" + database + ")", total,
-										applied(jdbc).size(), FaultReport.consumed(second, "duplicate"), 0,
+								FaultReport.record(
+										"graceful stop of one of two instances (" + database + ", " + topology + ")",
+										total, applied(jdbc).size(), FaultReport.consumed(second, "duplicate"), 0,
 										"the other instance took its aggregates");
 							});
 					});
 			}
 			finally {
-				cleanUp(orders, jdbc, billing, aggregates);
+				cleanUp(orders, jdbc, topology, billing, aggregates);
 			}
 		});
 	}
 
 	@ParameterizedTest
-	@EnumSource(Database.class)
-	void eventsOfSeveralAggregatesShareATransactionAndAFailureTakesNoneOfTheOthersWithIt(Database database) {
+	@MethodSource("io.eventsource.test.TestTopology#withDatabases")
+	void eventsOfSeveralAggregatesShareATransactionAndAFailureTakesNoneOfTheOthersWithIt(Database database,
+			TestTopology topology) {
 		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 10;
 		int total = 200;
-		runner(database, "orders-" + TestServices.randomSuffix()).run((orders) -> {
+		runner(database, topology, "orders-" + TestServices.randomSuffix()).run((orders) -> {
 			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
 			createAppliedTable(jdbc, database);
 			try {
@@ -227,7 +238,7 @@ class PerAggregateListenerIntegrationTests {
 				// and go into one batch
 				Ledger ledger = new Ledger("one", 5);
 				ledger.failures.set(1);
-				runner(database, billing)
+				runner(database, topology, billing)
 					.withPropertyValues("eventsource.listener.concurrency=1", "eventsource.listener.max-batch=25")
 					.withBean(Ledger.class, () -> ledger)
 					.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
@@ -262,21 +273,21 @@ class PerAggregateListenerIntegrationTests {
 					});
 			}
 			finally {
-				cleanUp(orders, jdbc, billing, aggregates);
+				cleanUp(orders, jdbc, topology, billing, aggregates);
 			}
 		});
 	}
 
-	@Test
-	void publisherAndListenerRecoverByThemselvesWhenTheBrokerRestarts() {
-		Database database = Database.POSTGRESQL;
+	@ParameterizedTest
+	@MethodSource("io.eventsource.test.TestTopology#onPostgresql")
+	void publisherAndListenerRecoverByThemselvesWhenTheBrokerRestarts(Database database, TestTopology topology) {
 		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 5;
-		runner(database, "orders-" + TestServices.randomSuffix()).run((orders) -> {
+		runner(database, topology, "orders-" + TestServices.randomSuffix()).run((orders) -> {
 			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
 			createAppliedTable(jdbc, database);
 			try {
-				runner(database, billing)
+				runner(database, topology, billing)
 					.withConfiguration(AutoConfigurations.of(EventSourceHealthContributorAutoConfiguration.class))
 					.withBean(Ledger.class, () -> new Ledger("one"))
 					.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
@@ -292,7 +303,7 @@ class PerAggregateListenerIntegrationTests {
 							.extractingByKey("aggregateConsumers", InstanceOfAssertFactories.MAP)
 							.containsOnlyKeys(AGGREGATE_TYPE)
 							.extractingByKey(AGGREGATE_TYPE)
-							.isEqualTo(aggregates);
+							.isEqualTo(topology.consumers(aggregates));
 						TestServices.rabbitmqctl("stop_app");
 						try {
 							for (int i = 50; i < 100; i++) {
@@ -310,30 +321,29 @@ class PerAggregateListenerIntegrationTests {
 						}
 						awaitApplied(jdbc, 150);
 						assertAppliedOnceInOrder(jdbc, 150, aggregates);
-						FaultReport.record("RabbitMQ stopped and started between publishes", 150, applied(jdbc).size(),
-								FaultReport.consumed(listener, "duplicate"), 0,
+						FaultReport.record("RabbitMQ stopped and started between publishes (" + topology + ")", 150,
+								applied(jdbc).size(), FaultReport.consumed(listener, "duplicate"), 0,
 								"relay and listener reconnected by themselves");
-						await().atMost(Duration.ofSeconds(30))
-							.until(() -> listener.getBean(PerAggregateListenerContainer.class).isConsuming());
+						awaitConsuming(listener);
 					});
 			}
 			finally {
-				cleanUp(orders, jdbc, billing, aggregates);
+				cleanUp(orders, jdbc, topology, billing, aggregates);
 			}
 		});
 	}
 
 	@ParameterizedTest
-	@EnumSource(Database.class)
-	void aFailingHandlerIsRetriedAfterADelayWithoutReordering(Database database) {
+	@MethodSource("io.eventsource.test.TestTopology#withDatabases")
+	void aFailingHandlerIsRetriedAfterADelayWithoutReordering(Database database, TestTopology topology) {
 		String billing = "billing-" + TestServices.randomSuffix();
-		runner(database, "orders-" + TestServices.randomSuffix()).run((orders) -> {
+		runner(database, topology, "orders-" + TestServices.randomSuffix()).run((orders) -> {
 			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
 			createAppliedTable(jdbc, database);
 			try {
 				Ledger ledger = new Ledger("one", 0);
 				ledger.failures.set(2);
-				runner(database, billing).withBean(Ledger.class, () -> ledger).run((listener) -> {
+				runner(database, topology, billing).withBean(Ledger.class, () -> ledger).run((listener) -> {
 					awaitConsuming(listener);
 					EventPublisher publisher = orders.getBean(EventPublisher.class);
 					EventMetadata failing = publisher.publish(AGGREGATE_TYPE, this.prefix + "0", new OrderPaid(1));
@@ -349,21 +359,22 @@ class PerAggregateListenerIntegrationTests {
 				});
 			}
 			finally {
-				cleanUp(orders, jdbc, billing, 1);
+				cleanUp(orders, jdbc, topology, billing, 1);
 			}
 		});
 	}
 
 	@ParameterizedTest
-	@EnumSource(Database.class)
-	void aHandlerPublishesWithTheHandledEventsCorrelationAndUnknownTypesAreIgnored(Database database) {
+	@MethodSource("io.eventsource.test.TestTopology#withDatabases")
+	void aHandlerPublishesWithTheHandledEventsCorrelationAndUnknownTypesAreIgnored(Database database,
+			TestTopology topology) {
 		String billing = "billing-" + TestServices.randomSuffix();
 		String invoices = "Invoice" + TestServices.randomSuffix();
-		runner(database, "orders-" + TestServices.randomSuffix()).run((orders) -> {
+		runner(database, topology, "orders-" + TestServices.randomSuffix()).run((orders) -> {
 			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
 			createAppliedTable(jdbc, database);
 			try {
-				runner(database, billing).withBean(Ledger.class, () -> new Ledger("one"))
+				runner(database, topology, billing).withBean(Ledger.class, () -> new Ledger("one"))
 					.withBean(Invoicing.class, () -> new Invoicing(invoices))
 					.withBean(io.micrometer.core.instrument.MeterRegistry.class,
 							io.micrometer.core.instrument.simple.SimpleMeterRegistry::new)
@@ -390,22 +401,23 @@ class PerAggregateListenerIntegrationTests {
 			finally {
 				jdbc.update("DELETE FROM public_messages WHERE topic = ?", invoices);
 				jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ?", invoices);
-				cleanUp(orders, jdbc, billing, 1);
+				cleanUp(orders, jdbc, topology, billing, 1);
 			}
 		});
 	}
 
 	@ParameterizedTest
 	@EnumSource(Database.class)
-	void aggregatesBeyondTheBoundWaitAndAreNotDropped(Database database) {
+	void perAggregateQueuesBeyondTheBoundWaitAndAreNotDropped(Database database) {
+		TestTopology topology = TestTopology.PER_AGGREGATE;
 		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 6;
 		int total = 60;
-		runner(database, "orders-" + TestServices.randomSuffix()).run((orders) -> {
+		runner(database, topology, "orders-" + TestServices.randomSuffix()).run((orders) -> {
 			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
 			createAppliedTable(jdbc, database);
 			try {
-				runner(database, billing).withPropertyValues("eventsource.listener.max-aggregates=2")
+				runner(database, topology, billing).withPropertyValues("eventsource.listener.max-aggregates=2")
 					.withBean(Ledger.class, () -> new Ledger("one"))
 					.run((listener) -> {
 						awaitConsuming(listener);
@@ -420,14 +432,13 @@ class PerAggregateListenerIntegrationTests {
 					});
 			}
 			finally {
-				cleanUp(orders, jdbc, billing, aggregates);
+				cleanUp(orders, jdbc, topology, billing, aggregates);
 			}
 		});
 	}
 
 	private static void awaitConsuming(ApplicationContext context) {
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> context.getBean(PerAggregateListenerContainer.class).isConsuming());
+		TestTopology.awaitConsuming(context);
 	}
 
 	private void awaitApplied(JdbcTemplate jdbc, int total) {
@@ -477,7 +488,8 @@ class PerAggregateListenerIntegrationTests {
 				+ ", instance VARCHAR(16) NOT NULL, aggregate_id VARCHAR(128) NOT NULL, sequence BIGINT NOT NULL)");
 	}
 
-	private void cleanUp(ApplicationContext context, JdbcTemplate jdbc, String billing, int aggregates) {
+	private void cleanUp(ApplicationContext context, JdbcTemplate jdbc, TestTopology topology, String billing,
+			int aggregates) {
 		jdbc.update("DELETE FROM listener_test_applied WHERE aggregate_id LIKE ?", this.prefix + "%");
 		jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
 				this.prefix + "%");
@@ -488,14 +500,8 @@ class PerAggregateListenerIntegrationTests {
 		context.getBean(StringRedisTemplate.class)
 			.opsForZSet()
 			.remove("eventsource:services:" + AGGREGATE_TYPE, billing);
-		try (RabbitTestClient rabbit = new RabbitTestClient()) {
-			for (int i = 0; i < aggregates; i++) {
-				String id = this.prefix + i;
-				rabbit.deleteQueue(PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, id, billing));
-				rabbit.deleteExchange(PerAggregateNames.aggregateExchange(AGGREGATE_TYPE, id));
-			}
-			rabbit.deleteQueue(PerAggregateNames.aggregateIdsQueue(AGGREGATE_TYPE, billing));
-		}
+		topology.cleanUp(AGGREGATE_TYPE, billing,
+				IntStream.range(0, aggregates).mapToObj((i) -> this.prefix + i).toList());
 	}
 
 	@EventType(aggregate = AGGREGATE_TYPE)
@@ -508,10 +514,13 @@ class PerAggregateListenerIntegrationTests {
 		@org.springframework.context.annotation.Bean
 		DuplicatingTopology duplicatingTopology(
 				org.springframework.amqp.rabbit.connection.ConnectionFactory connectionFactory,
-				io.eventsource.registry.ServiceRegistry registry) {
-			return new DuplicatingTopology(new io.eventsource.topology.PerAggregateTopology(connectionFactory, registry,
-					Duration.ofSeconds(20), Duration.ofSeconds(5), Duration.ofSeconds(1), Duration.ofSeconds(10),
-					new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+				io.eventsource.registry.ServiceRegistry registry, AggregateTopologies topologies) {
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			return new DuplicatingTopology(new TopologyRouter(topologies, Map.of(TopologyType.PER_AGGREGATE,
+					new PerAggregateTopology(connectionFactory, registry, Duration.ofSeconds(20), Duration.ofSeconds(5),
+							Duration.ofSeconds(1), Duration.ofSeconds(10), meters),
+					TopologyType.PARTITIONED,
+					new PartitionedTopology(connectionFactory, Duration.ofSeconds(10), meters))));
 		}
 
 	}
