@@ -8,6 +8,9 @@ import java.util.Map;
 import javax.sql.DataSource;
 
 import io.eventsource.listen.EventDispatcher;
+import io.eventsource.listen.GapListener;
+import io.eventsource.listen.GapRepair;
+import io.eventsource.listen.ReplayListener;
 import io.eventsource.listen.EventPayloads;
 import io.eventsource.listen.EventSourceListenerAnnotationBeanPostProcessor;
 import io.eventsource.listen.EventSourceListenerLazyInitializationExcludeFilter;
@@ -27,6 +30,8 @@ import io.eventsource.publish.OutboxRelay;
 import io.eventsource.publish.RelayAfterCommit;
 import io.eventsource.publish.RelayMetrics;
 import io.eventsource.registry.CachingServiceRegistry;
+import io.eventsource.replay.ReplayRequester;
+import io.eventsource.replay.ReplayResponder;
 import io.eventsource.registry.RedisServiceRegistry;
 import io.eventsource.registry.ServiceRegistry;
 import io.eventsource.store.AggregateSequences;
@@ -50,6 +55,7 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.amqp.autoconfigure.RabbitAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -180,13 +186,13 @@ public final class EventSourceAutoConfiguration {
 		EventDispatcher eventSourceEventDispatcher(EventSourceListenerAnnotationBeanPostProcessor listeners,
 				EventPayloads payloads, InboxRepository inbox, ParkedEventRepository parked, ServiceName serviceName,
 				DataSource dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
-				ListenerMetrics metrics, EventSourceProperties properties) {
+				ListenerMetrics metrics, EventSourceProperties properties, ObjectProvider<GapListener> gaps) {
 			return new EventDispatcher(listeners.getEventHandlers(), payloads, inbox, parked,
 					new ParkingPolicy(properties.getListener().getRetry().getMaxAttempts(),
 							properties.getListener().getRetry().getProjectionMaxAttempts(),
 							properties.getListener().getMaxPayloadSize()),
 					serviceName.value(), dataSource, listenerTransactions(dataSource, transactionManager), metrics,
-					Clock.systemUTC());
+					Clock.systemUTC(), gaps.getIfAvailable(() -> GapListener.NONE));
 		}
 
 		@Bean
@@ -231,6 +237,33 @@ public final class EventSourceAutoConfiguration {
 					dispatcher, metrics, listenerSettings(serviceName, properties),
 					new PartitionSettings(partitioned.getPartitions(), partitionsByType, partitioned.getQueueType(),
 							partitioned.getPrefetch(), partitioned.getRebalanceInterval()));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBooleanProperty(name = "eventsource.replay.enabled", matchIfMissing = true)
+		ReplayRequester eventSourceReplayRequester(ConnectionFactory connectionFactory, ServiceName serviceName,
+				EventSourceProperties properties) {
+			return new ReplayRequester(connectionFactory, serviceName.value(), properties.getReplay().getGapTimeout(),
+					System::nanoTime);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(GapListener.class)
+		@ConditionalOnBean(ReplayRequester.class)
+		GapRepair eventSourceGapRepair(ReplayRequester requester, EventSourceProperties properties,
+				ListenerMetrics metrics) {
+			return new GapRepair(requester, properties.getReplay().getGapTimeout(), System::nanoTime, metrics);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBooleanProperty(name = "eventsource.replay.enabled", matchIfMissing = true)
+		ReplayListener eventSourceReplayListener(ConnectionFactory connectionFactory,
+				EventSourceListenerAnnotationBeanPostProcessor listeners, EventDispatcher dispatcher,
+				ListenerMetrics metrics, ServiceName serviceName, EventSourceProperties properties) {
+			return new ReplayListener(connectionFactory, listeners.getEventHandlers(), dispatcher, metrics,
+					listenerSettings(serviceName, properties));
 		}
 
 		private static ListenerSettings listenerSettings(ServiceName serviceName, EventSourceProperties properties) {
@@ -289,6 +322,20 @@ public final class EventSourceAutoConfiguration {
 									confirmTimeout, meters),
 							TopologyType.PARTITIONED,
 							new PartitionedTopology(connectionFactory, confirmTimeout, meters)));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnBooleanProperty(name = "eventsource.replay.enabled", matchIfMissing = true)
+	static class ReplayConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ReplayResponder eventSourceReplayResponder(ConnectionFactory connectionFactory, OutboxRepository outbox,
+				ServiceName serviceName, EventSourceProperties properties) {
+			return new ReplayResponder(connectionFactory, outbox, serviceName.value(),
+					properties.getReplay().getMaxEvents(), properties.getRelay().getConfirmTimeout());
 		}
 
 	}

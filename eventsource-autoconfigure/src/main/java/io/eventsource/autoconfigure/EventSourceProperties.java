@@ -48,6 +48,8 @@ public class EventSourceProperties {
 
 	private final Partitioned partitioned = new Partitioned();
 
+	private final Replay replay = new Replay();
+
 	private final Listener listener = new Listener();
 
 	private final Registry registry = new Registry();
@@ -96,6 +98,10 @@ public class EventSourceProperties {
 
 	public Partitioned getPartitioned() {
 		return this.partitioned;
+	}
+
+	public Replay getReplay() {
+		return this.replay;
 	}
 
 	public Listener getListener() {
@@ -272,6 +278,51 @@ public class EventSourceProperties {
 
 		public void setConsumerIdleTimeout(Duration consumerIdleTimeout) {
 			this.consumerIdleTimeout = consumerIdleTimeout;
+		}
+
+	}
+
+	public static class Replay {
+
+		/**
+		 * Whether this service answers replay requests from its log and asks the
+		 * producers for the events missing before a gap.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long an aggregate waits for missing events before they are asked for (and
+		 * again each time this passes while they are missing).
+		 */
+		private Duration gapTimeout = Duration.ofSeconds(5);
+
+		/**
+		 * Most events sent for one replay request.
+		 */
+		private int maxEvents = 1000;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getGapTimeout() {
+			return this.gapTimeout;
+		}
+
+		public void setGapTimeout(Duration gapTimeout) {
+			this.gapTimeout = gapTimeout;
+		}
+
+		public int getMaxEvents() {
+			return this.maxEvents;
+		}
+
+		public void setMaxEvents(int maxEvents) {
+			this.maxEvents = maxEvents;
 		}
 
 	}

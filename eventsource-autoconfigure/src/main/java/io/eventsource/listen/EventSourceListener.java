@@ -43,15 +43,20 @@ import java.lang.annotation.Target;
  * <li>Events published while the handler runs carry the handled event's correlation id
  * and its id as causation id.</li>
  * </ul>
- * What it does not guarantee: order across aggregates; delivery of events whose
- * per-aggregate queue expired before anyone consumed it (the per-aggregate topology's
- * risk: the gap is detected, logged and counted, not silently skipped); events published
- * before the projection first listened (an aggregate that already had events waits on
- * that gap until catch-up from the producer's log exists); once-only effects outside the
- * application's {@code DataSource} (a handler calling another system sees an event again
- * if its transaction rolls back after the call, so such calls should be idempotent); and
- * that a handler never runs for an event it already handled once when it throws (the
- * event is redelivered).
+ * A gap (events lost on the way, or deleted with an expired per-aggregate queue) that
+ * lasts longer than {@code eventsource.replay.gap-timeout} is repaired: the missing
+ * events are asked for from the producers' logs and applied first.
+ * <p>
+ * An aggregate that already had events when the projection first listened is replayed
+ * from its first event the same way, once its next event arrives.
+ * <p>
+ * What it does not guarantee: order across aggregates; events lost at the end of an
+ * aggregate's stream with no later event to reveal the gap, and the events of aggregates
+ * that get no new event after the projection first listened (until catch-up from a cursor
+ * exists); once-only effects outside the application's {@code DataSource} (a handler
+ * calling another system sees an event again if its transaction rolls back after the
+ * call, so such calls should be idempotent); and that a handler never runs for an event
+ * it already handled once when it throws (the event is redelivered).
  * <p>
  * A method whose parameters are not {@code (event)} or {@code (event, EventMetadata)},
  * whose event class declares no aggregate type, or that binds the same event type as

@@ -17,7 +17,14 @@ final class HandlerRunner {
 
 	private final long maxPayloadBytes;
 
+	private final GapListener gaps;
+
 	HandlerRunner(EventHandlers handlers, EventPayloads payloads, long maxPayloadBytes) {
+		this(handlers, payloads, maxPayloadBytes, GapListener.NONE);
+	}
+
+	HandlerRunner(EventHandlers handlers, EventPayloads payloads, long maxPayloadBytes, GapListener gaps) {
+		this.gaps = gaps;
 		this.handlers = handlers;
 		this.payloads = payloads;
 		this.maxPayloadBytes = maxPayloadBytes;
@@ -46,6 +53,7 @@ final class HandlerRunner {
 			return DispatchOutcome.PARKED;
 		}
 		if (metadata.sequence() > position.lastSequence() + 1) {
+			this.gaps.gapBefore(metadata, position.lastSequence());
 			return DispatchOutcome.GAP;
 		}
 		EventHandler handler = this.handlers.handler(metadata.aggregateType(), projection, metadata.eventType());

@@ -80,6 +80,15 @@ public class ListenerMetrics {
 		summary.record(events);
 	}
 
+	void replayRequested(String aggregateType) {
+		Counter.builder("eventsource.replay.requests")
+			.description("Requests to the producers for the missing events of an aggregate")
+			.tag("aggregate.type", aggregateType)
+			.tag("service", this.service)
+			.register(this.registry)
+			.increment();
+	}
+
 	MeterRegistry registry() {
 		return this.registry;
 	}

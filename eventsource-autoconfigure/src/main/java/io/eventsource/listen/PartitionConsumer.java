@@ -25,13 +25,16 @@ import org.jspecify.annotations.Nullable;
  * aggregates in flight, not all the aggregates the partition ever carried.
  * <p>
  * A delivery that is not an event (no valid CloudEvents headers) goes through a lane of
- * its own, where it is parked as malformed.
+ * its own, where it is parked as malformed. The replay queue, which carries several
+ * aggregate types, is consumed the same way, a lane per aggregate type and id.
  */
 final class PartitionConsumer {
 
 	private static final String NOT_AN_EVENT = "\u0000not-an-event";
 
-	private final String aggregateType;
+	private static final String UNKNOWN_TYPE = "(unknown)";
+
+	private final @Nullable String aggregateType;
 
 	private final String queue;
 
@@ -49,12 +52,23 @@ final class PartitionConsumer {
 
 	private @Nullable String consumerTag;
 
-	PartitionConsumer(String aggregateType, String queue, Channel channel, BatchApplier applier,
+	/**
+	 * Creates the consumer.
+	 * @param aggregateType the aggregate type of the queue's events, {@code null} for a
+	 * queue that carries several (the replay queue)
+	 * @param queue the queue
+	 * @param channel the channel to consume it on
+	 * @param applier applies the events
+	 * @param scheduler runs the retries
+	 * @param retryDelay the wait before an early event goes back to the queue
+	 * @param retryBackoff the waits before a failed event is tried again
+	 */
+	PartitionConsumer(@Nullable String aggregateType, String queue, Channel channel, BatchApplier applier,
 			ScheduledExecutorService scheduler, Duration retryDelay, RetryBackoff retryBackoff) {
 		this.aggregateType = aggregateType;
 		this.queue = queue;
 		this.channel = channel;
-		this.lanes = (aggregateId) -> new AggregateLane(aggregateType, aggregateId, queue, channel, applier, scheduler,
+		this.lanes = (type, aggregateId) -> new AggregateLane(type, aggregateId, queue, channel, applier, scheduler,
 				retryDelay, retryBackoff);
 	}
 
@@ -78,7 +92,7 @@ final class PartitionConsumer {
 		});
 	}
 
-	String aggregateType() {
+	@Nullable String aggregateType() {
 		return this.aggregateType;
 	}
 
@@ -153,10 +167,13 @@ final class PartitionConsumer {
 		this.lastDelivery = System.nanoTime();
 		this.delivered = true;
 		EventMetadata metadata = delivery.metadata();
-		String key = (metadata != null) ? metadata.aggregateId() : NOT_AN_EVENT;
+		String key = (metadata != null) ? metadata.aggregateType() + NOT_AN_EVENT + metadata.aggregateId()
+				: NOT_AN_EVENT;
+		String type = (this.aggregateType != null) ? this.aggregateType
+				: (metadata != null) ? metadata.aggregateType() : UNKNOWN_TYPE;
 		synchronized (this.byAggregate) {
 			AggregateLane lane = this.byAggregate.computeIfAbsent(key,
-					(id) -> this.lanes.create(id.equals(NOT_AN_EVENT) ? this.queue : id));
+					(k) -> this.lanes.create(type, (metadata != null) ? metadata.aggregateId() : this.queue));
 			if (this.cancelled) {
 				// gives the delivery back to the queue
 				lane.cancel();
@@ -179,7 +196,7 @@ final class PartitionConsumer {
 	@FunctionalInterface
 	private interface LaneFactory {
 
-		AggregateLane create(String aggregateId);
+		AggregateLane create(String aggregateType, String aggregateId);
 
 	}
 

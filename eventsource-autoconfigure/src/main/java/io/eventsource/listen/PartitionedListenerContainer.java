@@ -169,8 +169,9 @@ public class PartitionedListenerContainer implements ListenerContainer {
 		this.aggregateTypes.forEach((type) -> counts.put(type, 0));
 		synchronized (this.monitor) {
 			for (PartitionConsumer consumer : this.consumers.values()) {
-				if (consumer.isOpen()) {
-					counts.merge(consumer.aggregateType(), 1, Integer::sum);
+				String type = consumer.aggregateType();
+				if (consumer.isOpen() && type != null) {
+					counts.merge(type, 1, Integer::sum);
 				}
 			}
 		}

@@ -152,6 +152,23 @@ public class OutboxRepository {
 	}
 
 	/**
+	 * Returns the events of an aggregate in a range of sequences, in sequence order.
+	 * @param aggregateType the aggregate type
+	 * @param aggregateId the aggregate id
+	 * @param fromSequence the first sequence to return
+	 * @param toSequence the last sequence to return
+	 * @param limit the most events to return
+	 * @return the events
+	 */
+	public List<StoredEvent> findByAggregate(String aggregateType, String aggregateId, long fromSequence,
+			long toSequence, int limit) {
+		return this.jdbc.query(
+				"SELECT " + COLUMNS + " FROM public_messages WHERE topic = ? AND aggregate_id = ? "
+						+ "AND sequence >= ? AND sequence <= ? ORDER BY sequence LIMIT ?",
+				this.rowMapper, aggregateType, aggregateId, fromSequence, toSequence, limit);
+	}
+
+	/**
 	 * Marks rows as relayed.
 	 * @param ids the row ids
 	 * @param relayedAt when the broker confirmed them

@@ -21,7 +21,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 class ArchitectureTests {
 
 	/** The packages in the order the data flows; each may use only the ones before it. */
-	static final List<String> FLOW = List.of("envelope", "store", "registry", "topology", "publish", "listen",
+	static final List<String> FLOW = List.of("envelope", "store", "registry", "topology", "publish", "replay", "listen",
 			"actuate", "autoconfigure");
 
 	private static final JavaClasses LIBRARY = new ClassFileImporter()

@@ -10,7 +10,9 @@ import io.eventsource.listen.EventSourceListener;
 import io.eventsource.listen.EventSourceListenerAnnotationBeanPostProcessor;
 import io.eventsource.listen.InvalidEventHandlerException;
 import io.eventsource.listen.ListenerMetrics;
+import io.eventsource.listen.GapRepair;
 import io.eventsource.listen.PartitionedListenerContainer;
+import io.eventsource.listen.ReplayListener;
 import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.OutboxEventPublisher;
@@ -19,6 +21,7 @@ import io.eventsource.publish.RelayMetrics;
 import io.eventsource.publish.TraceparentDecorator;
 import io.eventsource.registry.CachingServiceRegistry;
 import io.eventsource.registry.ServiceRegistry;
+import io.eventsource.replay.ReplayResponder;
 import io.eventsource.store.DatabaseType;
 import io.eventsource.store.InboxRepository;
 import io.eventsource.store.OutboxRepository;
@@ -217,6 +220,18 @@ class EventSourceAutoConfigurationTests {
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("between 1 and 256, not 300"));
+	}
+
+	@Test
+	void replayIsConfiguredAndCanBeSwitchedOff() {
+		this.runner.run((context) -> assertThat(context).hasSingleBean(ReplayResponder.class)
+			.hasSingleBean(ReplayListener.class)
+			.hasSingleBean(GapRepair.class));
+		this.runner.withPropertyValues("eventsource.replay.enabled=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(ReplayResponder.class)
+				.doesNotHaveBean(ReplayListener.class)
+				.doesNotHaveBean(GapRepair.class)
+				.hasSingleBean(EventDispatcher.class));
 	}
 
 	@Test

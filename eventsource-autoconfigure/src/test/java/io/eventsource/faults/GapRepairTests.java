@@ -1,0 +1,195 @@
+package io.eventsource.faults;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.sql.DataSource;
+
+import io.eventsource.envelope.EventEnvelope;
+import io.eventsource.publish.EventPublisher;
+import io.eventsource.registry.ServiceRegistry;
+import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.TestServices;
+import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestTopology;
+import io.eventsource.topology.AggregateTopologies;
+import io.eventsource.topology.EventTopology;
+import io.eventsource.topology.PartitionedTopology;
+import io.eventsource.topology.PerAggregateTopology;
+import io.eventsource.topology.SendOutcome;
+import io.eventsource.topology.SendResult;
+import io.eventsource.topology.TopologyRouter;
+import io.eventsource.topology.TopologyType;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Gap repair: the producer's relay loses 5% of the events on the way (they count as
+ * confirmed and are marked relayed, but never reach the broker) and sends 10% twice. The
+ * listener notices each gap when a later event of the aggregate arrives, asks the
+ * producers for the missing events, and applies every event exactly once, in order per
+ * aggregate.
+ * <p>
+ * An aggregate whose last events are lost has no later event to reveal the gap: once the
+ * losses stop, the test publishes one more event on every aggregate. (A lost tail without
+ * a later event needs catch-up from a cursor, which this repair is not.)
+ */
+class GapRepairTests {
+
+	private final String prefix = TestServices.randomSuffix() + "-";
+
+	@ParameterizedTest
+	@EnumSource(value = TestTopology.class, names = { "PER_AGGREGATE", "PARTITIONED" })
+	void droppedEventsAreAskedForAndEveryEventIsAppliedOnceInOrder(TestTopology topology) {
+		Database database = Database.POSTGRESQL;
+		String billing = "billing-" + TestServices.randomSuffix();
+		int aggregates = 20;
+		int total = 600;
+		EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
+			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withPropertyValues(topology.properties())
+			.withPropertyValues("eventsource.listener.enabled=false")
+			.withUserConfiguration(LossyTopologyConfiguration.class)
+			.run((orders) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+				FaultEvents.createTable(jdbc);
+				try {
+					EventSourceContexts.runner(database, billing)
+						.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+						.withPropertyValues(topology.properties())
+						// only the lossy relay of orders sends
+						.withPropertyValues("eventsource.relay.enabled=false", "eventsource.replay.gap-timeout=500ms")
+						.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))
+						.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+						.run((listener) -> {
+							TestTopology.awaitConsuming(listener);
+							LossyTopology lossy = orders.getBean(LossyTopology.class);
+							EventPublisher publisher = orders.getBean(EventPublisher.class);
+							for (int i = 0; i < total; i++) {
+								publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (i % aggregates),
+										new FaultEvents.OrderPlaced(i));
+							}
+							await().atMost(Duration.ofSeconds(60))
+								.until(() -> jdbc.queryForObject(
+										"SELECT COUNT(*) FROM public_messages WHERE topic = ? AND aggregate_id LIKE ? "
+												+ "AND relayed_at IS NULL",
+										Integer.class, FaultEvents.AGGREGATE_TYPE, this.prefix + "%") == 0);
+							lossy.losing.set(false);
+							for (int i = 0; i < aggregates; i++) {
+								publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + i,
+										new FaultEvents.OrderPlaced(total + i));
+							}
+							int published = total + aggregates;
+							await().atMost(Duration.ofSeconds(90))
+								.pollInterval(Duration.ofMillis(250))
+								.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) >= published);
+							await().during(Duration.ofSeconds(1))
+								.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == published);
+							Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(jdbc, this.prefix);
+							assertThat(applied).hasSize(aggregates);
+							FaultEvents.assertOnceInOrder(applied);
+							assertThat(lossy.dropped.get()).as("dropped").isGreaterThan(10);
+							assertThat(lossy.duplicated.get()).as("duplicated").isGreaterThan(20);
+							double requests = listener.getBean(MeterRegistry.class)
+								.find("eventsource.replay.requests")
+								.counters()
+								.stream()
+								.mapToDouble((counter) -> counter.count())
+								.sum();
+							assertThat(requests).isPositive();
+							FaultReport.record("5% of events lost, 10% sent twice (" + topology + ")", published,
+									applied.values().stream().mapToInt(List::size).sum(),
+									FaultReport.consumed(listener, "duplicate"), 0, lossy.dropped.get()
+											+ " lost events asked for (" + (int) requests + " requests) and replayed");
+						});
+				}
+				finally {
+					FaultEvents.cleanUp(orders, jdbc, topology, billing, this.prefix,
+							FaultEvents.aggregateIds(this.prefix, aggregates));
+				}
+			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class LossyTopologyConfiguration {
+
+		@Bean
+		LossyTopology lossyTopology(ConnectionFactory connectionFactory, ServiceRegistry registry,
+				AggregateTopologies topologies) {
+			SimpleMeterRegistry meters = new SimpleMeterRegistry();
+			return new LossyTopology(new TopologyRouter(topologies, Map.of(TopologyType.PER_AGGREGATE,
+					new PerAggregateTopology(connectionFactory, registry, Duration.ofSeconds(30), Duration.ofSeconds(5),
+							Duration.ofMillis(500), Duration.ofSeconds(10), meters),
+					TopologyType.PARTITIONED,
+					new PartitionedTopology(connectionFactory, Duration.ofSeconds(10), meters))));
+		}
+
+	}
+
+	/**
+	 * Loses one event in twenty (reported confirmed, never sent) and sends one in ten
+	 * twice, while {@link #losing} is set.
+	 */
+	static class LossyTopology implements EventTopology {
+
+		final AtomicBoolean losing = new AtomicBoolean(true);
+
+		final AtomicInteger dropped = new AtomicInteger();
+
+		final AtomicInteger duplicated = new AtomicInteger();
+
+		private final EventTopology delegate;
+
+		LossyTopology(EventTopology delegate) {
+			this.delegate = delegate;
+		}
+
+		@Override
+		public SendResult send(List<EventEnvelope> events) {
+			return publish(events).await();
+		}
+
+		@Override
+		public Publishing publish(List<EventEnvelope> events) {
+			List<EventEnvelope> sent = new ArrayList<>();
+			List<EventEnvelope> lost = new ArrayList<>();
+			for (EventEnvelope event : events) {
+				int draw = ThreadLocalRandom.current().nextInt(100);
+				if (this.losing.get() && draw < 5) {
+					lost.add(event);
+					this.dropped.incrementAndGet();
+					continue;
+				}
+				sent.add(event);
+				if (this.losing.get() && draw >= 90) {
+					sent.add(event);
+					this.duplicated.incrementAndGet();
+				}
+			}
+			Publishing publishing = this.delegate.publish(sent);
+			return () -> {
+				SendResult result = new SendResult();
+				publishing.await().outcomes().forEach(result::put);
+				lost.forEach((event) -> result.put(event.metadata().eventId(), SendOutcome.CONFIRMED));
+				return result;
+			};
+		}
+
+	}
+
+}
