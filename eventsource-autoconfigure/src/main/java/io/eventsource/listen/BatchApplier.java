@@ -38,7 +38,8 @@ final class BatchApplier {
 
 	private static final Log logger = LogFactory.getLog(BatchApplier.class);
 
-	private static final Comparator<Taken> LOCK_ORDER = Comparator.comparing((Taken taken) -> taken.lane().queue())
+	private static final Comparator<Taken> LOCK_ORDER = Comparator
+		.comparing((Taken taken) -> taken.lane().aggregateType())
 		.thenComparing((taken) -> taken.lane().aggregateId());
 
 	private final EventDispatcher dispatcher;

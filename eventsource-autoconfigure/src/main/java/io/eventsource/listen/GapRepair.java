@@ -3,6 +3,9 @@ package io.eventsource.listen;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.LongSupplier;
 
 import io.eventsource.envelope.EventMetadata;
@@ -17,7 +20,7 @@ import io.eventsource.replay.ReplayRequester;
  * arrive in this service's replay queue and are applied there, through the inbox like any
  * other delivery; the event that waited is applied after them.
  */
-public class GapRepair implements GapListener {
+public class GapRepair implements GapListener, AutoCloseable {
 
 	private static final int SWEEP_AT = 10_000;
 
@@ -30,6 +33,9 @@ public class GapRepair implements GapListener {
 	private final ListenerMetrics metrics;
 
 	private final Map<Gap, Seen> firstSeen = new ConcurrentHashMap<>();
+
+	private final ExecutorService sender = Executors
+		.newSingleThreadExecutor(ListenerThreads.named("eventsource-replay-requests-"));
 
 	/**
 	 * Creates the repair.
@@ -57,11 +63,28 @@ public class GapRepair implements GapListener {
 		if (now - seen.atNanos() < this.timeoutNanos) {
 			return;
 		}
-		// up to the first event seen after the gap: the ones after it are on their way
-		if (this.requester.request(new ReplayRequest(metadata.aggregateType(), metadata.aggregateId(), lastApplied + 1,
-				seen.sequence() - 1))) {
-			this.metrics.replayRequested(metadata.aggregateType());
+		// up to the first event seen after the gap: the ones after it are on their way;
+		// sent from a thread of its own, never from the listener's transaction
+		ReplayRequest request = new ReplayRequest(metadata.aggregateType(), metadata.aggregateId(), lastApplied + 1,
+				seen.sequence() - 1);
+		try {
+			this.sender.execute(() -> {
+				if (this.requester.request(request)) {
+					this.metrics.replayRequested(request.aggregateType());
+				}
+			});
 		}
+		catch (RejectedExecutionException ex) {
+			// closing: the gap is reported again after a restart
+		}
+	}
+
+	/**
+	 * Stops sending requests.
+	 */
+	@Override
+	public void close() {
+		this.sender.shutdownNow();
 	}
 
 	private record Gap(String aggregateType, String aggregateId, long lastApplied) {

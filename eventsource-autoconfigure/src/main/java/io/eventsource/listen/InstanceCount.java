@@ -38,7 +38,7 @@ final class InstanceCount {
 			if (channel == null || !channel.isOpen()) {
 				channel = RawChannels.open(this.connectionFactory);
 				this.channel = channel;
-				channel.queueDeclare(this.queue, false, false, true, null);
+				channel.queueDeclare(this.queue, true, false, false, PartitionedNames.expiringQueueArguments());
 				channel.basicConsume(this.queue, true, new DefaultConsumer(channel));
 			}
 			return Math.max(1, channel.queueDeclarePassive(this.queue).getConsumerCount());

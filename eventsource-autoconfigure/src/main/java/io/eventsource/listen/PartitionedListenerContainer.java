@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.eventsource.topology.AggregateTopologies;
 import io.eventsource.topology.RawChannels;
@@ -127,8 +126,16 @@ public class PartitionedListenerContainer implements ListenerContainer {
 		stopping.forEach((consumer) -> consumer.awaitAndClose(this.settings.shutdownTimeout()));
 		if (this.scheduler != null) {
 			this.scheduler.shutdownNow();
+			try {
+				this.scheduler.awaitTermination(this.settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
-		this.layouts.values().forEach(PartitionLayout::close);
+		synchronized (this.monitor) {
+			this.layouts.values().forEach(PartitionLayout::close);
+		}
 		if (this.applier != null) {
 			this.applier.stop(this.settings.shutdownTimeout().toMillis());
 		}
@@ -213,11 +220,15 @@ public class PartitionedListenerContainer implements ListenerContainer {
 		}
 		wanted.forEach(this::ensureConsumed);
 		consumers().forEach(PartitionConsumer::sweep);
-		wanted.forEach((queue, want) -> {
-			if (want.surplus()) {
-				deleteIfDrained(queue);
-			}
-		});
+		Map<PartitionLayout, Map.Entry<String, WantedQueue>> lastSurplus = new LinkedHashMap<>();
+		wanted.entrySet()
+			.stream()
+			.filter((entry) -> entry.getValue().surplus())
+			.forEach((entry) -> lastSurplus.merge(entry.getValue().layout(), entry,
+					(a, b) -> (a.getValue().partition() > b.getValue().partition()) ? a : b));
+		// the highest first, so that the queues left are numbered without holes and the
+		// next start counts them all
+		lastSurplus.values().forEach((entry) -> deleteIfDrained(entry.getKey(), entry.getValue()));
 		long now = System.nanoTime();
 		if (now - this.lastRebalance >= this.partitioning.rebalanceInterval().toNanos()) {
 			rebalance(this.lastRebalance);
@@ -273,9 +284,11 @@ public class PartitionedListenerContainer implements ListenerContainer {
 			List<String> surplus = layout.apply();
 			synchronized (this.monitor) {
 				for (int partition = 0; partition < layout.partitions(); partition++) {
-					this.wanted.put(layout.queue(partition), new WantedQueue(layout, partition));
+					this.wanted.put(layout.queue(partition), new WantedQueue(layout, partition, false));
 				}
-				surplus.forEach((queue) -> this.wanted.put(queue, new WantedQueue(layout, -1)));
+				for (int i = 0; i < surplus.size(); i++) {
+					this.wanted.put(surplus.get(i), new WantedQueue(layout, layout.partitions() + i, true));
+				}
 				this.layouts.put(aggregateType, layout);
 			}
 		}
@@ -331,28 +344,32 @@ public class PartitionedListenerContainer implements ListenerContainer {
 	}
 
 	/**
-	 * Deletes a surplus queue of an earlier layout once it holds no message and no other
-	 * instance consumes it.
+	 * Deletes a surplus queue of an earlier layout once it is drained: this instance is
+	 * the only one left consuming its partitions, its own consumer has nothing in
+	 * progress and is cancelled first, and the broker deletes the queue only if it is
+	 * then empty and without consumers (else this instance consumes it again at the next
+	 * maintenance).
 	 */
-	private void deleteIfDrained(String queue) {
+	private void deleteIfDrained(String queue, WantedQueue want) {
 		PartitionConsumer consumer;
 		synchronized (this.monitor) {
 			consumer = this.consumers.get(queue);
 		}
-		if (consumer == null || !consumer.isOpen() || consumer.aggregatesInFlight() > 0) {
+		if (consumer == null || !consumer.isOpen() || consumer.aggregatesInFlight() > 0
+				|| want.layout().instances() > 1) {
 			return;
 		}
 		Channel channel = null;
 		try {
 			channel = RawChannels.open(this.connectionFactory);
-			AMQP.Queue.DeclareOk state = channel.queueDeclarePassive(queue);
-			if (state.getMessageCount() == 0 && state.getConsumerCount() <= 1) {
-				channel.queueDelete(queue, false, true);
-				logger.info("Deleted the drained partition queue " + queue);
-				consumer.cancel();
-				consumer.awaitAndClose(this.settings.shutdownTimeout());
-				forget(queue);
+			if (channel.queueDeclarePassive(queue).getMessageCount() > 0) {
+				return;
 			}
+			consumer.cancel();
+			consumer.awaitAndClose(this.settings.shutdownTimeout());
+			channel.queueDelete(queue, true, true);
+			logger.info("Deleted the drained partition queue " + queue);
+			forget(queue);
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Cannot delete the surplus partition queue " + queue + " yet", ex);
@@ -373,13 +390,10 @@ public class PartitionedListenerContainer implements ListenerContainer {
 	 * A queue to consume.
 	 *
 	 * @param layout the layout of its aggregate type
-	 * @param partition its partition, {@code -1} for a surplus queue of an earlier layout
+	 * @param partition its number
+	 * @param surplus whether it is a queue of an earlier, larger layout, to drain
 	 */
-	private record WantedQueue(PartitionLayout layout, int partition) {
-
-		boolean surplus() {
-			return this.partition < 0;
-		}
+	private record WantedQueue(PartitionLayout layout, int partition, boolean surplus) {
 
 	}
 

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.rabbitmq.client.Channel;
 import io.eventsource.replay.ReplayNames;
+import io.eventsource.topology.PartitionedNames;
 import io.eventsource.topology.RawChannels;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -20,7 +21,7 @@ import org.springframework.context.SmartLifecycle;
  * producers answer the requests of {@link GapRepair}: its events go, a lane per
  * aggregate, through the inbox like any delivery, so those already applied are
  * acknowledged as duplicates and the missing ones are applied in sequence order. Every
- * instance consumes the queue; it is deleted with its last consumer.
+ * instance consumes the queue; the broker deletes it a minute after its last consumer.
  */
 public class ReplayListener implements SmartLifecycle {
 
@@ -75,8 +76,11 @@ public class ReplayListener implements SmartLifecycle {
 
 	@Override
 	public void stop() {
-		this.running = false;
-		PartitionConsumer consumer = this.consumer;
+		PartitionConsumer consumer;
+		synchronized (this) {
+			this.running = false;
+			consumer = this.consumer;
+		}
 		if (consumer != null) {
 			consumer.cancel();
 			consumer.awaitAndClose(this.settings.shutdownTimeout());
@@ -123,7 +127,7 @@ public class ReplayListener implements SmartLifecycle {
 		Channel channel = null;
 		try {
 			channel = RawChannels.open(this.connectionFactory);
-			channel.queueDeclare(this.queue, false, false, true, null);
+			channel.queueDeclare(this.queue, true, false, false, PartitionedNames.expiringQueueArguments());
 			PartitionConsumer consumer = new PartitionConsumer(null, this.queue, channel, this.applier, this.scheduler,
 					this.settings.retryDelay(), this.settings.retryBackoff());
 			consumer.start(this.settings.prefetch());

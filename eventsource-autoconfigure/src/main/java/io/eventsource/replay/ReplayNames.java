@@ -6,14 +6,15 @@ package io.eventsource.replay;
  * <ul>
  * <li>{@value #EXCHANGE}: a durable fanout exchange that carries replay requests to every
  * producing service;</li>
- * <li>{@code eventsource.replay.{service}}: a producing service's durable request queue,
- * bound to it (its instances compete);</li>
- * <li>{@code eventsource.replayed.{service}}: a listening service's durable queue, into
- * which producers send the events asked for, with the same headers and body as on the
+ * <li>{@code eventsource.replay.{service}}: a producing service's request queue, bound to
+ * it (its instances compete);</li>
+ * <li>{@code eventsource.replayed.{service}}: a listening service's queue, into which
+ * producers send the events asked for, with the same headers and body as on the
  * topology.</li>
  * </ul>
- * A request is an empty message whose headers name the aggregate and the sequences, and
- * whose {@code reply-to} names the queue to answer into.
+ * Both queues are durable and expire a minute after their last consumer. A request is an
+ * empty message whose headers name the aggregate and the sequences, and whose
+ * {@code reply-to} names the queue to answer into.
  */
 public final class ReplayNames {
 

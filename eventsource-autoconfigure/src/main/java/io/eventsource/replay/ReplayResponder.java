@@ -20,6 +20,7 @@ import io.eventsource.store.OutboxRepository;
 import io.eventsource.store.StoredEvent;
 import io.eventsource.topology.ConfirmingChannel;
 import io.eventsource.topology.EventMessages;
+import io.eventsource.topology.PartitionedNames;
 import io.eventsource.topology.RawChannels;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -36,8 +37,9 @@ import org.springframework.context.SmartLifecycle;
  * confirmed. A producer that has none of the events asked for (another producer owns the
  * aggregate) answers nothing.
  * <p>
- * The request queue is deleted with its last consumer: a request made while no instance
- * runs is lost, and asked again by the listener, whose gap persists.
+ * The broker deletes the request queue a minute after its last consumer: a request made
+ * while no instance runs is then lost, and asked again by the listener, whose gap
+ * persists.
  */
 public class ReplayResponder implements SmartLifecycle {
 
@@ -129,7 +131,7 @@ public class ReplayResponder implements SmartLifecycle {
 			Channel channel = RawChannels.open(this.connectionFactory);
 			this.requests = channel;
 			channel.exchangeDeclare(ReplayNames.EXCHANGE, "fanout", true, false, null);
-			channel.queueDeclare(this.queue, false, false, true, null);
+			channel.queueDeclare(this.queue, true, false, false, PartitionedNames.expiringQueueArguments());
 			channel.queueBind(this.queue, ReplayNames.EXCHANGE, "");
 			channel.basicQos(1);
 			channel.basicConsume(this.queue, false, new DefaultConsumer(channel) {
@@ -138,6 +140,12 @@ public class ReplayResponder implements SmartLifecycle {
 				public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
 						byte[] body) {
 					answer(getChannel(), envelope.getDeliveryTag(), properties);
+				}
+
+				@Override
+				public void handleCancel(String consumerTag) {
+					// the queue was deleted: consume it again at the next check
+					RawChannels.close(getChannel());
 				}
 
 			});

@@ -27,6 +27,8 @@ public final class PartitionedNames {
 	 */
 	public static final int BUCKETS = 256;
 
+	private static final int QUORUM_DELIVERY_LIMIT = 1_000_000_000;
+
 	private PartitionedNames() {
 	}
 
@@ -53,7 +55,7 @@ public final class PartitionedNames {
 	/**
 	 * The queue every instance of a service consumes, without it ever holding a message,
 	 * so that its consumer count tells how many instances share the partitions:
-	 * {@code {Type}.{service}.instances}. Classic, not durable, deleted with its last
+	 * {@code {Type}.{service}.instances}. Classic, deleted a minute after its last
 	 * consumer (a single-active-consumer quorum queue counts only its active consumer).
 	 * @param aggregateType the aggregate type
 	 * @param service the service name
@@ -105,9 +107,22 @@ public final class PartitionedNames {
 	}
 
 	/**
-	 * The arguments of every partition queue: {@code x-single-active-consumer}, and
-	 * {@code x-queue-type} for quorum queues. Every instance must declare a queue with
-	 * the same ones, or the broker refuses the second declaration.
+	 * The arguments of the queues that live only while someone uses them (the instances
+	 * queue, the replay queues): durable, so that brokers that refuse transient shared
+	 * queues accept them, and deleted by the broker a minute after their last consumer.
+	 * @return the arguments
+	 */
+	public static Map<String, Object> expiringQueueArguments() {
+		return Map.of("x-expires", 60_000);
+	}
+
+	/**
+	 * The arguments of every partition queue: {@code x-single-active-consumer}, and for
+	 * quorum queues {@code x-queue-type} and a delivery limit high enough never to be
+	 * reached (RabbitMQ 4 drops a quorum queue's message after 20 deliveries by default,
+	 * and an event waiting behind a gap or a retried one goes back to its queue often).
+	 * Every instance must declare a queue with the same ones, or the broker refuses the
+	 * second declaration.
 	 * @param queueType the kind of queue
 	 * @return the arguments
 	 */
@@ -116,6 +131,7 @@ public final class PartitionedNames {
 		arguments.put("x-single-active-consumer", true);
 		if (queueType == PartitionQueueType.QUORUM) {
 			arguments.put("x-queue-type", "quorum");
+			arguments.put("x-delivery-limit", QUORUM_DELIVERY_LIMIT);
 		}
 		return arguments;
 	}

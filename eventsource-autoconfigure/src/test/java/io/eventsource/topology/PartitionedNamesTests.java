@@ -29,10 +29,11 @@ class PartitionedNamesTests {
 		assertThat(PartitionedNames.exchange("Product")).isEqualTo("Product");
 		assertThat(PartitionedNames.queue("Product", "catalog", 3)).isEqualTo("Product.catalog.3");
 		assertThat(PartitionedNames.instancesQueue("Product", "catalog")).isEqualTo("Product.catalog.instances");
+		assertThat(PartitionedNames.expiringQueueArguments()).isEqualTo(Map.of("x-expires", 60_000));
 		assertThat(PartitionedNames.queueArguments(PartitionQueueType.CLASSIC))
 			.isEqualTo(Map.of("x-single-active-consumer", true));
-		assertThat(PartitionedNames.queueArguments(PartitionQueueType.QUORUM))
-			.isEqualTo(Map.of("x-single-active-consumer", true, "x-queue-type", "quorum"));
+		assertThat(PartitionedNames.queueArguments(PartitionQueueType.QUORUM)).isEqualTo(
+				Map.of("x-single-active-consumer", true, "x-queue-type", "quorum", "x-delivery-limit", 1_000_000_000));
 	}
 
 	@Test
