@@ -192,7 +192,7 @@ class BenchmarkRunner implements ApplicationRunner {
 
 	/**
 	 * (e) Latency at the configured paced rate, then at half the end-to-end rate measured
-	 * at 1 event per transaction (or the first end-to-end row).
+	 * at 1 event per transaction (or the first end-to-end row), on each topology.
 	 */
 	private List<String> latencies(EndToEndRuns endToEnd, List<Comparison> comparisons) throws Exception {
 		List<String> notes = new ArrayList<>();
@@ -204,6 +204,14 @@ class BenchmarkRunner implements ApplicationRunner {
 			.orElse(null);
 		if (fastest != null) {
 			notes.add(endToEnd.latency(fastest.eventsourceRate() / 2, duration));
+		}
+		notes.add(this.partitioned.latency(endToEnd, this.properties.getLatencyRate(), duration));
+		Comparison fastestPartitioned = comparisons.stream()
+			.filter((comparison) -> PARTITIONED.equals(comparison.measure()))
+			.min(Comparator.comparingInt(Comparison::perTransaction))
+			.orElse(null);
+		if (fastestPartitioned != null) {
+			notes.add(this.partitioned.latency(endToEnd, fastestPartitioned.eventsourceRate() / 2, duration));
 		}
 		return notes;
 	}

@@ -139,26 +139,41 @@ class EndToEndRuns {
 	 * @throws Exception if the run fails
 	 */
 	String latency(double rate, Duration duration) throws Exception {
+		return latency(TYPE, this.event, "per-aggregate", rate, duration);
+	}
+
+	/**
+	 * (e) Measures the latency as {@link #latency(double, Duration)} does, for an
+	 * aggregate type of either topology.
+	 * @param type the aggregate type
+	 * @param event the event to publish
+	 * @param topology the name of its topology, for the line
+	 * @param rate events per second
+	 * @param duration how long to publish
+	 * @return a line for the report
+	 * @throws Exception if the run fails
+	 */
+	String latency(String type, Object event, String topology, double rate, Duration duration) throws Exception {
 		HandledEvents handled = this.services.handled();
 		handled.reset(true);
 		Long lastId = this.services.jdbc()
-			.queryForObject("SELECT MAX(id) FROM public_messages WHERE topic = ?", Long.class, TYPE);
+			.queryForObject("SELECT MAX(id) FROM public_messages WHERE topic = ?", Long.class, type);
 		long begin = System.nanoTime();
-		int events = this.services.outbox().publishPaced(TYPE, this.event, this.aggregateIds, rate, duration);
+		int events = this.services.outbox().publishPaced(type, event, this.aggregateIds, rate, duration);
 		double publishSeconds = (System.nanoTime() - begin) / 1e9;
 		handled.await(events, System.nanoTime() + this.services.runTimeout().toNanos());
 		long rows = appliedRows();
 		this.report.check(rows == events, "(e) at " + Math.round(rate) + " events/s: " + events + " events handled but "
 				+ rows + " rows in " + EndToEndHandler.TABLE);
 		long[] micros = handled.sortedLatencyMicros();
-		long[] outbox = outboxWaitMicros((lastId != null) ? lastId : 0);
-		return this.report
-			.log("(e) eventsource publish-to-handler-commit latency at %,.0f events/s paced (1 per tx, %,d events in %.1f s,"
-					+ " %,.0f events/s reached): p50 %.1f ms, p99 %.1f ms, max %.1f ms (targets: p99 < 5 ms at 500,"
-					+ " < 25 ms at half the maximum); of which publish to the relay's round (relayed_at - published_at)"
-					+ " p50 %.1f ms, p99 %.1f ms", rate, events, publishSeconds, events / publishSeconds,
-					percentile(micros, 0.50) / 1e3, percentile(micros, 0.99) / 1e3, micros[micros.length - 1] / 1e3,
-					percentile(outbox, 0.50) / 1e3, percentile(outbox, 0.99) / 1e3);
+		long[] outbox = outboxWaitMicros(type, (lastId != null) ? lastId : 0);
+		return this.report.log("(e) eventsource " + topology
+				+ " publish-to-handler-commit latency at %,.0f events/s paced (1 per tx, %,d events in %.1f s,"
+				+ " %,.0f events/s reached): p50 %.1f ms, p99 %.1f ms, max %.1f ms (targets: p99 < 5 ms at 500,"
+				+ " < 25 ms at half the maximum); of which publish to the relay's round (relayed_at - published_at)"
+				+ " p50 %.1f ms, p99 %.1f ms", rate, events, publishSeconds, events / publishSeconds,
+				percentile(micros, 0.50) / 1e3, percentile(micros, 0.99) / 1e3, micros[micros.length - 1] / 1e3,
+				percentile(outbox, 0.50) / 1e3, percentile(outbox, 0.99) / 1e3);
 	}
 
 	/**
@@ -166,12 +181,12 @@ class EndToEndRuns {
 	 * until the relay's round took it ({@code relayed_at} is the time the round selected
 	 * it).
 	 */
-	private long[] outboxWaitMicros(long afterId) {
+	private long[] outboxWaitMicros(String type, long afterId) {
 		List<Long> waits = this.services.jdbc()
 			.query("SELECT published_at, relayed_at FROM public_messages WHERE topic = ? AND id > ?",
 					(row, number) -> Duration.between(row.getTimestamp(1).toInstant(), row.getTimestamp(2).toInstant())
 						.toNanos() / 1_000,
-					TYPE, afterId);
+					type, afterId);
 		return waits.stream().mapToLong(Long::longValue).sorted().toArray();
 	}
 

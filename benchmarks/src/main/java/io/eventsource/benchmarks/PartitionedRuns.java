@@ -113,6 +113,19 @@ class PartitionedRuns {
 	}
 
 	/**
+	 * (e) on the partitioned topology: the latency from publish to the handler's commit
+	 * at a paced rate, measured by the end-to-end runs for this aggregate type.
+	 * @param endToEnd the end-to-end runs
+	 * @param rate events per second
+	 * @param duration how long to publish
+	 * @return a line for the report
+	 * @throws Exception if the run fails
+	 */
+	String latency(EndToEndRuns endToEnd, double rate, java.time.Duration duration) throws Exception {
+		return endToEnd.latency(TYPE, this.event, "partitioned", rate, duration);
+	}
+
+	/**
 	 * Returns the heap in use after each key-space run.
 	 * @return one line per run
 	 */
