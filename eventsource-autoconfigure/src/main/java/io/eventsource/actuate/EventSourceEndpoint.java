@@ -7,10 +7,14 @@ import java.util.UUID;
 
 import io.eventsource.listen.ParkedEvents;
 import io.eventsource.listen.ParkedEvents.RetryResult;
+import io.eventsource.replay.ReplayRequest;
+import io.eventsource.replay.ReplayRequester;
 import io.eventsource.store.InboxRepository;
 import io.eventsource.store.OutboxBacklog;
 import io.eventsource.store.OutboxRepository;
 import io.eventsource.store.ParkedEventRepository.ParkedEvent;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -22,9 +26,10 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * The {@code eventsource} Actuator endpoint. Reading it lists this service's parked and
  * failing events (per projection and aggregate) and the outbox backlog. Writing
  * {@code /{projection}/{aggregateType}/{aggregateId}} retries that aggregate's parked
- * events for the projection; deleting {@code /{projection}/{eventId}} skips a parked
- * event. Like every endpoint, it is reachable over HTTP only where the application
- * exposes it ({@code management.endpoints.web.exposure.include}).
+ * events for the projection; writing {@code /{aggregateType}/{aggregateId}} asks the
+ * producers to replay that aggregate's events; deleting {@code /{projection}/{eventId}}
+ * skips a parked event. Like every endpoint, it is reachable over HTTP only where the
+ * application exposes it ({@code management.endpoints.web.exposure.include}).
  */
 @Endpoint(id = "eventsource")
 public class EventSourceEndpoint {
@@ -39,6 +44,8 @@ public class EventSourceEndpoint {
 
 	private final String service;
 
+	private final @Nullable ReplayRequester replay;
+
 	/**
 	 * Creates the endpoint.
 	 * @param parkedEvents the parked events of this service
@@ -48,10 +55,24 @@ public class EventSourceEndpoint {
 	 */
 	public EventSourceEndpoint(ParkedEvents parkedEvents, InboxRepository inbox, OutboxRepository outbox,
 			String service) {
+		this(parkedEvents, inbox, outbox, service, null);
+	}
+
+	/**
+	 * Creates the endpoint with replay on demand.
+	 * @param parkedEvents the parked events of this service
+	 * @param inbox the inbox
+	 * @param outbox the outbox
+	 * @param service this service's name
+	 * @param replay asks the producers for events, or {@code null} when replay is off
+	 */
+	public EventSourceEndpoint(ParkedEvents parkedEvents, InboxRepository inbox, OutboxRepository outbox,
+			String service, @Nullable ReplayRequester replay) {
 		this.parkedEvents = parkedEvents;
 		this.inbox = inbox;
 		this.outbox = outbox;
 		this.service = service;
+		this.replay = replay;
 	}
 
 	/**
@@ -101,6 +122,23 @@ public class EventSourceEndpoint {
 	@DeleteOperation
 	public RetryResult skip(@Selector String projection, @Selector String eventId) {
 		return this.parkedEvents.skip(projection, UUID.fromString(eventId));
+	}
+
+	/**
+	 * Asks the producers for every event of an aggregate, from its first: those this
+	 * service applied already count as duplicates, the missing ones (lost at the end of
+	 * the aggregate's stream, where no later event reveals the gap) are applied in order.
+	 * @param aggregateType the aggregate type
+	 * @param aggregateId the aggregate id
+	 * @return whether the request was sent (the same request is sent at most once per gap
+	 * timeout)
+	 */
+	@WriteOperation
+	public Map<String, Object> replay(@Selector String aggregateType, @Selector String aggregateId) {
+		if (this.replay == null) {
+			return Map.of("requested", false, "reason", "eventsource.replay.enabled is false");
+		}
+		return Map.of("requested", this.replay.request(new ReplayRequest(aggregateType, aggregateId, 1, 0)));
 	}
 
 	private static Map<String, Object> describe(ParkedEvent event) {

@@ -2,9 +2,11 @@ package io.eventsource.autoconfigure;
 
 import io.eventsource.actuate.EventSourceEndpoint;
 import io.eventsource.listen.ParkedEvents;
+import io.eventsource.replay.ReplayRequester;
 import io.eventsource.store.InboxRepository;
 import io.eventsource.store.OutboxRepository;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -25,8 +27,8 @@ public final class EventSourceEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	EventSourceEndpoint eventSourceEndpoint(ParkedEvents parkedEvents, InboxRepository inbox, OutboxRepository outbox,
-			ServiceName serviceName) {
-		return new EventSourceEndpoint(parkedEvents, inbox, outbox, serviceName.value());
+			ServiceName serviceName, ObjectProvider<ReplayRequester> replay) {
+		return new EventSourceEndpoint(parkedEvents, inbox, outbox, serviceName.value(), replay.getIfAvailable());
 	}
 
 }

@@ -10,6 +10,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
+import io.eventsource.actuate.EventSourceEndpoint;
+import io.eventsource.autoconfigure.EventSourceEndpointAutoConfiguration;
 import io.eventsource.envelope.EventEnvelope;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.registry.ServiceRegistry;
@@ -31,6 +33,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -125,6 +128,55 @@ class GapRepairTests {
 			});
 	}
 
+	@ParameterizedTest
+	@EnumSource(value = TestTopology.class, names = { "PER_AGGREGATE", "PARTITIONED" })
+	void aLostTailIsReplayedOnDemandThroughTheEndpoint(TestTopology topology) {
+		Database database = Database.POSTGRESQL;
+		String billing = "billing-" + TestServices.randomSuffix();
+		String aggregate = this.prefix + "0";
+		EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
+			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withPropertyValues(topology.properties())
+			.withPropertyValues("eventsource.listener.enabled=false")
+			.withUserConfiguration(LossyTopologyConfiguration.class)
+			.run((orders) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+				FaultEvents.createTable(jdbc);
+				try {
+					EventSourceContexts.runner(database, billing)
+						.withConfiguration(AutoConfigurations.of(EventSourceEndpointAutoConfiguration.class))
+						.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+						.withPropertyValues(topology.properties())
+						.withPropertyValues("eventsource.relay.enabled=false",
+								"management.endpoints.web.exposure.include=eventsource")
+						.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))
+						.run((listener) -> {
+							TestTopology.awaitConsuming(listener);
+							LossyTopology lossy = orders.getBean(LossyTopology.class);
+							lossy.losing.set(false);
+							EventPublisher publisher = orders.getBean(EventPublisher.class);
+							publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(1));
+							await().atMost(Duration.ofSeconds(30))
+								.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 1);
+							// the last two events are lost: no later event reveals the
+							// gap
+							lossy.dropNext.set(2);
+							publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(2));
+							publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(3));
+							await().atMost(Duration.ofSeconds(30)).until(() -> lossy.dropped.get() == 2);
+							assertThat(listener.getBean(EventSourceEndpoint.class)
+								.replay(FaultEvents.AGGREGATE_TYPE, aggregate)).containsEntry("requested", true);
+							await().atMost(Duration.ofSeconds(30))
+								.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 3);
+							FaultEvents.assertOnceInOrder(FaultEvents.appliedByAggregate(jdbc, this.prefix));
+						});
+				}
+				finally {
+					FaultEvents.cleanUp(orders, jdbc, topology, billing, this.prefix, List.of(aggregate));
+				}
+			});
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class LossyTopologyConfiguration {
 
@@ -153,6 +205,9 @@ class GapRepairTests {
 
 		final AtomicInteger duplicated = new AtomicInteger();
 
+		/** Events to lose next, whatever {@link #losing} says. */
+		final AtomicInteger dropNext = new AtomicInteger();
+
 		private final EventTopology delegate;
 
 		LossyTopology(EventTopology delegate) {
@@ -170,7 +225,8 @@ class GapRepairTests {
 			List<EventEnvelope> lost = new ArrayList<>();
 			for (EventEnvelope event : events) {
 				int draw = ThreadLocalRandom.current().nextInt(100);
-				if (this.losing.get() && draw < 5) {
+				boolean forced = this.dropNext.getAndUpdate((left) -> Math.max(0, left - 1)) > 0;
+				if (forced || (this.losing.get() && draw < 5)) {
 					lost.add(event);
 					this.dropped.incrementAndGet();
 					continue;
