@@ -18,7 +18,7 @@ import io.eventsource.test.TestTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -38,10 +38,9 @@ class DatabaseOutageTests {
 	private final String prefix = TestServices.randomSuffix() + "-";
 
 	@ParameterizedTest
-	@EnumSource(value = TestTopology.class, names = { "PER_AGGREGATE", "PARTITIONED" })
-	void terminatedConnectionsFailThePublishesInFlightAndEverythingCommittedIsAppliedOnceInOrder(TestTopology topology)
-			throws Exception {
-		Database database = Database.POSTGRESQL;
+	@MethodSource("io.eventsource.faults.KillTests#classicTopologiesWithDatabases")
+	void terminatedConnectionsFailThePublishesInFlightAndEverythingCommittedIsAppliedOnceInOrder(Database database,
+			TestTopology topology) throws Exception {
 		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 10;
 		int total = 400;
@@ -56,7 +55,7 @@ class DatabaseOutageTests {
 				.withPropertyValues("eventsource.listener.enabled=false")
 				.run((orders) -> {
 					JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
-					FaultEvents.createTable(jdbc);
+					FaultEvents.createTable(jdbc, database);
 					try {
 						TestTopology.awaitConsuming(listener);
 						EventPublisher publisher = orders.getBean(EventPublisher.class);
@@ -94,7 +93,7 @@ class DatabaseOutageTests {
 						Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(fresh, this.prefix);
 						assertThat(applied).hasSize(aggregates);
 						FaultEvents.assertOnceInOrder(applied);
-						FaultReport.record("PostgreSQL connections terminated twice under load (" + topology + ")",
+						FaultReport.record(database + " connections terminated twice under load (" + topology + ")",
 								committed, applied.values().stream().mapToInt(List::size).sum(),
 								FaultReport.consumed(listener, "duplicate"), 0,
 								terminated + " connections ended, " + failures.size() + " publishes failed cleanly");
@@ -111,11 +110,27 @@ class DatabaseOutageTests {
 	}
 
 	private static int terminateConnections(Database database) {
-		JdbcTemplate admin = new JdbcTemplate(new org.springframework.jdbc.datasource.SimpleDriverDataSource(
-				new org.postgresql.Driver(), TestServices.jdbcUrl(database), TestServices.username(database), ""));
-		Integer terminated = admin.queryForObject("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
-				+ "WHERE datname = current_database() AND pid <> pg_backend_pid()", Integer.class);
-		return (terminated != null) ? terminated : 0;
+		JdbcTemplate admin = new JdbcTemplate(new org.springframework.jdbc.datasource.DriverManagerDataSource(
+				TestServices.jdbcUrl(database), TestServices.username(database), ""));
+		if (database == Database.POSTGRESQL) {
+			Integer terminated = admin.queryForObject("SELECT COUNT(pg_terminate_backend(pid)) FROM pg_stat_activity "
+					+ "WHERE datname = current_database() AND pid <> pg_backend_pid()", Integer.class);
+			return (terminated != null) ? terminated : 0;
+		}
+		List<Long> connections = admin.queryForList(
+				"SELECT id FROM information_schema.processlist WHERE db = DATABASE() AND id <> CONNECTION_ID()",
+				Long.class);
+		int killed = 0;
+		for (Long connection : connections) {
+			try {
+				admin.execute("KILL CONNECTION " + connection);
+				killed++;
+			}
+			catch (org.springframework.dao.DataAccessException ex) {
+				// gone in between
+			}
+		}
+		return killed;
 	}
 
 }

@@ -14,6 +14,7 @@ import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.EventSourceListener;
 import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.TestServices.Database;
 import io.eventsource.test.TestTopology;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -40,8 +41,19 @@ final class FaultEvents {
 	 * @param jdbc the database
 	 */
 	static void createTable(JdbcTemplate jdbc) {
-		jdbc.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " (id BIGSERIAL PRIMARY KEY, "
-				+ "instance VARCHAR(16) NOT NULL, aggregate_id VARCHAR(128) NOT NULL, sequence BIGINT NOT NULL)");
+		createTable(jdbc, Database.POSTGRESQL);
+	}
+
+	/**
+	 * Creates the ledger's table on a database.
+	 * @param jdbc the database
+	 * @param database which database it is
+	 */
+	static void createTable(JdbcTemplate jdbc, Database database) {
+		jdbc.execute("CREATE TABLE IF NOT EXISTS " + TABLE + " ("
+				+ ((database == Database.POSTGRESQL) ? "id BIGSERIAL PRIMARY KEY"
+						: "id BIGINT AUTO_INCREMENT PRIMARY KEY")
+				+ ", instance VARCHAR(16) NOT NULL, aggregate_id VARCHAR(128) NOT NULL, sequence BIGINT NOT NULL)");
 	}
 
 	/**

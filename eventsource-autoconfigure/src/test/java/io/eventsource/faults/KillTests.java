@@ -30,7 +30,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -53,10 +53,9 @@ class KillTests {
 	private final String prefix = TestServices.randomSuffix() + "-";
 
 	@ParameterizedTest
-	@EnumSource(TestTopology.class)
-	void aConsumerKilledInTheMiddleOfAHandlerLeavesTheEventToTheSurvivorWhichAppliesItOnce(TestTopology topology)
-			throws Exception {
-		Database database = Database.POSTGRESQL;
+	@MethodSource("io.eventsource.test.TestTopology#withDatabases")
+	void aConsumerKilledInTheMiddleOfAHandlerLeavesTheEventToTheSurvivorWhichAppliesItOnce(Database database,
+			TestTopology topology) throws Exception {
 		String billing = "billing-" + TestServices.randomSuffix();
 		String aggregate = this.prefix + "1";
 		EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
@@ -64,7 +63,7 @@ class KillTests {
 			.withPropertyValues(topology.properties())
 			.run((orders) -> {
 				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
-				FaultEvents.createTable(jdbc);
+				FaultEvents.createTable(jdbc, database);
 				ChildProcess child = ChildProcess.start(ListenerProcess.class, billing, List.of("2"),
 						properties(database, topology));
 				try {
@@ -108,9 +107,11 @@ class KillTests {
 							int expected = published.get();
 							if (!caughtUp) {
 								throw new AssertionError("Not applied: " + applied(jdbc) + "; database sessions: "
-										+ jdbc.queryForList(
-												"SELECT pid, state, wait_event_type, left(query, 80) AS query "
-														+ "FROM pg_stat_activity WHERE datname = current_database()")
+										+ jdbc.queryForList((database == Database.POSTGRESQL)
+												? "SELECT pid, state, wait_event_type, left(query, 80) AS query "
+														+ "FROM pg_stat_activity WHERE datname = current_database()"
+												: "SELECT id, command, state, left(info, 80) AS query "
+														+ "FROM information_schema.processlist WHERE db = DATABASE()")
 										+ "; acks: "
 										+ jdbc.queryForList("SELECT sequence, status, attempts, last_error FROM "
 												+ "message_acks WHERE service = ?", billing)
@@ -134,7 +135,9 @@ class KillTests {
 									"SELECT COUNT(*) FROM message_acks WHERE service = ? AND status = 'ok'",
 									Integer.class, billing))
 								.isEqualTo(expected);
-							FaultReport.record("kill -9 of a consumer in the middle of a handler (" + topology + ")",
+							FaultReport.record(
+									"kill -9 of a consumer in the middle of a handler (" + database + ", " + topology
+											+ ")",
 									expected, rows.size(), FaultReport.consumed(survivor, "duplicate"), 0,
 									"survivor took the aggregate, event redelivered");
 						});
@@ -147,10 +150,9 @@ class KillTests {
 	}
 
 	@ParameterizedTest
-	@EnumSource(value = TestTopology.class, names = { "PER_AGGREGATE", "PARTITIONED" })
-	void aPublisherKilledWhileItPublishesAndRelaysLeavesItsCommittedEventsToAnotherRelay(TestTopology topology)
-			throws Exception {
-		Database database = Database.POSTGRESQL;
+	@MethodSource("io.eventsource.faults.KillTests#classicTopologiesWithDatabases")
+	void aPublisherKilledWhileItPublishesAndRelaysLeavesItsCommittedEventsToAnotherRelay(Database database,
+			TestTopology topology) throws Exception {
 		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 5;
 		EventSourceContexts.runner(database, billing)
@@ -160,7 +162,7 @@ class KillTests {
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.run((listener) -> {
 				JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
-				FaultEvents.createTable(jdbc);
+				FaultEvents.createTable(jdbc, database);
 				TestTopology.awaitConsuming(listener);
 				ChildProcess child = ChildProcess.start(PublisherProcess.class, "orders-" + TestServices.randomSuffix(),
 						List.of(this.prefix, Integer.toString(aggregates)), properties(database, topology));
@@ -186,7 +188,8 @@ class KillTests {
 					Map<String, List<Long>> sequences = FaultEvents.appliedByAggregate(jdbc, this.prefix);
 					assertThat(sequences).hasSize(aggregates);
 					FaultEvents.assertOnceInOrder(sequences);
-					FaultReport.record("kill -9 of a publisher while it publishes and relays (" + topology + ")",
+					FaultReport.record(
+							"kill -9 of a publisher while it publishes and relays (" + database + ", " + topology + ")",
 							committed, applied(jdbc).size(), FaultReport.consumed(listener, "duplicate"), 0,
 							unrelayed + " unrelayed at the kill, sent by another relay");
 				}
@@ -196,6 +199,15 @@ class KillTests {
 							FaultEvents.aggregateIds(this.prefix, aggregates));
 				}
 			});
+	}
+
+	/**
+	 * Returns the classic topologies, each on both databases.
+	 * @return the arguments (database, topology)
+	 */
+	static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> classicTopologiesWithDatabases() {
+		return TestTopology.withDatabases()
+			.filter((arguments) -> arguments.get()[1] != TestTopology.PARTITIONED_QUORUM);
 	}
 
 	private static String[] properties(Database database, TestTopology topology) {
