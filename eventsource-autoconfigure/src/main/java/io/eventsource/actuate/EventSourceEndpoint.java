@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.eventsource.listen.CatchUp;
 import io.eventsource.listen.ParkedEvents;
 import io.eventsource.listen.ParkedEvents.RetryResult;
 import io.eventsource.replay.ReplayRequest;
@@ -27,9 +28,10 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * failing events (per projection and aggregate) and the outbox backlog. Writing
  * {@code /{projection}/{aggregateType}/{aggregateId}} retries that aggregate's parked
  * events for the projection; writing {@code /{aggregateType}/{aggregateId}} asks the
- * producers to replay that aggregate's events; deleting {@code /{projection}/{eventId}}
- * skips a parked event. Like every endpoint, it is reachable over HTTP only where the
- * application exposes it ({@code management.endpoints.web.exposure.include}).
+ * producers to replay that aggregate's events; writing the endpoint itself starts a
+ * catch-up from the producers' logs; deleting {@code /{projection}/{eventId}} skips a
+ * parked event. Like every endpoint, it is reachable over HTTP only where the application
+ * exposes it ({@code management.endpoints.web.exposure.include}).
  */
 @Endpoint(id = "eventsource")
 public class EventSourceEndpoint {
@@ -46,6 +48,8 @@ public class EventSourceEndpoint {
 
 	private final @Nullable ReplayRequester replay;
 
+	private final @Nullable CatchUp catchUp;
+
 	/**
 	 * Creates the endpoint.
 	 * @param parkedEvents the parked events of this service
@@ -55,7 +59,7 @@ public class EventSourceEndpoint {
 	 */
 	public EventSourceEndpoint(ParkedEvents parkedEvents, InboxRepository inbox, OutboxRepository outbox,
 			String service) {
-		this(parkedEvents, inbox, outbox, service, null);
+		this(parkedEvents, inbox, outbox, service, null, null);
 	}
 
 	/**
@@ -65,9 +69,12 @@ public class EventSourceEndpoint {
 	 * @param outbox the outbox
 	 * @param service this service's name
 	 * @param replay asks the producers for events, or {@code null} when replay is off
+	 * @param catchUp catches up from the producers' logs, or {@code null} when replay is
+	 * off
 	 */
 	public EventSourceEndpoint(ParkedEvents parkedEvents, InboxRepository inbox, OutboxRepository outbox,
-			String service, @Nullable ReplayRequester replay) {
+			String service, @Nullable ReplayRequester replay, @Nullable CatchUp catchUp) {
+		this.catchUp = catchUp;
 		this.parkedEvents = parkedEvents;
 		this.inbox = inbox;
 		this.outbox = outbox;
@@ -139,6 +146,16 @@ public class EventSourceEndpoint {
 			return Map.of("requested", false, "reason", "eventsource.replay.enabled is false");
 		}
 		return Map.of("requested", this.replay.request(new ReplayRequest(aggregateType, aggregateId, 1, 0)));
+	}
+
+	/**
+	 * Catches up every aggregate type this service listens to from the producers' logs,
+	 * in the background, after this service's cursors.
+	 * @return whether a catch-up was started
+	 */
+	@WriteOperation
+	public Map<String, Object> catchUp() {
+		return Map.of("started", this.catchUp != null && this.catchUp.catchUpNow());
 	}
 
 	private static Map<String, Object> describe(ParkedEvent event) {

@@ -7,6 +7,8 @@ import java.util.Map;
 
 import javax.sql.DataSource;
 
+import io.eventsource.listen.CatchUp;
+import io.eventsource.listen.CatchUpSettings;
 import io.eventsource.listen.EventDispatcher;
 import io.eventsource.listen.GapListener;
 import io.eventsource.listen.GapRepair;
@@ -35,6 +37,7 @@ import io.eventsource.replay.ReplayResponder;
 import io.eventsource.registry.RedisServiceRegistry;
 import io.eventsource.registry.ServiceRegistry;
 import io.eventsource.store.AggregateSequences;
+import io.eventsource.store.ConsumerStateRepository;
 import io.eventsource.store.DatabaseType;
 import io.eventsource.store.InboxRepository;
 import io.eventsource.store.ParkedEventRepository;
@@ -266,6 +269,29 @@ public final class EventSourceAutoConfiguration {
 					listenerSettings(serviceName, properties));
 		}
 
+		@Bean
+		@ConditionalOnMissingBean
+		@DependsOn(SCHEMA_INITIALIZER)
+		ConsumerStateRepository eventSourceConsumerStateRepository(DataSource dataSource, DatabaseType databaseType) {
+			return new ConsumerStateRepository(new JdbcTemplate(dataSource), databaseType);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@ConditionalOnBean(ReplayRequester.class)
+		CatchUp eventSourceCatchUp(ConnectionFactory connectionFactory,
+				EventSourceListenerAnnotationBeanPostProcessor listeners, EventDispatcher dispatcher,
+				ConsumerStateRepository state, ReplayRequester requester, ServiceName serviceName,
+				EventSourceProperties properties) {
+			EventSourceProperties.Replay replay = properties.getReplay();
+			return new CatchUp(connectionFactory, listeners.getEventHandlers(), dispatcher, state, requester,
+					new CatchUpSettings(serviceName.value(), replay.isCatchUpOnStart(),
+							replay.getCatchUpFrom() == EventSourceProperties.CatchUpStart.BEGINNING,
+							replay.getCatchUpHorizon(), properties.getListener().getMaxBatch(),
+							properties.getListener().getRetryDelay()),
+					Clock.systemUTC());
+		}
+
 		private static ListenerSettings listenerSettings(ServiceName serviceName, EventSourceProperties properties) {
 			EventSourceProperties.Listener listener = properties.getListener();
 			return new ListenerSettings(serviceName.value(), properties.getPerAggregate().getQueueExpiry(),
@@ -335,7 +361,8 @@ public final class EventSourceAutoConfiguration {
 		ReplayResponder eventSourceReplayResponder(ConnectionFactory connectionFactory, OutboxRepository outbox,
 				ServiceName serviceName, EventSourceProperties properties) {
 			return new ReplayResponder(connectionFactory, outbox, serviceName.value(),
-					properties.getReplay().getMaxEvents(), properties.getRelay().getConfirmTimeout());
+					properties.getReplay().getMaxEvents(), properties.getRelay().getConfirmTimeout(),
+					properties.getReplay().getCatchUpHorizon(), Clock.systemUTC());
 		}
 
 	}

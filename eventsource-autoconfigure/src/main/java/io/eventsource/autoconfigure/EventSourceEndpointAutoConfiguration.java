@@ -1,6 +1,7 @@
 package io.eventsource.autoconfigure;
 
 import io.eventsource.actuate.EventSourceEndpoint;
+import io.eventsource.listen.CatchUp;
 import io.eventsource.listen.ParkedEvents;
 import io.eventsource.replay.ReplayRequester;
 import io.eventsource.store.InboxRepository;
@@ -27,8 +28,9 @@ public final class EventSourceEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	EventSourceEndpoint eventSourceEndpoint(ParkedEvents parkedEvents, InboxRepository inbox, OutboxRepository outbox,
-			ServiceName serviceName, ObjectProvider<ReplayRequester> replay) {
-		return new EventSourceEndpoint(parkedEvents, inbox, outbox, serviceName.value(), replay.getIfAvailable());
+			ServiceName serviceName, ObjectProvider<ReplayRequester> replay, ObjectProvider<CatchUp> catchUp) {
+		return new EventSourceEndpoint(parkedEvents, inbox, outbox, serviceName.value(), replay.getIfAvailable(),
+				catchUp.getIfAvailable());
 	}
 
 }

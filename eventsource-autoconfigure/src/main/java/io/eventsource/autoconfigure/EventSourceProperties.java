@@ -301,6 +301,48 @@ public class EventSourceProperties {
 		 */
 		private int maxEvents = 1000;
 
+		/**
+		 * Whether this service catches up from the producers' logs after startup.
+		 */
+		private boolean catchUpOnStart = true;
+
+		/**
+		 * Where catch-up starts in a producer's log this service has no cursor in yet:
+		 * the first event, or now.
+		 */
+		private CatchUpStart catchUpFrom = CatchUpStart.BEGINNING;
+
+		/**
+		 * How far behind now a producer's catch-up answer stops: longer than its relay
+		 * takes from reading an event to marking it relayed (the confirm timeout plus a
+		 * few seconds).
+		 */
+		private Duration catchUpHorizon = Duration.ofSeconds(30);
+
+		public boolean isCatchUpOnStart() {
+			return this.catchUpOnStart;
+		}
+
+		public void setCatchUpOnStart(boolean catchUpOnStart) {
+			this.catchUpOnStart = catchUpOnStart;
+		}
+
+		public CatchUpStart getCatchUpFrom() {
+			return this.catchUpFrom;
+		}
+
+		public void setCatchUpFrom(CatchUpStart catchUpFrom) {
+			this.catchUpFrom = catchUpFrom;
+		}
+
+		public Duration getCatchUpHorizon() {
+			return this.catchUpHorizon;
+		}
+
+		public void setCatchUpHorizon(Duration catchUpHorizon) {
+			this.catchUpHorizon = catchUpHorizon;
+		}
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -324,6 +366,23 @@ public class EventSourceProperties {
 		public void setMaxEvents(int maxEvents) {
 			this.maxEvents = maxEvents;
 		}
+
+	}
+
+	/**
+	 * Where catch-up starts in a producer's log a service has no cursor in yet.
+	 */
+	public enum CatchUpStart {
+
+		/**
+		 * From the producer's first event of the aggregate type.
+		 */
+		BEGINNING,
+
+		/**
+		 * From now: earlier events are not sent in bulk.
+		 */
+		NOW
 
 	}
 

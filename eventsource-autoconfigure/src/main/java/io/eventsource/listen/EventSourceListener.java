@@ -51,12 +51,12 @@ import java.lang.annotation.Target;
  * from its first event the same way, once its next event arrives.
  * <p>
  * What it does not guarantee: order across aggregates; events lost at the end of an
- * aggregate's stream with no later event to reveal the gap, and the events of aggregates
- * that get no new event after the projection first listened (until catch-up from a cursor
- * exists); once-only effects outside the application's {@code DataSource} (a handler
- * calling another system sees an event again if its transaction rolls back after the
- * call, so such calls should be idempotent); and that a handler never runs for an event
- * it already handled once when it throws (the event is redelivered).
+ * aggregate's stream with no later event to reveal the gap until the next catch-up from
+ * the producers' logs (after startup, or on demand); once-only effects outside the
+ * application's {@code DataSource} (a handler calling another system sees an event again
+ * if its transaction rolls back after the call, so such calls should be idempotent); and
+ * that a handler never runs for an event it already handled once when it throws (the
+ * event is redelivered).
  * <p>
  * A method whose parameters are not {@code (event)} or {@code (event, EventMetadata)},
  * whose event class declares no aggregate type, or that binds the same event type as

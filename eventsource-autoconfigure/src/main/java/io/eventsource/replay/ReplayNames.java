@@ -36,6 +36,42 @@ public final class ReplayNames {
 	 */
 	public static final String TO_SEQUENCE = "eventsource_replay_to";
 
+	/**
+	 * Header of a request or an answer: its kind, {@value #CATCH_UP} or {@value #END};
+	 * absent on a request for the events of one aggregate.
+	 */
+	public static final String KIND = "eventsource_replay_kind";
+
+	/** Kind of a request for an aggregate type's events after the requester's cursors. */
+	public static final String CATCH_UP = "catch-up";
+
+	/** Kind of the message that ends a producer's answer to a catch-up request. */
+	public static final String END = "end";
+
+	/**
+	 * Header of a catch-up request: the requester's cursor in each producer's log, a
+	 * table from producer service to {@link CatchUpCursor} text.
+	 */
+	public static final String CURSORS = "eventsource_replay_cursors";
+
+	/**
+	 * Header of a catch-up request: where a producer without a cursor of the requester
+	 * starts, {@code beginning} or {@code now}.
+	 */
+	public static final String START = "eventsource_replay_start";
+
+	/**
+	 * Header of a catch-up request: the only producer that answers (when asking for the
+	 * next page); of an end message: the producer that answered.
+	 */
+	public static final String PRODUCER = "eventsource_replay_producer";
+
+	/** Header of an end message: the requester's new cursor in the producer's log. */
+	public static final String CURSOR = "eventsource_replay_cursor";
+
+	/** Header of an end message: whether more events follow the cursor. */
+	public static final String MORE = "eventsource_replay_more";
+
 	private ReplayNames() {
 	}
 

@@ -94,6 +94,41 @@ public class ReplayRequester {
 		return true;
 	}
 
+	/**
+	 * Asks the producers of an aggregate type for its events after this service's cursors
+	 * in their logs; each producer answers a page and an end message into a queue of the
+	 * requester's choosing.
+	 * @param aggregateType the aggregate type
+	 * @param cursors the cursor in each producer's log, by producer service
+	 * @param fromBeginning where a producer without a cursor starts: its first event, or
+	 * now
+	 * @param onlyProducer the only producer to answer, or {@code null} for all
+	 * @param replyTo the queue the answers go to
+	 * @throws IOException if the request cannot be sent
+	 */
+	public synchronized void catchUp(String aggregateType, Map<String, CatchUpCursor> cursors, boolean fromBeginning,
+			@Nullable String onlyProducer, String replyTo) throws IOException {
+		Map<String, Object> cursorTable = new HashMap<>();
+		cursors.forEach((producer, cursor) -> cursorTable.put(producer, cursor.toString()));
+		Map<String, Object> headers = new HashMap<>();
+		headers.put(ReplayNames.KIND, ReplayNames.CATCH_UP);
+		headers.put(ReplayNames.AGGREGATE_TYPE, aggregateType);
+		headers.put(ReplayNames.CURSORS, cursorTable);
+		headers.put(ReplayNames.START, fromBeginning ? "beginning" : "now");
+		if (onlyProducer != null) {
+			headers.put(ReplayNames.PRODUCER, onlyProducer);
+		}
+		try {
+			channel().basicPublish(ReplayNames.EXCHANGE, "", false,
+					new AMQP.BasicProperties.Builder().replyTo(replyTo).headers(headers).build(), new byte[0]);
+		}
+		catch (IOException | RuntimeException ex) {
+			RawChannels.close(this.channel);
+			this.channel = null;
+			throw ex;
+		}
+	}
+
 	private Channel channel() throws IOException {
 		Channel channel = this.channel;
 		if (channel == null || !channel.isOpen()) {

@@ -1,7 +1,10 @@
 package io.eventsource.replay;
 
 import java.io.IOException;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,6 +20,7 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.store.OutboxRepository;
+import io.eventsource.store.RelayedEvent;
 import io.eventsource.store.StoredEvent;
 import io.eventsource.topology.ConfirmingChannel;
 import io.eventsource.topology.EventMessages;
@@ -55,6 +59,12 @@ public class ReplayResponder implements SmartLifecycle {
 
 	private final Duration confirmTimeout;
 
+	private final String service;
+
+	private final Duration horizon;
+
+	private final Clock clock;
+
 	private @Nullable Channel requests;
 
 	private @Nullable ConfirmingChannel answers;
@@ -73,6 +83,25 @@ public class ReplayResponder implements SmartLifecycle {
 	 */
 	public ReplayResponder(ConnectionFactory connectionFactory, OutboxRepository outbox, String service, int maxEvents,
 			Duration confirmTimeout) {
+		this(connectionFactory, outbox, service, maxEvents, confirmTimeout, Duration.ofSeconds(30), Clock.systemUTC());
+	}
+
+	/**
+	 * Creates the responder.
+	 * @param connectionFactory the broker's connection factory
+	 * @param outbox this service's log
+	 * @param service this service
+	 * @param maxEvents the most events sent for one request
+	 * @param confirmTimeout the longest wait for the broker's confirms of an answer
+	 * @param horizon how far behind now a catch-up answer stops: longer than the relay
+	 * takes from reading a row to committing its mark
+	 * @param clock the clock of the horizon
+	 */
+	public ReplayResponder(ConnectionFactory connectionFactory, OutboxRepository outbox, String service, int maxEvents,
+			Duration confirmTimeout, Duration horizon, Clock clock) {
+		this.service = service;
+		this.horizon = horizon;
+		this.clock = clock;
 		this.connectionFactory = connectionFactory;
 		this.outbox = outbox;
 		this.queue = ReplayNames.requestQueue(service);
@@ -158,6 +187,11 @@ public class ReplayResponder implements SmartLifecycle {
 	}
 
 	private void answer(Channel channel, long deliveryTag, AMQP.BasicProperties properties) {
+		Map<String, Object> headers = properties.getHeaders();
+		if (headers != null && ReplayNames.CATCH_UP.equals(String.valueOf(headers.get(ReplayNames.KIND)))) {
+			answerCatchUp(channel, deliveryTag, headers, properties.getReplyTo());
+			return;
+		}
 		ReplayRequest request = request(properties);
 		String replyTo = properties.getReplyTo();
 		try {
@@ -191,25 +225,81 @@ public class ReplayResponder implements SmartLifecycle {
 	}
 
 	/**
-	 * Sends events into the requester's queue and waits for the broker's confirms.
+	 * Answers a catch-up request: the aggregate type's events after the requester's
+	 * cursor in this log, up to the horizon, then an end message with the new cursor.
 	 */
+	private void answerCatchUp(Channel channel, long deliveryTag, Map<String, Object> headers,
+			@Nullable String replyTo) {
+		Object only = headers.get(ReplayNames.PRODUCER);
+		Object type = headers.get(ReplayNames.AGGREGATE_TYPE);
+		try {
+			if (replyTo == null || type == null || (only != null && !this.service.equals(only.toString()))) {
+				channel.basicAck(deliveryTag, false);
+				return;
+			}
+			Instant horizon = this.clock.instant().minus(this.horizon);
+			Object cursors = headers.get(ReplayNames.CURSORS);
+			Object mine = (cursors instanceof Map<?, ?> map) ? map.get(this.service) : null;
+			CatchUpCursor cursor = (mine != null) ? CatchUpCursor.parse(mine.toString())
+					: "now".equals(String.valueOf(headers.get(ReplayNames.START)))
+							? new CatchUpCursor(horizon, Long.MAX_VALUE) : CatchUpCursor.BEGINNING;
+			List<RelayedEvent> rows = this.outbox.findRelayedAfter(type.toString(), cursor.relayedAt(), cursor.id(),
+					horizon, this.maxEvents);
+			CatchUpCursor next = rows.isEmpty() ? cursor
+					: new CatchUpCursor(rows.get(rows.size() - 1).relayedAt(), rows.get(rows.size() - 1).event().id());
+			Map<String, Object> end = new LinkedHashMap<>();
+			end.put(ReplayNames.KIND, ReplayNames.END);
+			end.put(ReplayNames.AGGREGATE_TYPE, type.toString());
+			end.put(ReplayNames.PRODUCER, this.service);
+			end.put(ReplayNames.CURSOR, next.toString());
+			end.put(ReplayNames.MORE, rows.size() == this.maxEvents);
+			if (!send(rows.stream().map(RelayedEvent::event).toList(),
+					new AMQP.BasicProperties.Builder().deliveryMode(2).headers(end).build(), replyTo)) {
+				channel.basicNack(deliveryTag, false, true);
+				return;
+			}
+			channel.basicAck(deliveryTag, false);
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("Could not answer a catch-up request for " + type + "; the requester asks again: " + ex);
+			try {
+				channel.basicNack(deliveryTag, false, false);
+			}
+			catch (IOException | RuntimeException nackFailed) {
+				// the channel is gone: the request goes back to the queue
+			}
+		}
+	}
+
 	private synchronized boolean send(List<StoredEvent> events, String replyTo) throws IOException {
+		return send(events, null, replyTo);
+	}
+
+	/**
+	 * Sends events, and an end message when given one, into the requester's queue and
+	 * waits for the broker's confirms.
+	 */
+	private synchronized boolean send(List<StoredEvent> events, AMQP.@Nullable BasicProperties end, String replyTo)
+			throws IOException {
 		ConfirmingChannel answers = this.answers;
 		if (answers == null || !answers.isOpen()) {
 			answers = ConfirmingChannel.open(this.connectionFactory);
 			this.answers = answers;
 		}
-		Map<Long, EventMetadata> published = new LinkedHashMap<>();
+		List<Long> published = new ArrayList<>();
 		Set<String> messageIds = new HashSet<>();
 		for (StoredEvent event : events) {
 			EventMetadata metadata = event.envelope().metadata();
-			published.put(answers.publish("", replyTo, false, EventMessages.properties(metadata),
-					EventMessages.body(event.envelope())), metadata);
+			published.add(answers.publish("", replyTo, false, EventMessages.properties(metadata),
+					EventMessages.body(event.envelope())));
 			messageIds.add(metadata.eventId().toString());
+		}
+		if (end != null) {
+			published.add(answers.publish("", replyTo, false, end, new byte[0]));
 		}
 		ConfirmingChannel.Confirms confirms = answers.awaitConfirms(answers.lastPublished(), messageIds,
 				this.confirmTimeout);
-		return published.keySet().stream().allMatch(confirms::acked);
+		return published.stream().allMatch(confirms::acked);
 	}
 
 	private static @Nullable ReplayRequest request(AMQP.BasicProperties properties) {

@@ -207,6 +207,30 @@ public class OutboxRepository {
 				(rs, rowNum) -> new OutboxBacklog(rs.getLong(1), this.databaseType.fromSql(rs, 2)));
 	}
 
+	/**
+	 * Returns the relayed events of an aggregate type after a position in
+	 * {@code (relayed_at, id)} order, up to a horizon. Only the relay, under its lease,
+	 * writes {@code relayed_at}, and its marks commit soon after the time they write; a
+	 * horizon longer than that makes the order safe to page through: a row that commits
+	 * later gets a later {@code relayed_at}, so a cursor never passes a row that is not
+	 * visible yet.
+	 * @param aggregateType the aggregate type
+	 * @param afterRelayedAt the {@code relayed_at} of the last event returned before
+	 * @param afterId the id of that event
+	 * @param horizon the latest {@code relayed_at} returned
+	 * @param limit the most events to return
+	 * @return the events, in {@code (relayed_at, id)} order
+	 */
+	public List<RelayedEvent> findRelayedAfter(String aggregateType, Instant afterRelayedAt, long afterId,
+			Instant horizon, int limit) {
+		Object after = this.databaseType.toSql(afterRelayedAt);
+		return this.jdbc.query("SELECT " + COLUMNS + ", relayed_at FROM public_messages WHERE topic = ? "
+				+ "AND relayed_at IS NOT NULL AND relayed_at <= ? AND (relayed_at > ? OR (relayed_at = ? AND id > ?)) "
+				+ "ORDER BY relayed_at, id LIMIT ?",
+				(rs, row) -> new RelayedEvent(mapRow(rs, row), this.databaseType.fromSql(rs, 10)), aggregateType,
+				this.databaseType.toSql(horizon), after, after, afterId, limit);
+	}
+
 	private StoredEvent mapRow(ResultSet rs, int rowNum) throws SQLException {
 		EventMetadata metadata = this.headers.metadata(rs.getString("message_id"), rs.getString("topic"),
 				rs.getString("aggregate_id"), rs.getLong("sequence"), rs.getString("message_type"),

@@ -1,0 +1,40 @@
+package io.eventsource.replay;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+
+/**
+ * Where a consumer's catch-up stands in one producer's log: the {@code relayed_at} and id
+ * of the last event it was sent, in the producer's {@code (relayed_at, id)} order.
+ *
+ * @param relayedAt the {@code relayed_at} of the last event sent
+ * @param id its row id
+ */
+public record CatchUpCursor(Instant relayedAt, long id) {
+
+	/** Before the first event. */
+	public static final CatchUpCursor BEGINNING = new CatchUpCursor(Instant.EPOCH, 0);
+
+	/**
+	 * Reads a cursor written by {@link #toString()}.
+	 * @param text the text
+	 * @return the cursor
+	 * @throws IllegalArgumentException if the text is not a cursor
+	 */
+	public static CatchUpCursor parse(String text) {
+		int separator = text.lastIndexOf('|');
+		try {
+			return new CatchUpCursor(Instant.parse(text.substring(0, separator)),
+					Long.parseLong(text.substring(separator + 1)));
+		}
+		catch (DateTimeParseException | IndexOutOfBoundsException | NumberFormatException ex) {
+			throw new IllegalArgumentException("Not a catch-up cursor: '" + text + "'", ex);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return this.relayedAt + "|" + this.id;
+	}
+
+}

@@ -1,0 +1,133 @@
+package io.eventsource.faults;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import javax.sql.DataSource;
+
+import io.eventsource.publish.EventPublisher;
+import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.TestServices;
+import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestTopology;
+import io.eventsource.topology.PerAggregateNames;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Catch-up from the producer's log: a service down for twice the per-aggregate queue
+ * expiry while 2,000 events are published finds its queues deleted with the events in
+ * them, and still applies every one of them, once, in order, when it comes back.
+ */
+class CatchUpTests {
+
+	private static final String[] SHORT_EXPIRY = { "eventsource.relay.poll-interval=200ms",
+			"eventsource.per-aggregate.queue-expiry=2s", "eventsource.per-aggregate.declaration-cache-ttl=1s",
+			"eventsource.per-aggregate.consumer-idle-timeout=1s", "eventsource.per-aggregate.announce-interval=300ms",
+			"eventsource.listener.retry-delay=200ms", "eventsource.registry.heartbeat-interval=1s",
+			"eventsource.replay.catch-up-horizon=1s" };
+
+	private final String prefix = TestServices.randomSuffix() + "-";
+
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void aServiceDownForTwiceTheQueueExpiryGetsEveryEventWhenItComesBack(Database database) {
+		String billing = "billing-" + TestServices.randomSuffix();
+		int aggregates = 20;
+		int whileDown = 2000;
+		EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
+			.withPropertyValues(SHORT_EXPIRY)
+			.withPropertyValues("eventsource.listener.enabled=false")
+			.run((orders) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+				FaultEvents.createTable(jdbc, database);
+				try {
+					EventPublisher publisher = orders.getBean(EventPublisher.class);
+					billing(database, billing).run((first) -> {
+						TestTopology.awaitConsuming(first);
+						for (int i = 0; i < aggregates; i++) {
+							publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + i,
+									new FaultEvents.OrderPlaced(i));
+						}
+						await().atMost(Duration.ofSeconds(30))
+							.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == aggregates);
+					});
+					Instant down = Instant.now();
+					for (int i = 0; i < whileDown; i++) {
+						publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (i % aggregates),
+								new FaultEvents.OrderPlaced(aggregates + i));
+					}
+					await().atMost(Duration.ofSeconds(60))
+						.until(() -> jdbc.queryForObject(
+								"SELECT COUNT(*) FROM public_messages WHERE topic = ? AND aggregate_id LIKE ? "
+										+ "AND relayed_at IS NULL",
+								Integer.class, FaultEvents.AGGREGATE_TYPE, this.prefix + "%") == 0);
+					// the per-aggregate queues of the service expired with the events in
+					// them
+					// (asked through the management API: a passive declaration would
+					// renew
+					// their lease)
+					try (RabbitTestClient rabbit = new RabbitTestClient()) {
+						await().atMost(Duration.ofSeconds(30))
+							.pollInterval(Duration.ofMillis(500))
+							.until(() -> FaultEvents.aggregateIds(this.prefix, aggregates)
+								.stream()
+								.noneMatch((id) -> listed(rabbit,
+										PerAggregateNames.aggregateQueue(FaultEvents.AGGREGATE_TYPE, id, billing))));
+					}
+					await().atMost(Duration.ofSeconds(30))
+						.until(() -> Duration.between(down, Instant.now()).compareTo(Duration.ofSeconds(4)) >= 0);
+					assertThat(FaultEvents.appliedCount(jdbc, this.prefix)).isEqualTo(aggregates);
+					billing(database, billing).run((second) -> {
+						int total = aggregates + whileDown;
+						await().atMost(Duration.ofSeconds(120))
+							.pollInterval(Duration.ofMillis(250))
+							.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) >= total);
+						await().during(Duration.ofSeconds(1))
+							.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == total);
+						Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(jdbc, this.prefix);
+						assertThat(applied).hasSize(aggregates);
+						FaultEvents.assertOnceInOrder(applied);
+						FaultReport.record("a service down for twice the queue expiry (" + database + ")", total,
+								FaultEvents.appliedCount(jdbc, this.prefix), FaultReport.consumed(second, "duplicate"),
+								0, whileDown + " events expired with the queues, caught up from the log");
+					});
+				}
+				finally {
+					jdbc.update("DELETE FROM message_consumer_state WHERE consumer_name LIKE ?", billing + "/%");
+					FaultEvents.cleanUp(orders, jdbc, TestTopology.PER_AGGREGATE, billing, this.prefix,
+							FaultEvents.aggregateIds(this.prefix, aggregates));
+				}
+			});
+	}
+
+	private static boolean listed(RabbitTestClient rabbit, String queue) {
+		try {
+			rabbit.management("GET", "/queues/%2F/" + RabbitTestClient.encode(queue), null);
+			return true;
+		}
+		catch (IllegalStateException ex) {
+			return false;
+		}
+	}
+
+	private ApplicationContextRunner billing(Database database, String service) {
+		return EventSourceContexts.runner(database, service)
+			.withPropertyValues(SHORT_EXPIRY)
+			.withPropertyValues("eventsource.relay.enabled=false")
+			.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
+	}
+
+}
