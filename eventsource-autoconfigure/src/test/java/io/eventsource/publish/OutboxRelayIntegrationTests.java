@@ -237,22 +237,30 @@ class OutboxRelayIntegrationTests {
 					for (int i = 0; i < aggregates; i++) {
 						id("a" + i);
 					}
-					ExecutorService threads = Executors.newFixedThreadPool(4);
-					List<Future<?>> done = new ArrayList<>();
-					for (int t = 0; t < 4; t++) {
-						EventPublisher publisher = ((t % 2 == 0) ? first : second).getBean(EventPublisher.class);
-						int thread = t;
-						done.add(threads.submit(() -> {
-							for (int i = 0; i < perThread; i++) {
-								publisher.publish(this.aggregateType, "a" + ((i * 7 + thread) % aggregates),
-										new PriceChanged(i));
-							}
-						}));
+					// waves until both relays have held the lease and sent events (a fast
+					// machine relays a whole wave in one pass of one relay)
+					int waves = 0;
+					while (waves == 0 || (waves < 10 && (relayed(first.getBean(MeterRegistry.class), "confirmed") == 0
+							|| relayed(second.getBean(MeterRegistry.class), "confirmed") == 0))) {
+						ExecutorService threads = Executors.newFixedThreadPool(4);
+						List<Future<?>> done = new ArrayList<>();
+						for (int t = 0; t < 4; t++) {
+							EventPublisher publisher = ((t % 2 == 0) ? first : second).getBean(EventPublisher.class);
+							int thread = t;
+							done.add(threads.submit(() -> {
+								for (int i = 0; i < perThread; i++) {
+									publisher.publish(this.aggregateType, "a" + ((i * 7 + thread) % aggregates),
+											new PriceChanged(i));
+								}
+							}));
+						}
+						for (Future<?> future : done) {
+							future.get(2, TimeUnit.MINUTES);
+						}
+						threads.shutdown();
+						awaitAllRelayed(first);
+						waves++;
 					}
-					for (Future<?> future : done) {
-						future.get(2, TimeUnit.MINUTES);
-					}
-					threads.shutdown();
 					Map<String, Long> lastSequences = new JdbcTemplate(first.getBean(javax.sql.DataSource.class)).query(
 							"SELECT aggregate_id, last_sequence FROM aggregate_sequences WHERE aggregate_type = ?",
 							(rs) -> {
@@ -263,7 +271,7 @@ class OutboxRelayIntegrationTests {
 								return last;
 							}, this.aggregateType);
 					assertThat(lastSequences.values().stream().mapToLong(Long::longValue).sum())
-						.isEqualTo(4L * perThread);
+						.isEqualTo(4L * perThread * waves);
 					for (Map.Entry<String, Long> aggregate : lastSequences.entrySet()) {
 						List<Long> received = this.rabbit
 							.take(queue(aggregate.getKey()), aggregate.getValue().intValue(), WAIT)

@@ -214,6 +214,38 @@ public final class TestServices {
 	 * Brings Redis back: the local one with the project's services script (which starts
 	 * whatever does not answer), a container is unpaused. Does nothing when it answers.
 	 */
+	/**
+	 * Restarts PostgreSQL: the local server with a fast shutdown (every connection is
+	 * cut), or its container; returns once it answers again.
+	 */
+	public static void restartPostgres() {
+		if (Containers.postgres != null) {
+			DockerClientFactory.instance().client().restartContainerCmd(Containers.postgres.getContainerId()).exec();
+		}
+		else {
+			String[] versions = new java.io.File("/etc/postgresql").list();
+			if (versions == null || versions.length == 0) {
+				throw new IllegalStateException("No local PostgreSQL cluster under /etc/postgresql to restart");
+			}
+			command("pg_ctlcluster", "--skip-systemctl-redirect", versions[0], "main", "restart", "-m", "fast");
+		}
+		Endpoint postgres = endpoint(Service.POSTGRESQL);
+		org.awaitility.Awaitility.await()
+			.atMost(java.time.Duration.ofSeconds(60))
+			.until(() -> answers(postgres.host(), postgres.port()));
+	}
+
+	/**
+	 * Starts the local PostgreSQL server if it does not answer (after a restart that
+	 * failed half-way).
+	 */
+	public static void restartPostgresIfDown() {
+		Endpoint postgres = endpoint(Service.POSTGRESQL);
+		if (Containers.postgres == null && !answers(postgres.host(), postgres.port())) {
+			command("bash", new java.io.File("../scripts/services.sh").getAbsolutePath());
+		}
+	}
+
 	public static void startRedis() {
 		if (Containers.redis != null) {
 			DockerClientFactory.instance().client().unpauseContainerCmd(Containers.redis.getContainerId()).exec();
@@ -284,6 +316,8 @@ public final class TestServices {
 
 		static volatile GenericContainer<?> redis;
 
+		static volatile PostgreSQLContainer postgres;
+
 		static Endpoint start(Service service) {
 			return switch (service) {
 				case RABBITMQ -> {
@@ -306,6 +340,7 @@ public final class TestServices {
 						.withPassword("")
 						.withEnv("POSTGRES_HOST_AUTH_METHOD", "trust");
 					postgres.start();
+					Containers.postgres = postgres;
 					yield new Endpoint(postgres.getHost(), postgres.getMappedPort(5432), 0);
 				}
 				case MARIADB -> {
