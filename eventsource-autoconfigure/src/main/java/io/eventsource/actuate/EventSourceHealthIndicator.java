@@ -12,7 +12,6 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import io.eventsource.listen.ListenerContainer;
-import io.eventsource.listen.PerAggregateListenerContainer;
 import io.eventsource.registry.CachingServiceRegistry;
 import io.eventsource.registry.CachingServiceRegistry.RegistryStatus;
 import io.eventsource.store.OutboxBacklog;
@@ -129,7 +128,7 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 			aggregateTypes.addAll(listener.aggregateTypes());
 			consumers.putAll(listener.consumersByAggregateType());
 			consuming = consuming && listener.isConsuming();
-			if (listener instanceof PerAggregateListenerContainer) {
+			if (listener.writesHeartbeats()) {
 				heartbeats = true;
 				heartbeat = listener.lastHeartbeat();
 			}

@@ -22,6 +22,7 @@ import javax.sql.DataSource;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.store.AckStatus;
 import io.eventsource.store.InboxRepository;
+import io.eventsource.store.OutboxRepository.AggregateRef;
 import io.eventsource.store.ParkedEventRepository;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -418,9 +419,6 @@ public class EventDispatcher {
 	}
 
 	private record Applied(String projection, DispatchOutcome outcome, long nanos) {
-	}
-
-	private record AggregateRef(String type, String id) {
 	}
 
 	/**

@@ -35,6 +35,14 @@ public interface ListenerContainer extends SmartLifecycle {
 	Map<String, Integer> consumersByAggregateType();
 
 	/**
+	 * Returns whether this container writes heartbeats to the registry.
+	 * @return {@code true} when its {@link #lastHeartbeat()} is kept
+	 */
+	default boolean writesHeartbeats() {
+		return false;
+	}
+
+	/**
 	 * Returns when this instance last wrote its heartbeat to the registry.
 	 * @return the time, or {@code null} before the first or when this container writes
 	 * none

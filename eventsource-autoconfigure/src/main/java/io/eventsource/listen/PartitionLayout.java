@@ -97,12 +97,13 @@ final class PartitionLayout {
 				declare(channel, partition);
 			}
 			for (int bucket = 0; bucket < PartitionedNames.BUCKETS; bucket++) {
-				channel.queueBind(queue(bucket % this.partitions), exchange, Integer.toString(bucket));
+				channel.queueBind(queue(PartitionedNames.partitionOf(bucket, this.partitions)), exchange,
+						Integer.toString(bucket));
 			}
 			if (existing > 0 && existing != this.partitions) {
 				for (int bucket = 0; bucket < PartitionedNames.BUCKETS; bucket++) {
-					int old = bucket % existing;
-					if (old != bucket % this.partitions) {
+					int old = PartitionedNames.partitionOf(bucket, existing);
+					if (old != PartitionedNames.partitionOf(bucket, this.partitions)) {
 						channel.queueUnbind(queue(old), exchange, Integer.toString(bucket));
 					}
 				}
@@ -139,7 +140,14 @@ final class PartitionLayout {
 		}
 	}
 
-	private void declare(Channel channel, int partition) throws IOException {
+	/**
+	 * Declares one partition, without binding it (just after {@link #apply()}, which
+	 * bound every bucket).
+	 * @param channel the channel
+	 * @param partition the partition
+	 * @throws IOException if the broker refuses
+	 */
+	void declare(Channel channel, int partition) throws IOException {
 		channel.queueDeclare(queue(partition), true, false, false, PartitionedNames.queueArguments(this.queueType));
 	}
 

@@ -2,13 +2,12 @@ package io.eventsource.listen;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import com.rabbitmq.client.Channel;
@@ -65,9 +64,10 @@ public class PartitionedListenerContainer implements ListenerContainer {
 
 	private final Map<String, PartitionConsumer> consumers = new LinkedHashMap<>();
 
-	private @Nullable BatchApplier applier;
+	/** Partitions whose buckets the layout just bound: their first consumer need not. */
+	private final Set<String> freshlyBound = new HashSet<>();
 
-	private @Nullable ScheduledExecutorService scheduler;
+	private @Nullable ListenerWorkers workers;
 
 	private volatile Set<String> aggregateTypes = Set.of();
 
@@ -94,13 +94,9 @@ public class PartitionedListenerContainer implements ListenerContainer {
 			return;
 		}
 		this.aggregateTypes = types;
-		BatchApplier applier = new BatchApplier(this.dispatcher, this.metrics, this.settings.maxBatch(),
-				this.settings.concurrency(), ListenerThreads.named("eventsource-partition-worker-"));
-		applier.start();
-		this.applier = applier;
-		ScheduledExecutorService scheduler = Executors
-			.newSingleThreadScheduledExecutor(ListenerThreads.named("eventsource-partition-timer-"));
-		this.scheduler = scheduler;
+		ListenerWorkers workers = ListenerWorkers.start(this.dispatcher, this.metrics, this.settings.maxBatch(),
+				this.settings.concurrency(), "eventsource-partition");
+		this.workers = workers;
 		Gauge.builder("eventsource.partition.consumers", this, PartitionedListenerContainer::openConsumers)
 			.description("Partition queues this instance consumes (active or waiting its turn)")
 			.tag("service", this.settings.service())
@@ -111,7 +107,8 @@ public class PartitionedListenerContainer implements ListenerContainer {
 			.register(this.metrics.registry());
 		this.running = true;
 		maintain();
-		scheduler.scheduleWithFixedDelay(this::maintain, MAINTENANCE_MILLIS, MAINTENANCE_MILLIS, TimeUnit.MILLISECONDS);
+		workers.timer()
+			.scheduleWithFixedDelay(this::maintain, MAINTENANCE_MILLIS, MAINTENANCE_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
 	@Override
@@ -124,10 +121,12 @@ public class PartitionedListenerContainer implements ListenerContainer {
 		}
 		stopping.forEach(PartitionConsumer::cancel);
 		stopping.forEach((consumer) -> consumer.awaitAndClose(this.settings.shutdownTimeout()));
-		if (this.scheduler != null) {
-			this.scheduler.shutdownNow();
+		ListenerWorkers workers = this.workers;
+		if (workers != null) {
+			workers.stop(this.settings.shutdownTimeout());
 			try {
-				this.scheduler.awaitTermination(this.settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
+				// a maintenance pass still running may use the layouts
+				workers.timer().awaitTermination(this.settings.shutdownTimeout().toMillis(), TimeUnit.MILLISECONDS);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
@@ -135,9 +134,6 @@ public class PartitionedListenerContainer implements ListenerContainer {
 		}
 		synchronized (this.monitor) {
 			this.layouts.values().forEach(PartitionLayout::close);
-		}
-		if (this.applier != null) {
-			this.applier.stop(this.settings.shutdownTimeout().toMillis());
 		}
 	}
 
@@ -285,6 +281,7 @@ public class PartitionedListenerContainer implements ListenerContainer {
 			synchronized (this.monitor) {
 				for (int partition = 0; partition < layout.partitions(); partition++) {
 					this.wanted.put(layout.queue(partition), new WantedQueue(layout, partition, false));
+					this.freshlyBound.add(layout.queue(partition));
 				}
 				for (int i = 0; i < surplus.size(); i++) {
 					this.wanted.put(surplus.get(i), new WantedQueue(layout, layout.partitions() + i, true));
@@ -316,11 +313,15 @@ public class PartitionedListenerContainer implements ListenerContainer {
 			if (want.surplus()) {
 				channel.queueDeclarePassive(queue);
 			}
+			else if (this.freshlyBound.remove(queue)) {
+				want.layout().declare(channel, want.partition());
+			}
 			else {
 				want.layout().declareAndBind(channel, want.partition());
 			}
 			PartitionConsumer consumer = new PartitionConsumer(want.layout().aggregateType(), queue, channel,
-					this.applier, this.scheduler, this.settings.retryDelay(), this.settings.retryBackoff());
+					this.workers.applier(), this.workers.timer(), this.settings.retryDelay(),
+					this.settings.retryBackoff());
 			consumer.start(this.partitioning.prefetch());
 			synchronized (this.monitor) {
 				if (!this.running) {

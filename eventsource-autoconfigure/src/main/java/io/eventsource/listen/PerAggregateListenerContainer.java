@@ -77,9 +77,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 
 	private @Nullable Channel idsChannel;
 
-	private @Nullable BatchApplier applier;
-
-	private @Nullable ScheduledExecutorService scheduler;
+	private @Nullable ListenerWorkers workers;
 
 	private @Nullable ScheduledExecutorService heartbeats;
 
@@ -114,12 +112,9 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 			return;
 		}
 		this.aggregateTypes = aggregateTypes;
-		BatchApplier applier = new BatchApplier(this.dispatcher, this.metrics, this.settings.maxBatch(),
-				this.settings.concurrency(), ListenerThreads.named("eventsource-listener-"));
-		applier.start();
-		this.applier = applier;
-		this.scheduler = Executors
-			.newSingleThreadScheduledExecutor(ListenerThreads.named("eventsource-listener-timer-"));
+		ListenerWorkers workers = ListenerWorkers.start(this.dispatcher, this.metrics, this.settings.maxBatch(),
+				this.settings.concurrency(), "eventsource-listener");
+		this.workers = workers;
 		this.heartbeats = Executors.newSingleThreadScheduledExecutor(ListenerThreads.named("eventsource-heartbeat-"));
 		Gauge.builder("eventsource.aggregate.consumers", this, PerAggregateListenerContainer::activeConsumers)
 			.description("Per-aggregate queues this instance consumes")
@@ -134,7 +129,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		this.running = true;
 		this.heartbeats.scheduleWithFixedDelay(this::heartbeat, this.settings.heartbeatInterval().toMillis(),
 				this.settings.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
-		this.scheduler.scheduleWithFixedDelay(this::maintain, 500, 500, TimeUnit.MILLISECONDS);
+		workers.timer().scheduleWithFixedDelay(this::maintain, 500, 500, TimeUnit.MILLISECONDS);
 		maintain();
 	}
 
@@ -156,14 +151,11 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 			consumer.awaitAndClose(this.settings.shutdownTimeout());
 			announceAgain(consumer.aggregateType(), consumer.aggregateId());
 		}
-		if (this.scheduler != null) {
-			this.scheduler.shutdownNow();
-		}
 		if (this.heartbeats != null) {
 			this.heartbeats.shutdownNow();
 		}
-		if (this.applier != null) {
-			this.applier.stop(this.settings.shutdownTimeout().toMillis());
+		if (this.workers != null) {
+			this.workers.stop(this.settings.shutdownTimeout());
 		}
 	}
 
@@ -186,6 +178,11 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 	 * Returns when this instance last wrote its heartbeat.
 	 * @return the time, or {@code null} before the first
 	 */
+	@Override
+	public boolean writesHeartbeats() {
+		return true;
+	}
+
 	@Override
 	public @Nullable Instant lastHeartbeat() {
 		return this.lastHeartbeat;
@@ -410,7 +407,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 				logger.warn("Cannot consume " + next.aggregateType() + "-" + next.aggregateId() + " (is "
 						+ "eventsource.per-aggregate.queue-expiry the same in every service?); the id goes back to "
 						+ "its queue after " + this.settings.retryDelay() + ": " + ex);
-				ScheduledExecutorService scheduler = this.scheduler;
+				ScheduledExecutorService scheduler = (this.workers != null) ? this.workers.timer() : null;
 				if (scheduler != null && !scheduler.isShutdown()) {
 					scheduler.schedule(() -> nack(next.channel(), next.deliveryTag()),
 							this.settings.retryDelay().toMillis(), TimeUnit.MILLISECONDS);
@@ -429,7 +426,8 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 			channel.queueDeclare(queue, true, false, false,
 					PerAggregateNames.aggregateQueueArguments(this.settings.queueExpiry()));
 			AggregateQueueConsumer consumer = new AggregateQueueConsumer(aggregateType, aggregateId, queue, channel,
-					this.applier, this.scheduler, this.settings.retryDelay(), this.settings.retryBackoff());
+					this.workers.applier(), this.workers.timer(), this.settings.retryDelay(),
+					this.settings.retryBackoff());
 			consumer.start(this.settings.prefetch());
 			return consumer;
 		}

@@ -1,8 +1,6 @@
 package io.eventsource.listen;
 
 import java.io.IOException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import com.rabbitmq.client.Channel;
@@ -39,9 +37,7 @@ public class ReplayListener implements SmartLifecycle {
 
 	private final String queue;
 
-	private @Nullable BatchApplier applier;
-
-	private @Nullable ScheduledExecutorService scheduler;
+	private @Nullable ListenerWorkers workers;
 
 	private @Nullable PartitionConsumer consumer;
 
@@ -62,16 +58,12 @@ public class ReplayListener implements SmartLifecycle {
 		if (this.running || this.handlers.aggregateTypes().isEmpty()) {
 			return;
 		}
-		BatchApplier applier = new BatchApplier(this.dispatcher, this.metrics, this.settings.maxBatch(), 2,
-				ListenerThreads.named("eventsource-replay-worker-"));
-		applier.start();
-		this.applier = applier;
-		ScheduledExecutorService scheduler = Executors
-			.newSingleThreadScheduledExecutor(ListenerThreads.named("eventsource-replay-timer-"));
-		this.scheduler = scheduler;
+		ListenerWorkers workers = ListenerWorkers.start(this.dispatcher, this.metrics, this.settings.maxBatch(), 2,
+				"eventsource-replay");
+		this.workers = workers;
 		this.running = true;
 		ensureConsuming();
-		scheduler.scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.SECONDS);
+		workers.timer().scheduleWithFixedDelay(this::maintain, 1, 1, TimeUnit.SECONDS);
 	}
 
 	@Override
@@ -85,11 +77,8 @@ public class ReplayListener implements SmartLifecycle {
 			consumer.cancel();
 			consumer.awaitAndClose(this.settings.shutdownTimeout());
 		}
-		if (this.scheduler != null) {
-			this.scheduler.shutdownNow();
-		}
-		if (this.applier != null) {
-			this.applier.stop(this.settings.shutdownTimeout().toMillis());
+		if (this.workers != null) {
+			this.workers.stop(this.settings.shutdownTimeout());
 		}
 	}
 
@@ -128,8 +117,8 @@ public class ReplayListener implements SmartLifecycle {
 		try {
 			channel = RawChannels.open(this.connectionFactory);
 			channel.queueDeclare(this.queue, true, false, false, PartitionedNames.expiringQueueArguments());
-			PartitionConsumer consumer = new PartitionConsumer(null, this.queue, channel, this.applier, this.scheduler,
-					this.settings.retryDelay(), this.settings.retryBackoff());
+			PartitionConsumer consumer = new PartitionConsumer(null, this.queue, channel, this.workers.applier(),
+					this.workers.timer(), this.settings.retryDelay(), this.settings.retryBackoff());
 			consumer.start(this.settings.prefetch());
 			this.consumer = consumer;
 		}

@@ -6,7 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -16,6 +16,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.store.OutboxRepository;
+import io.eventsource.store.OutboxRepository.AggregateRef;
 import io.eventsource.store.StoredEvent;
 import io.eventsource.topology.EventTopology;
 import io.eventsource.topology.SendOutcome;
@@ -79,7 +80,7 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private final Clock clock;
 
-	private final RelayBackoff backoff;
+	private final RelayBackoff<AggregateRef> backoff;
 
 	private final ReentrantLock lock = new ReentrantLock();
 
@@ -130,7 +131,7 @@ public class OutboxRelay implements SmartLifecycle {
 		this.pollInterval = pollInterval;
 		this.metrics = metrics;
 		this.clock = clock;
-		this.backoff = new RelayBackoff(pollInterval, Duration.ofMinutes(1));
+		this.backoff = new RelayBackoff<>(pollInterval, Duration.ofMinutes(1));
 	}
 
 	/**
@@ -192,9 +193,9 @@ public class OutboxRelay implements SmartLifecycle {
 		boolean failed = false;
 		boolean stopped = false;
 		boolean more = false;
-		Set<String> heldBack = new HashSet<>();
-		Map<String, Long> lastSent = new HashMap<>();
-		Set<String> unconfirmed = new HashSet<>();
+		Set<AggregateRef> heldBack = new HashSet<>();
+		Map<AggregateRef, Long> lastSent = new HashMap<>();
+		Set<AggregateRef> unconfirmed = new HashSet<>();
 		Page inFlight = null;
 		boolean wrapUp = false;
 		while (true) {
@@ -231,12 +232,13 @@ public class OutboxRelay implements SmartLifecycle {
 		return (rows != null) ? rows : List.of();
 	}
 
-	private Page publish(List<StoredEvent> rows, long afterId, Set<String> heldBack, Map<String, Long> lastSent) {
+	private Page publish(List<StoredEvent> rows, long afterId, Set<AggregateRef> heldBack,
+			Map<AggregateRef, Long> lastSent) {
 		Instant selectedAt = this.clock.instant();
 		boolean late = afterId > 0 && holdBackLateRows(rows, afterId, heldBack, lastSent);
 		List<StoredEvent> sendable = new ArrayList<>(rows.size());
 		for (StoredEvent row : rows) {
-			String aggregate = aggregateKey(row);
+			AggregateRef aggregate = aggregate(row);
 			long sequence = row.envelope().metadata().sequence();
 			Long last = lastSent.get(aggregate);
 			if (heldBack.contains(aggregate) || this.backoff.isWaiting(aggregate, selectedAt)) {
@@ -261,13 +263,13 @@ public class OutboxRelay implements SmartLifecycle {
 	 * aggregate: after a row that was not confirmed, no later row of its aggregate is
 	 * marked, and none is sent for the rest of the pass.
 	 */
-	private Settled settle(Page page, Set<String> heldBack, Set<String> unconfirmed) {
+	private Settled settle(Page page, Set<AggregateRef> heldBack, Set<AggregateRef> unconfirmed) {
 		SendResult result = page.publishing().await();
 		Instant now = this.clock.instant();
 		List<Long> done = new ArrayList<>(page.sendable().size());
 		boolean failed = false;
 		for (StoredEvent row : page.sendable()) {
-			String aggregate = aggregateKey(row);
+			AggregateRef aggregate = aggregate(row);
 			EventMetadata metadata = row.envelope().metadata();
 			SendOutcome outcome = result.outcome(metadata.eventId());
 			if (unconfirmed.contains(aggregate)) {
@@ -293,36 +295,34 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * * Holds back the aggregates met for the first time in this pass that still have an
+	 * Holds back the aggregates met for the first time in this pass that still have an
 	 * unrelayed row at or below the pages already read.
 	 * @return whether there was any
 	 */
-	private boolean holdBackLateRows(List<StoredEvent> rows, long afterId, Set<String> heldBack,
-			Map<String, Long> lastSent) {
-		Map<OutboxRepository.AggregateRef, String> firstSeen = new LinkedHashMap<>();
+	private boolean holdBackLateRows(List<StoredEvent> rows, long afterId, Set<AggregateRef> heldBack,
+			Map<AggregateRef, Long> lastSent) {
+		Set<AggregateRef> firstSeen = new LinkedHashSet<>();
 		for (StoredEvent row : rows) {
-			String aggregate = aggregateKey(row);
+			AggregateRef aggregate = aggregate(row);
 			if (!lastSent.containsKey(aggregate) && !heldBack.contains(aggregate)) {
-				EventMetadata metadata = row.envelope().metadata();
-				firstSeen.put(new OutboxRepository.AggregateRef(metadata.aggregateType(), metadata.aggregateId()),
-						aggregate);
+				firstSeen.add(aggregate);
 			}
 		}
 		if (firstSeen.isEmpty()) {
 			return false;
 		}
-		Set<OutboxRepository.AggregateRef> late = this.readTransactions
-			.execute((status) -> this.outbox.withUnrelayedUpTo(afterId, firstSeen.keySet()));
+		Set<AggregateRef> late = this.readTransactions
+			.execute((status) -> this.outbox.withUnrelayedUpTo(afterId, firstSeen));
 		if (late == null || late.isEmpty()) {
 			return false;
 		}
-		late.forEach((aggregate) -> heldBack.add(firstSeen.get(aggregate)));
+		heldBack.addAll(late);
 		return true;
 	}
 
-	private static String aggregateKey(StoredEvent row) {
+	private static AggregateRef aggregate(StoredEvent row) {
 		EventMetadata metadata = row.envelope().metadata();
-		return metadata.aggregateType() + "\u0000" + metadata.aggregateId();
+		return new AggregateRef(metadata.aggregateType(), metadata.aggregateId());
 	}
 
 	private void run() {

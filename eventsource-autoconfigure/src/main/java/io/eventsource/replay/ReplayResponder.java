@@ -215,12 +215,7 @@ public class ReplayResponder implements SmartLifecycle {
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.warn("Could not answer the replay request " + request + "; the requester asks again: " + ex);
-			try {
-				channel.basicNack(deliveryTag, false, false);
-			}
-			catch (IOException | RuntimeException nackFailed) {
-				// the channel is gone: the request goes back to the queue
-			}
+			reject(channel, deliveryTag);
 		}
 	}
 
@@ -262,12 +257,7 @@ public class ReplayResponder implements SmartLifecycle {
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.warn("Could not answer a catch-up request for " + type + "; the requester asks again: " + ex);
-			try {
-				channel.basicNack(deliveryTag, false, false);
-			}
-			catch (IOException | RuntimeException nackFailed) {
-				// the channel is gone: the request goes back to the queue
-			}
+			reject(channel, deliveryTag);
 		}
 	}
 
@@ -300,6 +290,18 @@ public class ReplayResponder implements SmartLifecycle {
 		ConfirmingChannel.Confirms confirms = answers.awaitConfirms(answers.lastPublished(), messageIds,
 				this.confirmTimeout);
 		return published.stream().allMatch(confirms::acked);
+	}
+
+	/**
+	 * Drops a request that could not be answered: the requester asks again.
+	 */
+	private static void reject(Channel channel, long deliveryTag) {
+		try {
+			channel.basicNack(deliveryTag, false, false);
+		}
+		catch (IOException | RuntimeException ex) {
+			// the channel is gone: the request goes back to the queue
+		}
 	}
 
 	private static @Nullable ReplayRequest request(AMQP.BasicProperties properties) {

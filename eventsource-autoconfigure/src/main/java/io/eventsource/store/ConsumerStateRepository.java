@@ -56,13 +56,4 @@ public class ConsumerStateRepository {
 		}
 	}
 
-	/**
-	 * Deletes the cursors of the consumers whose names start with a prefix.
-	 * @param prefix the prefix
-	 */
-	public void delete(String prefix) {
-		String escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-		this.jdbc.update("DELETE FROM message_consumer_state WHERE consumer_name LIKE ?", escaped + "%");
-	}
-
 }

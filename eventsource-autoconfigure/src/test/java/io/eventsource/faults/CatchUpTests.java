@@ -125,7 +125,7 @@ class CatchUpTests {
 	private ApplicationContextRunner billing(Database database, String service) {
 		return EventSourceContexts.runner(database, service)
 			.withPropertyValues(SHORT_EXPIRY)
-			.withPropertyValues("eventsource.relay.enabled=false")
+			.withPropertyValues("eventsource.relay.enabled=false", "eventsource.replay.catch-up-on-start=true")
 			.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
 	}

@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RelayBackoffTests {
 
-	private final RelayBackoff backoff = new RelayBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30));
+	private final RelayBackoff<String> backoff = new RelayBackoff<>(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
 	private final Instant now = Instant.parse("2026-11-25T10:00:00Z");
 
