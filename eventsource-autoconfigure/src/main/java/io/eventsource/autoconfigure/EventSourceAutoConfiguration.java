@@ -15,6 +15,11 @@ import io.eventsource.listen.GapRepair;
 import io.eventsource.listen.ReplayListener;
 import io.eventsource.listen.EventPayloads;
 import io.eventsource.listen.EventSourceListenerAnnotationBeanPostProcessor;
+import io.eventsource.process.ProcessManagerAnnotationBeanPostProcessor;
+import io.eventsource.process.ProcessManagers;
+import io.eventsource.process.ProcessMetrics;
+import io.eventsource.process.ProcessStore;
+import io.eventsource.process.ProcessTimeoutPoller;
 import io.eventsource.listen.EventSourceListenerLazyInitializationExcludeFilter;
 import io.eventsource.listen.ListenerMetrics;
 import io.eventsource.listen.ListenerTransactions;
@@ -42,6 +47,8 @@ import io.eventsource.store.DatabaseType;
 import io.eventsource.store.InboxRepository;
 import io.eventsource.store.ParkedEventRepository;
 import io.eventsource.store.OutboxRepository;
+import io.eventsource.store.ProcessInstanceRepository;
+import io.eventsource.store.ProcessTimeoutRepository;
 import io.eventsource.store.SchemaInitializer;
 import io.eventsource.store.SchemaMigration;
 import io.eventsource.topology.EventTopology;
@@ -290,6 +297,42 @@ public final class EventSourceAutoConfiguration {
 							replay.getCatchUpHorizon(), properties.getListener().getMaxBatch(),
 							properties.getListener().getRetryDelay()),
 					Clock.systemUTC());
+		}
+
+		@Bean
+		static ProcessManagerAnnotationBeanPostProcessor eventSourceProcessManagerAnnotationBeanPostProcessor() {
+			return new ProcessManagerAnnotationBeanPostProcessor();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		@DependsOn(SCHEMA_INITIALIZER)
+		ProcessStore eventSourceProcessStore(OutboxRepository outbox, DataSource dataSource,
+				DatabaseType databaseType) {
+			JdbcTemplate jdbc = new JdbcTemplate(dataSource);
+			return new ProcessStore(outbox, new ProcessInstanceRepository(jdbc, databaseType),
+					new ProcessTimeoutRepository(jdbc, databaseType));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		ProcessManagers eventSourceProcessManagers(ServiceName serviceName,
+				ProcessManagerAnnotationBeanPostProcessor processes,
+				EventSourceListenerAnnotationBeanPostProcessor listeners, ProcessStore store, EventPublisher publisher,
+				JsonMapper jsonMapper, ObjectProvider<MeterRegistry> meterRegistry) {
+			return new ProcessManagers(serviceName.value(), processes.getDefinitions(), listeners.getEventHandlers(),
+					store, publisher, jsonMapper,
+					new ProcessMetrics(meterRegistry.getIfAvailable(() -> Metrics.globalRegistry)), Clock.systemUTC());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		ProcessTimeoutPoller eventSourceProcessTimeoutPoller(ServiceName serviceName,
+				ProcessManagerAnnotationBeanPostProcessor processes, ProcessStore store, EventPublisher publisher,
+				DataSource dataSource, EventSourceProperties properties) {
+			return new ProcessTimeoutPoller(serviceName.value(), processes.getDefinitions(), store, publisher,
+					new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+					properties.getProcesses().getTimeoutPollInterval(), Clock.systemUTC());
 		}
 
 		private static ListenerSettings listenerSettings(ServiceName serviceName, EventSourceProperties properties) {

@@ -56,6 +56,8 @@ public class EventSourceProperties {
 
 	private final Health health = new Health();
 
+	private final Processes processes = new Processes();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -114,6 +116,10 @@ public class EventSourceProperties {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public Processes getProcesses() {
+		return this.processes;
 	}
 
 	/**
@@ -712,6 +718,23 @@ public class EventSourceProperties {
 
 		public void setBacklogAgeThreshold(Duration backlogAgeThreshold) {
 			this.backlogAgeThreshold = backlogAgeThreshold;
+		}
+
+	}
+
+	public static class Processes {
+
+		/**
+		 * How often each instance looks for process timeouts that are due.
+		 */
+		private Duration timeoutPollInterval = Duration.ofSeconds(1);
+
+		public Duration getTimeoutPollInterval() {
+			return this.timeoutPollInterval;
+		}
+
+		public void setTimeoutPollInterval(Duration timeoutPollInterval) {
+			this.timeoutPollInterval = timeoutPollInterval;
 		}
 
 	}

@@ -33,6 +33,12 @@ public record EventMetadata(UUID eventId, String aggregateType, String aggregate
 		Instant occurredAt, String correlationId, @Nullable String causationId, String source,
 		Map<String, String> headers) {
 
+	/**
+	 * The header naming the one service an event is meant for, as a command: listeners of
+	 * every other service acknowledge it as ignored.
+	 */
+	public static final String TARGET_SERVICE_HEADER = "targetservice";
+
 	public EventMetadata {
 		Assert.notNull(eventId, "'eventId' must not be null");
 		Assert.hasText(aggregateType, "'aggregateType' must not be empty");
@@ -42,6 +48,14 @@ public record EventMetadata(UUID eventId, String aggregateType, String aggregate
 		Assert.hasText(correlationId, "'correlationId' must not be empty");
 		Assert.hasText(source, "'source' must not be empty");
 		headers = Map.copyOf(headers);
+	}
+
+	/**
+	 * Returns the service the event is meant for, when it is a command to one service.
+	 * @return the target service, or {@code null} for an event to every listener
+	 */
+	public @Nullable String targetService() {
+		return this.headers.get(TARGET_SERVICE_HEADER);
 	}
 
 	/**

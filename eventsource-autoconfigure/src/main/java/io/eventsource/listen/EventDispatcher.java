@@ -119,7 +119,7 @@ public class EventDispatcher {
 
 		this.dataSource = dataSource;
 		this.handlers = handlers;
-		this.runner = new HandlerRunner(handlers, payloads, parking.maxPayloadSize().toBytes(), gaps);
+		this.runner = new HandlerRunner(handlers, payloads, parking.maxPayloadSize().toBytes(), service, gaps);
 		this.parked = parked;
 		this.parking = parking;
 		this.inbox = inbox;

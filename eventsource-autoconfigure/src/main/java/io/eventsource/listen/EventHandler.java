@@ -61,6 +61,25 @@ public final class EventHandler {
 	}
 
 	/**
+	 * Creates a handler the library binds itself, outside
+	 * {@link EventSourceListener @EventSourceListener} (a process manager's router, for
+	 * one): the method takes {@code (event)} or {@code (event, EventMetadata)}.
+	 * @param beanName the name the handler is described by
+	 * @param bean the object the method is invoked on
+	 * @param method the method
+	 * @param eventClass the class payloads are bound to
+	 * @param projection the projection
+	 * @param aggregateType the aggregate type
+	 * @param eventType the event type name
+	 * @return the handler
+	 */
+	public static EventHandler of(String beanName, Object bean, Method method, Class<?> eventClass, String projection,
+			String aggregateType, String eventType) {
+		return new EventHandler(beanName, bean, method, method, eventClass, method.getParameterCount() == 2, projection,
+				aggregateType, eventType);
+	}
+
+	/**
 	 * Calls the method with an event.
 	 * @param event the event, an instance of {@link #eventClass()}
 	 * @param metadata the event's metadata, passed when the method takes it

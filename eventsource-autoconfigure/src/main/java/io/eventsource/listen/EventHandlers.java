@@ -31,7 +31,7 @@ public final class EventHandlers {
 	 * @throws InvalidEventHandlerException if the projection already has a handler for
 	 * the event type
 	 */
-	synchronized void add(EventHandler handler) {
+	public synchronized void add(EventHandler handler) {
 		NavigableMap<String, EventHandler> byEventType = this.handlers
 			.computeIfAbsent(handler.aggregateType(), (aggregateType) -> new ConcurrentSkipListMap<>())
 			.computeIfAbsent(handler.projection(), (projection) -> new ConcurrentSkipListMap<>());

@@ -19,12 +19,12 @@ final class HandlerRunner {
 
 	private final GapListener gaps;
 
-	HandlerRunner(EventHandlers handlers, EventPayloads payloads, long maxPayloadBytes) {
-		this(handlers, payloads, maxPayloadBytes, GapListener.NONE);
-	}
+	private final String service;
 
-	HandlerRunner(EventHandlers handlers, EventPayloads payloads, long maxPayloadBytes, GapListener gaps) {
+	HandlerRunner(EventHandlers handlers, EventPayloads payloads, long maxPayloadBytes, String service,
+			GapListener gaps) {
 		this.gaps = gaps;
+		this.service = service;
 		this.handlers = handlers;
 		this.payloads = payloads;
 		this.maxPayloadBytes = maxPayloadBytes;
@@ -39,8 +39,8 @@ final class HandlerRunner {
 	 * @return {@link DispatchOutcome#DUPLICATE} at or below the position,
 	 * {@link DispatchOutcome#PARKED} when the aggregate's events are parked (the caller
 	 * parks this one behind them), {@link DispatchOutcome#GAP} past the next,
-	 * {@link DispatchOutcome#IGNORED} without a handler, {@link DispatchOutcome#OK} once
-	 * the handler ran
+	 * {@link DispatchOutcome#IGNORED} without a handler or when the event is a command to
+	 * another service, {@link DispatchOutcome#OK} once the handler ran
 	 * @throws HandlerFailedException if the handler threw a checked exception
 	 * @throws EventPayloadException if the payload does not bind to the handler's class
 	 * or is over the size limit
@@ -57,7 +57,8 @@ final class HandlerRunner {
 			return DispatchOutcome.GAP;
 		}
 		EventHandler handler = this.handlers.handler(metadata.aggregateType(), projection, metadata.eventType());
-		if (handler == null) {
+		String target = metadata.targetService();
+		if (handler == null || (target != null && !target.equals(this.service))) {
 			return DispatchOutcome.IGNORED;
 		}
 		if (payload.length > this.maxPayloadBytes) {

@@ -16,7 +16,12 @@ public class InvalidEventHandlerException extends IllegalStateException {
 
 	private final String action;
 
-	InvalidEventHandlerException(String description, String action) {
+	/**
+	 * Creates the exception.
+	 * @param description what is wrong, naming the bean and the method
+	 * @param action how to fix it
+	 */
+	public InvalidEventHandlerException(String description, String action) {
 		super(description + "; " + action);
 		this.description = description;
 		this.action = action;
@@ -58,7 +63,7 @@ public class InvalidEventHandlerException extends IllegalStateException {
 	 * @return the description, for example
 	 * {@code com.example.Catalog.on(ProductCreated) of bean 'catalog'}
 	 */
-	static String describe(String beanName, Method method) {
+	public static String describe(String beanName, Method method) {
 		return describe(method) + " of bean '" + beanName + "'";
 	}
 

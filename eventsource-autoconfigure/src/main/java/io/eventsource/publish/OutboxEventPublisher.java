@@ -149,7 +149,8 @@ public class OutboxEventPublisher implements EventPublisher {
 		else {
 			correlationId = (options.correlationId() != null) ? options.correlationId() : eventId.toString();
 		}
-		return new EventMetadata(eventId, aggregateType, aggregateId, 0, EventTypes.nameOf(event.getClass()),
+		String eventType = (options.eventType() != null) ? options.eventType() : EventTypes.nameOf(event.getClass());
+		return new EventMetadata(eventId, aggregateType, aggregateId, 0, eventType,
 				this.clock.instant().truncatedTo(ChronoUnit.MICROS), correlationId, causationId, this.source,
 				options.headers());
 	}

@@ -21,7 +21,7 @@ import org.springframework.util.Assert;
  */
 public final class PublishOptions {
 
-	private static final PublishOptions DEFAULTS = new PublishOptions(null, Map.of(), null, null);
+	private static final PublishOptions DEFAULTS = new PublishOptions(null, Map.of(), null, null, null);
 
 	private final @Nullable Long expectedSequence;
 
@@ -31,12 +31,15 @@ public final class PublishOptions {
 
 	private final @Nullable UUID eventId;
 
+	private final @Nullable String eventType;
+
 	private PublishOptions(@Nullable Long expectedSequence, Map<String, String> headers, @Nullable String correlationId,
-			@Nullable UUID eventId) {
+			@Nullable UUID eventId, @Nullable String eventType) {
 		this.expectedSequence = expectedSequence;
 		this.headers = headers;
 		this.correlationId = correlationId;
 		this.eventId = eventId;
+		this.eventType = eventType;
 	}
 
 	/**
@@ -56,7 +59,7 @@ public final class PublishOptions {
 	 */
 	public PublishOptions expectSequence(long lastSequence) {
 		Assert.isTrue(lastSequence >= 0, "'lastSequence' must be 0 or more");
-		return new PublishOptions(lastSequence, this.headers, this.correlationId, this.eventId);
+		return new PublishOptions(lastSequence, this.headers, this.correlationId, this.eventId, this.eventType);
 	}
 
 	/**
@@ -72,7 +75,8 @@ public final class PublishOptions {
 		Assert.notNull(value, () -> "Value of header '" + name + "' must not be null");
 		Map<String, String> headers = new LinkedHashMap<>(this.headers);
 		headers.put(name, value);
-		return new PublishOptions(this.expectedSequence, Map.copyOf(headers), this.correlationId, this.eventId);
+		return new PublishOptions(this.expectedSequence, Map.copyOf(headers), this.correlationId, this.eventId,
+				this.eventType);
 	}
 
 	/**
@@ -83,7 +87,7 @@ public final class PublishOptions {
 	 */
 	public PublishOptions withCorrelationId(String correlationId) {
 		Assert.hasText(correlationId, "'correlationId' must not be empty");
-		return new PublishOptions(this.expectedSequence, this.headers, correlationId, this.eventId);
+		return new PublishOptions(this.expectedSequence, this.headers, correlationId, this.eventId, this.eventType);
 	}
 
 	/**
@@ -95,7 +99,26 @@ public final class PublishOptions {
 	 */
 	public PublishOptions withEventId(UUID eventId) {
 		Assert.notNull(eventId, "'eventId' must not be null");
-		return new PublishOptions(this.expectedSequence, this.headers, this.correlationId, eventId);
+		return new PublishOptions(this.expectedSequence, this.headers, this.correlationId, eventId, this.eventType);
+	}
+
+	/**
+	 * Names the event type instead of the event's class, for an event forwarded as a JSON
+	 * tree whose class says nothing of its type.
+	 * @param eventType the event type name
+	 * @return a copy with the event type name
+	 */
+	public PublishOptions withEventType(String eventType) {
+		Assert.hasText(eventType, "'eventType' must not be empty");
+		return new PublishOptions(this.expectedSequence, this.headers, this.correlationId, this.eventId, eventType);
+	}
+
+	/**
+	 * Returns the event type name given.
+	 * @return the event type name, or {@code null} to name it by the event's class
+	 */
+	public @Nullable String eventType() {
+		return this.eventType;
 	}
 
 	/**

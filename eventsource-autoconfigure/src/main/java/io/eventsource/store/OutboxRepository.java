@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import io.eventsource.envelope.EventEnvelope;
 import io.eventsource.envelope.EventMetadata;
@@ -166,6 +167,17 @@ public class OutboxRepository {
 				"SELECT " + COLUMNS + " FROM public_messages WHERE topic = ? AND aggregate_id = ? "
 						+ "AND sequence >= ? AND sequence <= ? ORDER BY sequence LIMIT ?",
 				this.rowMapper, aggregateType, aggregateId, fromSequence, toSequence, limit);
+	}
+
+	/**
+	 * Returns whether the log holds an event.
+	 * @param messageId the event id
+	 * @return whether an event with that id was appended
+	 */
+	public boolean contains(UUID messageId) {
+		Integer found = this.jdbc.queryForObject("SELECT COUNT(*) FROM public_messages WHERE message_id = ?",
+				Integer.class, messageId.toString());
+		return found != null && found > 0;
 	}
 
 	/**

@@ -22,7 +22,7 @@ class ArchitectureTests {
 
 	/** The packages in the order the data flows; each may use only the ones before it. */
 	static final List<String> FLOW = List.of("envelope", "store", "registry", "topology", "publish", "replay", "listen",
-			"actuate", "autoconfigure");
+			"process", "actuate", "autoconfigure");
 
 	private static final JavaClasses LIBRARY = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -1,0 +1,76 @@
+package io.eventsource.process;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import io.eventsource.envelope.EventMetadata;
+import io.eventsource.store.StoredEvent;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A process instance's stream up to one event, read: the version in effect, the events to
+ * replay (the followed events and timeouts, without those it rejected), and whether it
+ * had completed.
+ */
+final class ProcessHistory {
+
+	private final int version;
+
+	private final List<StoredEvent> replayed;
+
+	private final boolean completed;
+
+	private ProcessHistory(int version, List<StoredEvent> replayed, boolean completed) {
+		this.version = version;
+		this.replayed = replayed;
+		this.completed = completed;
+	}
+
+	/**
+	 * Reads the events of a stream before the current one.
+	 * @param before the events before the current one, in sequence order
+	 * @param jsonMapper the mapper of the library's own events
+	 */
+	static ProcessHistory of(List<StoredEvent> before, JsonMapper jsonMapper) {
+		int version = 0;
+		boolean completed = false;
+		Set<String> rejected = new HashSet<>();
+		List<StoredEvent> replayed = new ArrayList<>();
+		for (StoredEvent stored : before) {
+			EventMetadata metadata = stored.envelope().metadata();
+			String payload = stored.envelope().payload();
+			switch (metadata.eventType()) {
+				case "ProcessStarted" -> version = jsonMapper.readValue(payload, ProcessStarted.class).version();
+				case "ProcessUpgraded" -> version = jsonMapper.readValue(payload, ProcessUpgraded.class).toVersion();
+				case "ProcessEventRejected" ->
+					rejected.add(jsonMapper.readValue(payload, ProcessEventRejected.class).eventId());
+				case "ProcessCompleted" -> completed = true;
+				default -> replayed.add(stored);
+			}
+		}
+		replayed.removeIf((stored) -> rejected.contains(stored.envelope().metadata().eventId().toString()));
+		return new ProcessHistory(version, replayed, completed);
+	}
+
+	static boolean isOwn(String eventType) {
+		return switch (eventType) {
+			case "ProcessStarted", "ProcessUpgraded", "ProcessEventRejected", "ProcessCompleted" -> true;
+			default -> false;
+		};
+	}
+
+	int version() {
+		return this.version;
+	}
+
+	List<StoredEvent> replayed() {
+		return this.replayed;
+	}
+
+	boolean completed() {
+		return this.completed;
+	}
+
+}

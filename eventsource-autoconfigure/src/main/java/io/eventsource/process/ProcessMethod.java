@@ -1,0 +1,45 @@
+package io.eventsource.process;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.UndeclaredThrowableException;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.ReflectionUtils;
+
+/**
+ * One {@link ProcessHandler @ProcessHandler} method of a process definition.
+ *
+ * @param eventType the event type name it handles
+ * @param aggregateType the aggregate type of its events, or {@code null} for
+ * {@link ProcessTimedOut}
+ * @param eventClass the class payloads are bound to
+ * @param method the method, invocable on the definition's bean
+ * @param start whether its event starts a process
+ * @param description the bean and method, for messages
+ */
+record ProcessMethod(String eventType, @Nullable String aggregateType, Class<?> eventClass, Method method,
+		boolean start, String description) {
+
+	ProcessMethod {
+		ReflectionUtils.makeAccessible(method);
+	}
+
+	void invoke(Object bean, Object event, ProcessContext<?> context) throws Exception {
+		try {
+			this.method.invoke(bean, event, context);
+		}
+		catch (InvocationTargetException ex) {
+			Throwable thrown = ex.getTargetException();
+			if (thrown instanceof Exception exception) {
+				throw exception;
+			}
+			if (thrown instanceof Error error) {
+				throw error;
+			}
+			throw new UndeclaredThrowableException(thrown);
+		}
+	}
+
+}
