@@ -1,8 +1,10 @@
 package io.eventsource.autoconfigure;
 
 import io.eventsource.actuate.EventSourceEndpoint;
+import io.eventsource.actuate.ProcessesEndpoint;
 import io.eventsource.listen.CatchUp;
 import io.eventsource.listen.ParkedEvents;
+import io.eventsource.process.ProcessManagers;
 import io.eventsource.replay.ReplayRequester;
 import io.eventsource.store.InboxRepository;
 import io.eventsource.store.OutboxRepository;
@@ -22,11 +24,19 @@ import org.springframework.context.annotation.Bean;
 @AutoConfiguration(after = EventSourceAutoConfiguration.class)
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
 @ConditionalOnBean(ParkedEvents.class)
-@ConditionalOnAvailableEndpoint(EventSourceEndpoint.class)
 public final class EventSourceEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnBean(ProcessManagers.class)
+	@ConditionalOnAvailableEndpoint(ProcessesEndpoint.class)
+	ProcessesEndpoint eventSourceProcessesEndpoint(ProcessManagers processes) {
+		return new ProcessesEndpoint(processes);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnAvailableEndpoint(EventSourceEndpoint.class)
 	EventSourceEndpoint eventSourceEndpoint(ParkedEvents parkedEvents, InboxRepository inbox, OutboxRepository outbox,
 			ServiceName serviceName, ObjectProvider<ReplayRequester> replay, ObjectProvider<CatchUp> catchUp) {
 		return new EventSourceEndpoint(parkedEvents, inbox, outbox, serviceName.value(), replay.getIfAvailable(),

@@ -1,6 +1,7 @@
 package io.eventsource.process;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -23,11 +24,15 @@ final class ProcessOrigin {
 
 	static final String SOURCE = "originsource";
 
+	static final String CAUSATION_ID = "origincause";
+
 	private ProcessOrigin() {
 	}
 
 	static PublishOptions carried(EventMetadata followed, PublishOptions options) {
-		return options.withHeader(EVENT_ID, followed.eventId().toString())
+		PublishOptions carried = (followed.causationId() != null)
+				? options.withHeader(CAUSATION_ID, followed.causationId()) : options;
+		return carried.withHeader(EVENT_ID, followed.eventId().toString())
 			.withHeader(AGGREGATE_TYPE, followed.aggregateType())
 			.withHeader(AGGREGATE_ID, followed.aggregateId())
 			.withHeader(SEQUENCE, Long.toString(followed.sequence()))
@@ -45,10 +50,10 @@ final class ProcessOrigin {
 			return streamEvent;
 		}
 		Map<String, String> rest = new LinkedHashMap<>(headers);
-		rest.keySet().removeAll(java.util.List.of(EVENT_ID, AGGREGATE_TYPE, AGGREGATE_ID, SEQUENCE, SOURCE));
+		rest.keySet().removeAll(List.of(EVENT_ID, AGGREGATE_TYPE, AGGREGATE_ID, SEQUENCE, SOURCE, CAUSATION_ID));
 		return new EventMetadata(UUID.fromString(eventId), headers.get(AGGREGATE_TYPE), headers.get(AGGREGATE_ID),
 				Long.parseLong(headers.get(SEQUENCE)), streamEvent.eventType(), streamEvent.occurredAt(),
-				streamEvent.correlationId(), streamEvent.causationId(), headers.get(SOURCE), rest);
+				streamEvent.correlationId(), headers.get(CAUSATION_ID), headers.get(SOURCE), rest);
 	}
 
 }

@@ -1,41 +1,69 @@
 package io.eventsource.sample;
 
-import java.util.UUID;
+import java.time.Duration;
+import java.time.Instant;
 
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.sample.ProductEvents.PriceChanged;
 import io.eventsource.sample.ProductEvents.ProductCreated;
+import io.eventsource.store.OutboxRepository;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.SpringApplication;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
 /**
- * Publishes a new product and two price changes at startup, logging each event, so that a
- * newcomer sees the flow. Switch off with {@code sample.demo=false}.
+ * Seed 3's publisher program ({@code --spring.profiles.active=publisher}): publishes
+ * {@code sample.count} events for the product {@code sample.aggregate-id} (a
+ * {@code ProductCreated} when the product is new, then price changes), logs each with its
+ * sequence and ids, waits until the relay sent them, and exits.
  */
 @Component
-@ConditionalOnBooleanProperty(name = "sample.demo", matchIfMissing = true)
+@Profile("publisher")
 class DemoPublisher implements ApplicationRunner {
 
 	private static final Log logger = LogFactory.getLog(DemoPublisher.class);
 
 	private final EventPublisher publisher;
 
-	DemoPublisher(EventPublisher publisher) {
+	private final OutboxRepository outbox;
+
+	private final ConfigurableApplicationContext context;
+
+	private final String aggregateId;
+
+	private final int count;
+
+	DemoPublisher(EventPublisher publisher, OutboxRepository outbox, ConfigurableApplicationContext context,
+			@Value("${sample.aggregate-id:lamp-1}") String aggregateId, @Value("${sample.count:3}") int count) {
 		this.publisher = publisher;
+		this.outbox = outbox;
+		this.context = context;
+		this.aggregateId = aggregateId;
+		this.count = count;
 	}
 
 	@Override
-	public void run(ApplicationArguments args) {
-		String id = UUID.randomUUID().toString().substring(0, 8);
-		log(this.publisher.publish(ProductEvents.AGGREGATE, id, new ProductCreated("SKU-" + id, "Desk lamp")));
-		log(this.publisher.publish(ProductEvents.AGGREGATE, id, new PriceChanged(4999)));
-		log(this.publisher.publish(ProductEvents.AGGREGATE, id, new PriceChanged(3999)));
+	public void run(ApplicationArguments args) throws InterruptedException {
+		boolean exists = !this.outbox.findByAggregate(ProductEvents.AGGREGATE, this.aggregateId, 1, 1, 1).isEmpty();
+		for (int i = 0; i < this.count; i++) {
+			Object event = (i == 0 && !exists) ? new ProductCreated("SKU-" + this.aggregateId, "Desk lamp")
+					: new PriceChanged(4999 - 100L * i);
+			log(this.publisher.publish(ProductEvents.AGGREGATE, this.aggregateId, event));
+		}
+		Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+		while (this.outbox.backlog().count() > 0 && Instant.now().isBefore(deadline)) {
+			Thread.sleep(100);
+		}
+		logger.info("relayed; exiting");
+		SpringApplication.exit(this.context);
 	}
 
 	private static void log(EventMetadata event) {

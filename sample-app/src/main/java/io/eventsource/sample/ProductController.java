@@ -5,6 +5,7 @@ import io.eventsource.publish.EventPublisher;
 import io.eventsource.sample.ProductEvents.PriceChanged;
 import io.eventsource.sample.ProductEvents.ProductCreated;
 
+import org.springframework.context.annotation.Profile;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -15,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
  * HTTP endpoints that publish product events, each in its own transaction.
  */
 @RestController
+@Profile("default")
 class ProductController {
 
 	private final EventPublisher publisher;

@@ -1,0 +1,120 @@
+package io.eventsource.actuate;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.eventsource.process.ProcessManagers;
+import io.eventsource.store.ProcessInstanceRepository.ProcessInstance;
+import io.eventsource.store.ProcessInstanceRepository.ProcessStatus;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * The {@code processes} Actuator endpoint, for a service with process managers. Reading
+ * it lists, per process type, the deployed versions, the instances by status and the
+ * running instances (oldest first) with their version and state; reading
+ * {@code /{processType}/{processId}} shows one instance with its pending timeouts.
+ * Writing {@code /{processType}/{processId}} with {@code toVersion} moves an instance to
+ * another deployed version; writing {@code /{processType}} with {@code fromVersion} and
+ * {@code toVersion} moves every running instance of a version. Reachable over HTTP only
+ * where the application exposes it.
+ */
+@Endpoint(id = "processes")
+public class ProcessesEndpoint {
+
+	private static final int LIMIT = 200;
+
+	private final ProcessManagers processes;
+
+	/**
+	 * Creates the endpoint.
+	 * @param processes the process managers of this service
+	 */
+	public ProcessesEndpoint(ProcessManagers processes) {
+		this.processes = processes;
+	}
+
+	/**
+	 * Lists the process types with their versions, counts and running instances.
+	 * @return the report, by process type
+	 */
+	@ReadOperation
+	public Map<String, Object> report() {
+		Map<String, Object> report = new LinkedHashMap<>();
+		for (String type : this.processes.types()) {
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("versions", this.processes.versions(type));
+			entry.put("instances", this.processes.counts(type));
+			entry.put("running",
+					this.processes.list(type, ProcessStatus.RUNNING, LIMIT)
+						.stream()
+						.map(ProcessesEndpoint::describe)
+						.toList());
+			report.put(type, entry);
+		}
+		return report;
+	}
+
+	/**
+	 * Shows one instance with its pending timeouts.
+	 * @param processType the process type
+	 * @param processId the process id
+	 * @return the instance, or {@code null} (404) when there is none
+	 */
+	@ReadOperation
+	public @Nullable Map<String, Object> instance(@Selector String processType, @Selector String processId) {
+		ProcessInstance instance = this.processes.find(processType, processId);
+		if (instance == null) {
+			return null;
+		}
+		Map<String, Object> described = describe(instance);
+		described.put("timeouts",
+				this.processes.timeouts(processType, processId)
+					.stream()
+					.map((timeout) -> Map.of("name", timeout.name(), "dueAt", timeout.dueAt().toString()))
+					.toList());
+		return described;
+	}
+
+	/**
+	 * Moves an instance to another deployed version.
+	 * @param processType the process type
+	 * @param processId the process id
+	 * @param toVersion the version
+	 * @return the id of the {@code ProcessUpgraded} event appended to its stream
+	 */
+	@WriteOperation
+	public Map<String, Object> upgrade(@Selector String processType, @Selector String processId, int toVersion) {
+		return Map.of("upgraded", List.of(processId), "event",
+				this.processes.upgrade(processType, processId, toVersion).eventId().toString());
+	}
+
+	/**
+	 * Moves every running instance of a version to another.
+	 * @param processType the process type
+	 * @param fromVersion the version they run
+	 * @param toVersion the version to move them to
+	 * @return how many were moved
+	 */
+	@WriteOperation
+	public Map<String, Object> upgradeAll(@Selector String processType, int fromVersion, int toVersion) {
+		return Map.of("upgraded", this.processes.upgradeAll(processType, fromVersion, toVersion));
+	}
+
+	private static Map<String, Object> describe(ProcessInstance instance) {
+		Map<String, Object> described = new LinkedHashMap<>();
+		described.put("processId", instance.processId());
+		described.put("version", instance.version());
+		described.put("status", instance.status().name());
+		described.put("state", (instance.state() != null) ? instance.state() : "");
+		described.put("startedAt", instance.startedAt().toString());
+		described.put("updatedAt", instance.updatedAt().toString());
+		return described;
+	}
+
+}

@@ -1,0 +1,277 @@
+package io.eventsource.sample;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import io.eventsource.envelope.EventMetadata;
+import io.eventsource.envelope.EventType;
+import io.eventsource.listen.EventSourceListener;
+import io.eventsource.listen.ListenerContainer;
+import io.eventsource.publish.EventPublisher;
+import io.eventsource.topology.PartitionedNames;
+import io.eventsource.topology.PerAggregateNames;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Every metric the Grafana dashboard in {@code ops/grafana} queries is scraped from
+ * {@code /actuator/prometheus} once events were published, relayed, applied, retried and
+ * parked, on both topologies. Only the library's beans and this test's own handlers take
+ * part: no profile, no demo, a service name of its own.
+ */
+@SpringBootTest(classes = SampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "sample.demo=false", "eventsource.relay.poll-interval=200ms",
+				"eventsource.replay.catch-up-on-start=false",
+				"management.endpoints.web.exposure.include=health,metrics,prometheus,eventsource",
+				"eventsource.listener.retry.initial-delay=100ms",
+				// the handlers fail on purpose: no stack traces in the build's output
+				"logging.level.io.eventsource.listen.EventDispatcher=off",
+				"eventsource.listener.retry.projection-max-attempts." + DashboardMetricsTests.PARKING_PROJECTION + "=1",
+				"eventsource.aggregate-types." + DashboardMetricsTests.PARTITIONED_TYPE + ".topology=partitioned",
+				"eventsource.aggregate-types." + DashboardMetricsTests.PARTITIONED_TYPE + ".partitions=2" })
+@Import(DashboardMetricsTests.Probes.class)
+@DirtiesContext
+class DashboardMetricsTests {
+
+	static final String PER_AGGREGATE_TYPE = "DashboardProbe";
+
+	static final String PARTITIONED_TYPE = "DashboardPartitionProbe";
+
+	static final String PARKING_PROJECTION = "dashboard-parking";
+
+	private static final String SERVICE = "dashboard-" + UUID.randomUUID().toString().substring(0, 8);
+
+	private static final Path DASHBOARD = Path.of("..", "ops", "grafana", "eventsource-dashboard.json");
+
+	private static final Pattern METRIC = Pattern.compile("eventsource_[a-z0-9_]+");
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	EventPublisher publisher;
+
+	@Autowired
+	ProbeHandlers handlers;
+
+	@Autowired
+	ApplicationContext context;
+
+	@DynamicPropertySource
+	static void serviceName(DynamicPropertyRegistry registry) {
+		registry.add("spring.application.name", () -> SERVICE);
+	}
+
+	@BeforeAll
+	static void servicesAnswer() {
+		Map.of("RabbitMQ", 5672, "Redis", 6379, "PostgreSQL", 5432).forEach((name, port) -> {
+			try (Socket socket = new Socket()) {
+				socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(name + " does not answer on 127.0.0.1:" + port
+						+ "; start the services with 'bash scripts/services.sh' or 'docker compose up -d'", ex);
+			}
+		});
+	}
+
+	@Test
+	void everyMetricTheDashboardQueriesIsScraped() throws IOException {
+		Set<String> queried = dashboardMetrics();
+		assertThat(queried).as("metrics queried by %s", DASHBOARD).isNotEmpty();
+		awaitConsuming();
+		String run = UUID.randomUUID().toString().substring(0, 8);
+		List<String> ids = List.of(run + "-a", run + "-b", run + "-c");
+		for (int i = 0; i < ids.size(); i++) {
+			for (int n = 0; n < 3; n++) {
+				this.publisher.publish(PER_AGGREGATE_TYPE, ids.get(i), new Probed(i == 0 && n == 1));
+				this.publisher.publish(PARTITIONED_TYPE, ids.get(i), new PartitionProbed());
+			}
+		}
+		this.publisher.publish(PER_AGGREGATE_TYPE, run + "-parked", new Rejected());
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(this.handlers.applied).hasSize(ids.size() * 3 * 2));
+		assertThat(this.handlers.failed).isTrue();
+		await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+			String scrape = scrape();
+			assertThat(seriesNames(scrape)).as("eventsource series scraped from /actuator/prometheus")
+				.containsAll(queried);
+			assertThat(scrape).as("consumed outcomes the dashboard selects")
+				.contains("outcome=\"ok\"", "outcome=\"fail\"", "outcome=\"parked\"");
+		});
+	}
+
+	private void awaitConsuming() {
+		await().atMost(Duration.ofSeconds(30)).until(() -> {
+			List<ListenerContainer> running = this.context.getBeansOfType(ListenerContainer.class)
+				.values()
+				.stream()
+				.filter(ListenerContainer::isRunning)
+				.toList();
+			Set<String> types = running.stream()
+				.flatMap((container) -> container.aggregateTypes().stream())
+				.collect(Collectors.toSet());
+			return types.containsAll(Set.of(PER_AGGREGATE_TYPE, PARTITIONED_TYPE))
+					&& running.stream().allMatch(ListenerContainer::isConsuming);
+		});
+	}
+
+	private String scrape() {
+		return RestClient.create("http://localhost:" + this.port)
+			.get()
+			.uri("/actuator/prometheus")
+			.retrieve()
+			.body(String.class);
+	}
+
+	private static Set<String> seriesNames(String scrape) {
+		return scrape.lines()
+			.filter((line) -> !line.isBlank() && !line.startsWith("#"))
+			.map((line) -> line.split("[{ ]", 2)[0])
+			.filter((name) -> name.startsWith("eventsource_"))
+			.collect(Collectors.toCollection(TreeSet::new));
+	}
+
+	private static Set<String> dashboardMetrics() throws IOException {
+		JsonNode dashboard = JsonMapper.builder().build().readTree(Files.readString(DASHBOARD));
+		Set<String> metrics = new TreeSet<>();
+		for (JsonNode expr : dashboard.findValues("expr")) {
+			Matcher matcher = METRIC.matcher(expr.asString());
+			while (matcher.find()) {
+				metrics.add(matcher.group());
+			}
+		}
+		return metrics;
+	}
+
+	@EventType(aggregate = PER_AGGREGATE_TYPE)
+	record Probed(boolean failOnce) {
+	}
+
+	@EventType(aggregate = PER_AGGREGATE_TYPE)
+	record Rejected() {
+	}
+
+	@EventType(aggregate = PARTITIONED_TYPE)
+	record PartitionProbed() {
+	}
+
+	static class ProbeHandlers {
+
+		final Set<String> applied = ConcurrentHashMap.newKeySet();
+
+		final AtomicBoolean failed = new AtomicBoolean();
+
+		@EventSourceListener(projection = "dashboard")
+		void on(Probed event, EventMetadata metadata) {
+			if (event.failOnce() && this.failed.compareAndSet(false, true)) {
+				throw new IllegalStateException("Failing once, so that the event is retried");
+			}
+			this.applied.add(metadata.aggregateType() + "-" + metadata.aggregateId() + "#" + metadata.sequence());
+		}
+
+		@EventSourceListener(projection = "dashboard")
+		void on(PartitionProbed event, EventMetadata metadata) {
+			this.applied.add(metadata.aggregateType() + "-" + metadata.aggregateId() + "#" + metadata.sequence());
+		}
+
+		@EventSourceListener(projection = PARKING_PROJECTION)
+		void on(Rejected event) {
+			throw new IllegalStateException("Always failing, so that the event is parked");
+		}
+
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Probes {
+
+		@Bean
+		ProbeHandlers dashboardProbeHandlers() {
+			return new ProbeHandlers();
+		}
+
+		@Bean
+		QueueCleanUp dashboardQueueCleanUp(ConnectionFactory connectionFactory,
+				ObjectProvider<ListenerContainer> containers, Environment environment) {
+			return new QueueCleanUp(connectionFactory, containers, environment);
+		}
+
+	}
+
+	/**
+	 * Deletes the durable queues this run's service declared, once its listener
+	 * containers stopped: the service name is never used again, so nothing would consume
+	 * them.
+	 */
+	static class QueueCleanUp implements DisposableBean {
+
+		private final ConnectionFactory connectionFactory;
+
+		private final ObjectProvider<ListenerContainer> containers;
+
+		private final Environment environment;
+
+		QueueCleanUp(ConnectionFactory connectionFactory, ObjectProvider<ListenerContainer> containers,
+				Environment environment) {
+			this.connectionFactory = connectionFactory;
+			this.containers = containers;
+			this.environment = environment;
+		}
+
+		@Override
+		public void destroy() {
+			RabbitAdmin admin = new RabbitAdmin(this.connectionFactory);
+			int defaultPartitions = this.environment.getProperty("eventsource.partitioned.partitions", Integer.class,
+					8);
+			this.containers.orderedStream()
+				.flatMap((container) -> container.aggregateTypes().stream())
+				.forEach((type) -> {
+					admin.deleteQueue(PerAggregateNames.aggregateIdsQueue(type, SERVICE));
+					int partitions = this.environment.getProperty("eventsource.aggregate-types." + type + ".partitions",
+							Integer.class, defaultPartitions);
+					for (int k = 0; k < partitions; k++) {
+						admin.deleteQueue(PartitionedNames.queue(type, SERVICE, k));
+					}
+					admin.deleteQueue(PartitionedNames.instancesQueue(type, SERVICE));
+				});
+		}
+
+	}
+
+}
