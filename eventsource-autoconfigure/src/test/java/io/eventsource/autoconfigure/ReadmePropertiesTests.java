@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ReadmePropertiesTests {
 
 	private static final Pattern ROW = Pattern.compile(
-			"^\\| `((?:eventsource|management\\.health\\.eventsource|management\\.endpoint\\.eventsource)[^`]*)` \\|",
+			"^\\| `((?:eventsource|management\\.health\\.eventsource|management\\.endpoint\\.(?:eventsource|processes))[^`]*)` \\|",
 			Pattern.MULTILINE);
 
 	@Test

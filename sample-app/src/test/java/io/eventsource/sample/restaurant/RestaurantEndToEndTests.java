@@ -107,6 +107,14 @@ class RestaurantEndToEndTests {
 				"not paid within 3 s");
 		Map<String, Object> health = client("manager").get().uri("/actuator/health").retrieve().body(JSON);
 		assertThat(health).containsEntry("status", "UP");
+		Map<String, Object> report = client("manager").get().uri("/actuator/processes").retrieve().body(JSON);
+		assertThat(report).containsKey("OrderProcess");
+		Map<String, Object> one = client("manager").get()
+			.uri("/actuator/processes/OrderProcess/{id}", this.orders.get(0))
+			.retrieve()
+			.body(JSON);
+		assertThat(one).containsEntry("status", "COMPLETED").containsEntry("version", 1);
+		assertThat((String) one.get("state")).contains("\"paid\":true");
 	}
 
 	private ConfigurableApplicationContext start(String service) {
