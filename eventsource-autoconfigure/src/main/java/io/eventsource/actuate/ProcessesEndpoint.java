@@ -9,6 +9,7 @@ import io.eventsource.store.ProcessInstanceRepository.ProcessInstance;
 import io.eventsource.store.ProcessInstanceRepository.ProcessStatus;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -87,11 +88,18 @@ public class ProcessesEndpoint {
 	 * @param processId the process id
 	 * @param toVersion the version
 	 * @return the id of the {@code ProcessUpgraded} event appended to its stream
+	 * @throws InvalidEndpointRequestException (400) if the instance is not running,
+	 * already runs that version or the version is not deployed
 	 */
 	@WriteOperation
 	public Map<String, Object> upgrade(@Selector String processType, @Selector String processId, int toVersion) {
-		return Map.of("upgraded", List.of(processId), "event",
-				this.processes.upgrade(processType, processId, toVersion).eventId().toString());
+		try {
+			return Map.of("upgraded", List.of(processId), "event",
+					this.processes.upgrade(processType, processId, toVersion).eventId().toString());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
+		}
 	}
 
 	/**
@@ -103,7 +111,12 @@ public class ProcessesEndpoint {
 	 */
 	@WriteOperation
 	public Map<String, Object> upgradeAll(@Selector String processType, int fromVersion, int toVersion) {
-		return Map.of("upgraded", this.processes.upgradeAll(processType, fromVersion, toVersion));
+		try {
+			return Map.of("upgraded", this.processes.upgradeAll(processType, fromVersion, toVersion));
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), ex.getMessage());
+		}
 	}
 
 	private static Map<String, Object> describe(ProcessInstance instance) {

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 
 import javax.sql.DataSource;
 
@@ -24,6 +25,7 @@ import io.eventsource.listen.EventSourceListenerLazyInitializationExcludeFilter;
 import io.eventsource.listen.ListenerMetrics;
 import io.eventsource.listen.ListenerTransactions;
 import io.eventsource.listen.ParkedEvents;
+import io.eventsource.listen.ParkedEventsGauge;
 import io.eventsource.listen.ParkingPolicy;
 import io.eventsource.listen.ListenerSettings;
 import io.eventsource.listen.PartitionSettings;
@@ -198,11 +200,9 @@ public final class EventSourceAutoConfiguration {
 				DataSource dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
 				ListenerMetrics metrics, EventSourceProperties properties, ObjectProvider<GapListener> gaps) {
 			return new EventDispatcher(listeners.getEventHandlers(), payloads, inbox, parked,
-					new ParkingPolicy(properties.getListener().getRetry().getMaxAttempts(),
-							properties.getListener().getRetry().getProjectionMaxAttempts(),
-							properties.getListener().getMaxPayloadSize()),
-					serviceName.value(), dataSource, listenerTransactions(dataSource, transactionManager), metrics,
-					Clock.systemUTC(), gaps.getIfAvailable(() -> GapListener.NONE));
+					parkingPolicy(properties.getListener()), serviceName.value(), dataSource,
+					listenerTransactions(dataSource, transactionManager), metrics, Clock.systemUTC(),
+					gaps.getIfAvailable(() -> GapListener.NONE));
 		}
 
 		@Bean
@@ -335,14 +335,42 @@ public final class EventSourceAutoConfiguration {
 					properties.getProcesses().getTimeoutPollInterval(), Clock.systemUTC());
 		}
 
+		@Bean
+		@ConditionalOnMissingBean
+		ParkedEventsGauge eventSourceParkedEventsGauge(EventSourceListenerAnnotationBeanPostProcessor listeners,
+				ParkedEventRepository parked, ObjectProvider<MeterRegistry> meterRegistry, ServiceName serviceName) {
+			return new ParkedEventsGauge(listeners.getEventHandlers(), parked,
+					meterRegistry.getIfAvailable(() -> Metrics.globalRegistry), serviceName.value(),
+					Duration.ofSeconds(5));
+		}
+
+		private static ParkingPolicy parkingPolicy(EventSourceProperties.Listener listener) {
+			Map<String, Integer> maxAttempts = new LinkedHashMap<>();
+			listener.getRetry().getProjections().forEach((projection, retry) -> {
+				if (retry.getMaxAttempts() != null) {
+					maxAttempts.put(projection, retry.getMaxAttempts());
+				}
+			});
+			return new ParkingPolicy(listener.getRetry().getMaxAttempts(), maxAttempts, listener.getMaxPayloadSize());
+		}
+
+		private static RetryBackoff retryBackoff(EventSourceProperties.Listener.Retry retry) {
+			Map<String, RetryBackoff> byProjection = new LinkedHashMap<>();
+			retry.getProjections()
+				.forEach((projection, own) -> byProjection.put(projection,
+						new RetryBackoff(Objects.requireNonNullElse(own.getInitialDelay(), retry.getInitialDelay()),
+								Objects.requireNonNullElse(own.getMultiplier(), retry.getMultiplier()),
+								Objects.requireNonNullElse(own.getMaxDelay(), retry.getMaxDelay()))));
+			return new RetryBackoff(retry.getInitialDelay(), retry.getMultiplier(), retry.getMaxDelay(), byProjection);
+		}
+
 		private static ListenerSettings listenerSettings(ServiceName serviceName, EventSourceProperties properties) {
 			EventSourceProperties.Listener listener = properties.getListener();
 			return new ListenerSettings(serviceName.value(), properties.getPerAggregate().getQueueExpiry(),
 					properties.getPerAggregate().getConsumerIdleTimeout(), listener.getMaxAggregates(),
 					listener.getPrefetch(), listener.getConcurrency(), listener.getMaxBatch(), listener.getRetryDelay(),
-					new RetryBackoff(listener.getRetry().getInitialDelay(), listener.getRetry().getMultiplier(),
-							listener.getRetry().getMaxDelay()),
-					properties.getRegistry().getHeartbeatInterval(), listener.getShutdownTimeout());
+					retryBackoff(listener.getRetry()), properties.getRegistry().getHeartbeatInterval(),
+					listener.getShutdownTimeout());
 		}
 
 	}

@@ -599,17 +599,18 @@ public class EventSourceProperties {
 			private int maxAttempts = 5;
 
 			/**
-			 * Attempts before parking of the projections that differ from max-attempts,
-			 * by projection name.
+			 * Retry settings of the projections that differ from the ones above, by
+			 * projection name: initial-delay, multiplier, max-delay, max-attempts (each
+			 * unset one is taken from above).
 			 */
-			private Map<String, Integer> projectionMaxAttempts = new LinkedHashMap<>();
+			private Map<String, ProjectionRetry> projections = new LinkedHashMap<>();
 
-			public Map<String, Integer> getProjectionMaxAttempts() {
-				return this.projectionMaxAttempts;
+			public Map<String, ProjectionRetry> getProjections() {
+				return this.projections;
 			}
 
-			public void setProjectionMaxAttempts(Map<String, Integer> projectionMaxAttempts) {
-				this.projectionMaxAttempts = projectionMaxAttempts;
+			public void setProjections(Map<String, ProjectionRetry> projections) {
+				this.projections = projections;
 			}
 
 			public Duration getInitialDelay() {
@@ -641,6 +642,63 @@ public class EventSourceProperties {
 			}
 
 			public void setMaxAttempts(int maxAttempts) {
+				this.maxAttempts = maxAttempts;
+			}
+
+		}
+
+		public static class ProjectionRetry {
+
+			/**
+			 * Wait before the second attempt, for this projection.
+			 */
+			private @Nullable Duration initialDelay;
+
+			/**
+			 * Factor applied to the wait after each further failed attempt, for this
+			 * projection.
+			 */
+			private @Nullable Double multiplier;
+
+			/**
+			 * Longest wait between two attempts, for this projection.
+			 */
+			private @Nullable Duration maxDelay;
+
+			/**
+			 * Attempts of an event before it is parked, for this projection.
+			 */
+			private @Nullable Integer maxAttempts;
+
+			public @Nullable Duration getInitialDelay() {
+				return this.initialDelay;
+			}
+
+			public void setInitialDelay(@Nullable Duration initialDelay) {
+				this.initialDelay = initialDelay;
+			}
+
+			public @Nullable Double getMultiplier() {
+				return this.multiplier;
+			}
+
+			public void setMultiplier(@Nullable Double multiplier) {
+				this.multiplier = multiplier;
+			}
+
+			public @Nullable Duration getMaxDelay() {
+				return this.maxDelay;
+			}
+
+			public void setMaxDelay(@Nullable Duration maxDelay) {
+				this.maxDelay = maxDelay;
+			}
+
+			public @Nullable Integer getMaxAttempts() {
+				return this.maxAttempts;
+			}
+
+			public void setMaxAttempts(@Nullable Integer maxAttempts) {
 				this.maxAttempts = maxAttempts;
 			}
 

@@ -246,7 +246,8 @@ final class AggregateLane {
 					this.inbound.addAll(0, retry);
 					this.scheduled = false;
 					this.failures = progress ? 1 : this.failures + 1;
-					scheduleRetry(this.retryBackoff.delay(this.failures));
+					scheduleRetry(this.retryBackoff.delay(this.failures,
+							this.applier.failingProjections(this.aggregateType, this.aggregateId)));
 				}
 				else {
 					if (progress && !this.waiting.isEmpty()) {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 
 import java.util.concurrent.BlockingQueue;
@@ -219,6 +220,13 @@ final class BatchApplier {
 	}
 
 	private record Taken(AggregateLane lane, List<Delivery> deliveries) {
+	}
+
+	/**
+	 * Returns the projections the last attempt of an aggregate's event failed in.
+	 */
+	Set<String> failingProjections(String aggregateType, String aggregateId) {
+		return this.dispatcher.failingProjections(aggregateType, aggregateId);
 	}
 
 }

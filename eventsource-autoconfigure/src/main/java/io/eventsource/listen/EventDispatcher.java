@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 import javax.sql.DataSource;
@@ -77,6 +78,9 @@ public class EventDispatcher {
 	private final Clock clock;
 
 	private final DataSource dataSource;
+
+	/** The projections whose last attempt at an aggregate's event failed. */
+	private final Map<AggregateRef, Set<String>> failing = new ConcurrentHashMap<>();
 
 	/**
 	 * Creates a dispatcher.
@@ -229,6 +233,7 @@ public class EventDispatcher {
 			if (failedBatch != null && failedBatch.event == i && failedBatch.projection != null
 					&& failedBatch.failure != null) {
 				outcome = failed(failedBatch.projection, event.metadata(), event.payload(), failedBatch.failure);
+				track(failedBatch.projection, event.metadata(), outcome);
 				this.metrics.consumed(event.metadata(), failedBatch.projection, outcome);
 			}
 			else {
@@ -242,8 +247,35 @@ public class EventDispatcher {
 		return outcomes;
 	}
 
+	/**
+	 * Returns the projections whose last attempt at an event of an aggregate failed, for
+	 * the wait before the next one.
+	 * @param aggregateType the aggregate type
+	 * @param aggregateId the aggregate id
+	 * @return the projections, empty when none is failing
+	 */
+	public Set<String> failingProjections(String aggregateType, String aggregateId) {
+		Set<String> projections = this.failing.get(new AggregateRef(aggregateType, aggregateId));
+		return (projections != null) ? Set.copyOf(projections) : Set.of();
+	}
+
+	private void track(String projection, EventMetadata metadata, DispatchOutcome outcome) {
+		AggregateRef aggregate = new AggregateRef(metadata.aggregateType(), metadata.aggregateId());
+		if (outcome == DispatchOutcome.FAIL) {
+			this.failing.computeIfAbsent(aggregate, (key) -> ConcurrentHashMap.newKeySet()).add(projection);
+			this.metrics.retried(metadata, projection);
+		}
+		else if (outcome != DispatchOutcome.GAP) {
+			this.failing.computeIfPresent(aggregate, (key, projections) -> {
+				projections.remove(projection);
+				return projections.isEmpty() ? null : projections;
+			});
+		}
+	}
+
 	private void counted(String projection, EventMetadata metadata, DispatchOutcome outcome, long nanos,
 			Instant committed) {
+		track(projection, metadata, outcome);
 		this.metrics.consumed(metadata, projection, outcome);
 		if (outcome == DispatchOutcome.OK) {
 			this.metrics.handled(metadata, projection, Duration.ofNanos(nanos), committed);

@@ -80,6 +80,16 @@ public class ListenerMetrics {
 		summary.record(events);
 	}
 
+	void retried(EventMetadata metadata, String projection) {
+		Counter.builder("eventsource.listener.retries")
+			.description("Failed attempts of an event that will be tried again")
+			.tag("aggregate.type", metadata.aggregateType())
+			.tag("projection", projection)
+			.tag("service", this.service)
+			.register(this.registry)
+			.increment();
+	}
+
 	void replayRequested(String aggregateType) {
 		Counter.builder("eventsource.replay.requests")
 			.description("Requests to the producers for the missing events of an aggregate")

@@ -193,6 +193,8 @@ public class ProcessManagers implements SmartInitializingSingleton {
 	 * @return how many were moved
 	 */
 	public int upgradeAll(String processType, int fromVersion, int toVersion) {
+		Assert.isTrue(this.definitions.get(processType, toVersion) != null, () -> "Version " + toVersion
+				+ " of process " + processType + " is not deployed here: " + versions(processType));
 		int moved = 0;
 		for (ProcessInstance instance : list(processType, ProcessStatus.RUNNING, Integer.MAX_VALUE)) {
 			if (instance.version() == fromVersion) {

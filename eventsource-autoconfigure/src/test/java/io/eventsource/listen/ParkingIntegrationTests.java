@@ -64,7 +64,8 @@ class ParkingIntegrationTests {
 					"eventsource.per-aggregate.consumer-idle-timeout=2s", "eventsource.listener.retry-delay=200ms",
 					"eventsource.listener.retry.initial-delay=100ms", "eventsource.listener.retry.multiplier=2",
 					"eventsource.listener.retry.max-delay=300ms", "eventsource.listener.retry.max-attempts=6",
-					"eventsource.listener.retry.projection-max-attempts.ledger=3",
+					"eventsource.listener.retry.projections.ledger.max-attempts=3",
+					"eventsource.listener.retry.projections.ledger.initial-delay=50ms",
 					"eventsource.registry.heartbeat-interval=1s", "eventsource.listener.max-payload-size=2KB",
 					"management.endpoints.web.exposure.include=eventsource");
 	}
@@ -103,6 +104,12 @@ class ParkingIntegrationTests {
 				.containsEntry("parked", Map.of("ledger", 3L));
 			Map<String, Object> report = context.getBean(EventSourceEndpoint.class).report();
 			assertThat((List<?>) report.get("parked")).hasSize(3);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get("eventsource.parked.events").tag("projection", "ledger").gauge().value())
+				.isEqualTo(3);
+			assertThat(meters.get("eventsource.listener.retries").tag("projection", "ledger").counter().count())
+				.isEqualTo(2);
+			assertThat(context.getBean(EventDispatcher.class).failingProjections(AGGREGATE_TYPE, broken)).isEmpty();
 
 			ledger.failing.clear();
 			RetryResult result = context.getBean(EventSourceEndpoint.class).retry("ledger", AGGREGATE_TYPE, broken);
@@ -110,6 +117,8 @@ class ParkingIntegrationTests {
 			assertThat(ledger.applied(broken)).containsExactly(1, 2, 3, 4);
 			assertThat(parkedSequences(jdbc, service, broken)).isEmpty();
 			assertThat(statuses(jdbc, service, broken).values()).containsOnly("ok");
+			await().atMost(Duration.ofSeconds(15))
+				.until(() -> meters.get("eventsource.parked.events").tag("projection", "ledger").gauge().value() == 0);
 			publisher.publish(AGGREGATE_TYPE, broken, new Deposited(5));
 			await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(broken).size() == 5);
 			assertThat(ledger.applied(broken)).containsExactly(1, 2, 3, 4, 5);

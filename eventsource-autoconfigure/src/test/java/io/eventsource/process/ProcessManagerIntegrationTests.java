@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
+import io.eventsource.actuate.ProcessesEndpoint;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.DispatchOutcome;
@@ -32,12 +33,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -193,8 +196,16 @@ class ProcessManagerIntegrationTests {
 			publish(context, KITCHEN, second, new FoodCooked());
 			assertThat(awaitState(context, second, "v2:cooked").state())
 				.contains("\"log\":[\"v2:placed\",\"v2:cooked\"]");
-			assertThat(managers.upgradeAll(PROCESS, 1, 2)).isEqualTo(1);
+			ProcessesEndpoint endpoint = new ProcessesEndpoint(managers);
+			assertThatExceptionOfType(InvalidEndpointRequestException.class)
+				.isThrownBy(() -> endpoint.upgrade(PROCESS, first, 3))
+				.withMessageContaining("Version 3 of process " + PROCESS + " is not deployed here: [1, 2]");
+			assertThat(endpoint.upgradeAll(PROCESS, 1, 2)).containsEntry("upgraded", 1);
 			assertThat(awaitState(context, first, "v2:cooked").version()).isEqualTo(2);
+			assertThat(endpoint.instance(PROCESS, first)).containsEntry("version", 2)
+				.containsEntry("status", "RUNNING")
+				.containsKey("timeouts");
+			assertThat(endpoint.report()).containsKey(PROCESS);
 		});
 	}
 

@@ -1,13 +1,10 @@
 package io.eventsource.sample;
 
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -62,7 +59,8 @@ import static org.awaitility.Awaitility.await;
 				"eventsource.listener.retry.initial-delay=100ms",
 				// the handlers fail on purpose: no stack traces in the build's output
 				"logging.level.io.eventsource.listen.EventDispatcher=off",
-				"eventsource.listener.retry.projection-max-attempts." + DashboardMetricsTests.PARKING_PROJECTION + "=1",
+				"eventsource.listener.retry.projections." + DashboardMetricsTests.PARKING_PROJECTION
+						+ ".max-attempts=1",
 				"eventsource.aggregate-types." + DashboardMetricsTests.PARTITIONED_TYPE + ".topology=partitioned",
 				"eventsource.aggregate-types." + DashboardMetricsTests.PARTITIONED_TYPE + ".partitions=2" })
 @Import(DashboardMetricsTests.Probes.class)
@@ -100,15 +98,7 @@ class DashboardMetricsTests {
 
 	@BeforeAll
 	static void servicesAnswer() {
-		Map.of("RabbitMQ", 5672, "Redis", 6379, "PostgreSQL", 5432).forEach((name, port) -> {
-			try (Socket socket = new Socket()) {
-				socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-			}
-			catch (IOException ex) {
-				throw new IllegalStateException(name + " does not answer on 127.0.0.1:" + port
-						+ "; start the services with 'bash scripts/services.sh' or 'docker compose up -d'", ex);
-			}
-		});
+		LocalServices.requireAnswering();
 	}
 
 	@Test

@@ -1,8 +1,5 @@
 package io.eventsource.sample;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.Map;
 
@@ -35,15 +32,7 @@ class SampleApplicationTests {
 
 	@BeforeAll
 	static void servicesAnswer() {
-		Map.of("RabbitMQ", 5672, "Redis", 6379, "PostgreSQL", 5432).forEach((name, port) -> {
-			try (Socket socket = new Socket()) {
-				socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-			}
-			catch (IOException ex) {
-				throw new IllegalStateException(name + " does not answer on 127.0.0.1:" + port
-						+ "; start the services with 'bash scripts/services.sh' or 'docker compose up -d'", ex);
-			}
-		});
+		LocalServices.requireAnswering();
 	}
 
 	@Test

@@ -1,8 +1,5 @@
 package io.eventsource.sample.restaurant;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,6 +8,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.eventsource.process.ProcessManagers;
+import io.eventsource.sample.LocalServices;
 import io.eventsource.sample.SampleApplication;
 import io.eventsource.store.ProcessInstanceRepository.ProcessStatus;
 import io.eventsource.topology.PartitionedNames;
@@ -52,15 +50,7 @@ class RestaurantEndToEndTests {
 
 	@BeforeAll
 	static void servicesAnswer() {
-		Map.of("RabbitMQ", 5672, "Redis", 6379, "PostgreSQL", 5432).forEach((name, port) -> {
-			try (Socket socket = new Socket()) {
-				socket.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-			}
-			catch (IOException ex) {
-				throw new IllegalStateException(name + " does not answer on 127.0.0.1:" + port
-						+ "; start the services with 'bash scripts/services.sh' or 'docker compose up -d'", ex);
-			}
-		});
+		LocalServices.requireAnswering();
 	}
 
 	@Test
