@@ -36,6 +36,8 @@ class BenchmarkRunner implements ApplicationRunner {
 
 	private static final String KEY_SPACE = "(g) partitioned, %,d aggregates";
 
+	private static final String KEY_SPACE_PREFIX = "(g) partitioned, ";
+
 	private final BenchmarkProperties properties;
 
 	private final BenchmarkServices services;
@@ -171,16 +173,20 @@ class BenchmarkRunner implements ApplicationRunner {
 			for (Comparison row : endToEndRows) {
 				pair(row, bareFirst, () -> endToEnd.bare(endToEndEvents, label),
 						() -> endToEnd.eventsource(endToEndEvents, row.perTransaction(), label));
+				row.figure(TopologyTable.HEAP, Heap.usedMbAfterGc());
 			}
 			for (Comparison row : partitionedRows) {
 				pair(row, bareFirst, () -> endToEnd.bare(endToEndEvents, label),
 						() -> this.partitioned.fixed(endToEndEvents, row.perTransaction(), label));
+				row.figure(TopologyTable.HEAP, Heap.usedMbAfterGc());
 			}
 			for (int i = 0; i < keySpaceRows.size(); i++) {
 				int keySpace = this.properties.getKeySpaces().get(i);
 				Comparison row = keySpaceRows.get(i);
 				pair(row, bareFirst, () -> endToEnd.bare(endToEndEvents, label), () -> this.partitioned
 					.keySpace(keySpace, this.properties.getKeySpaceEvents(), row.perTransaction(), label));
+				row.figure(TopologyTable.HEAP, this.partitioned.lastHeapMb());
+				row.figure(TopologyTable.NEW_PER_SECOND, this.partitioned.lastNewAggregatesPerSecond());
 			}
 		}
 		comparisons.add(created);
@@ -197,23 +203,34 @@ class BenchmarkRunner implements ApplicationRunner {
 	private List<String> latencies(EndToEndRuns endToEnd, List<Comparison> comparisons) throws Exception {
 		List<String> notes = new ArrayList<>();
 		Duration duration = this.properties.getLatencyDuration();
-		notes.add(endToEnd.latency(this.properties.getLatencyRate(), duration));
+		notes.add(endToEnd.latency(this.properties.getLatencyRate(), duration).line());
 		Comparison fastest = comparisons.stream()
 			.filter((comparison) -> END_TO_END.equals(comparison.measure()))
 			.min(Comparator.comparingInt(Comparison::perTransaction))
 			.orElse(null);
 		if (fastest != null) {
-			notes.add(endToEnd.latency(fastest.eventsourceRate() / 2, duration));
+			Latency halfLoad = endToEnd.latency(fastest.eventsourceRate() / 2, duration);
+			notes.add(halfLoad.line());
+			halfLoadFigures(comparisons, END_TO_END, halfLoad);
 		}
-		notes.add(this.partitioned.latency(endToEnd, this.properties.getLatencyRate(), duration));
+		notes.add(this.partitioned.latency(endToEnd, this.properties.getLatencyRate(), duration).line());
 		Comparison fastestPartitioned = comparisons.stream()
 			.filter((comparison) -> PARTITIONED.equals(comparison.measure()))
 			.min(Comparator.comparingInt(Comparison::perTransaction))
 			.orElse(null);
 		if (fastestPartitioned != null) {
-			notes.add(this.partitioned.latency(endToEnd, fastestPartitioned.eventsourceRate() / 2, duration));
+			Latency halfLoad = this.partitioned.latency(endToEnd, fastestPartitioned.eventsourceRate() / 2, duration);
+			notes.add(halfLoad.line());
+			halfLoadFigures(comparisons, PARTITIONED, halfLoad);
 		}
 		return notes;
+	}
+
+	private static void halfLoadFigures(List<Comparison> comparisons, String measure, Latency halfLoad) {
+		comparisons.stream().filter((comparison) -> measure.equals(comparison.measure())).forEach((comparison) -> {
+			comparison.figure(TopologyTable.P50, halfLoad.p50Millis());
+			comparison.figure(TopologyTable.P99, halfLoad.p99Millis());
+		});
 	}
 
 	private static double endToEndTarget(int perTransaction) {
@@ -254,7 +271,9 @@ class BenchmarkRunner implements ApplicationRunner {
 		StringBuilder report = new StringBuilder(newLine).append(header)
 			.append(newLine)
 			.append(newLine)
-			.append(ResultTable.render(comparisons));
+			.append(ResultTable.render(comparisons))
+			.append(newLine)
+			.append(TopologyTable.render(comparisons, NEW_AGGREGATES, END_TO_END, PARTITIONED, KEY_SPACE_PREFIX));
 		if (!notes.isEmpty()) {
 			report.append(newLine);
 			notes.forEach((note) -> report.append(note).append(newLine));

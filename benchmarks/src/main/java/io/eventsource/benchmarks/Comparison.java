@@ -1,7 +1,9 @@
 package io.eventsource.benchmarks;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -22,6 +24,8 @@ final class Comparison {
 	private final List<Measurement> baselines = new ArrayList<>();
 
 	private final List<Measurement> measured = new ArrayList<>();
+
+	private final Map<String, List<Double>> figures = new LinkedHashMap<>();
 
 	/**
 	 * Creates a row.
@@ -45,6 +49,25 @@ final class Comparison {
 	void add(Measurement baseline, Measurement eventsource) {
 		this.baselines.add(baseline);
 		this.measured.add(eventsource);
+	}
+
+	/**
+	 * Adds a figure of eventsource's side other than its rate (heap, latency, new
+	 * aggregates per second), once per round or run.
+	 * @param name the figure
+	 * @param value its value
+	 */
+	void figure(String name, double value) {
+		this.figures.computeIfAbsent(name, (key) -> new ArrayList<>()).add(value);
+	}
+
+	/**
+	 * Returns the median of a figure.
+	 * @param name the figure
+	 * @return its median, or NaN when it was not measured
+	 */
+	double figure(String name) {
+		return median(this.figures.getOrDefault(name, List.of()), Double::doubleValue);
 	}
 
 	String measure() {

@@ -135,10 +135,10 @@ class EndToEndRuns {
 	 * latency from its publish to the commit of its handler's transaction.
 	 * @param rate events per second
 	 * @param duration how long to publish
-	 * @return a line for the report
+	 * @return the latency, with a line for the report
 	 * @throws Exception if the run fails
 	 */
-	String latency(double rate, Duration duration) throws Exception {
+	Latency latency(double rate, Duration duration) throws Exception {
 		return latency(TYPE, this.event, "per-aggregate", rate, duration);
 	}
 
@@ -150,10 +150,10 @@ class EndToEndRuns {
 	 * @param topology the name of its topology, for the line
 	 * @param rate events per second
 	 * @param duration how long to publish
-	 * @return a line for the report
+	 * @return the latency, with a line for the report
 	 * @throws Exception if the run fails
 	 */
-	String latency(String type, Object event, String topology, double rate, Duration duration) throws Exception {
+	Latency latency(String type, Object event, String topology, double rate, Duration duration) throws Exception {
 		HandledEvents handled = this.services.handled();
 		handled.reset(true);
 		Long lastId = this.services.jdbc()
@@ -167,13 +167,14 @@ class EndToEndRuns {
 				+ rows + " rows in " + EndToEndHandler.TABLE);
 		long[] micros = handled.sortedLatencyMicros();
 		long[] outbox = outboxWaitMicros(type, (lastId != null) ? lastId : 0);
-		return this.report.log("(e) eventsource " + topology
+		String line = this.report.log("(e) eventsource " + topology
 				+ " publish-to-handler-commit latency at %,.0f events/s paced (1 per tx, %,d events in %.1f s,"
 				+ " %,.0f events/s reached): p50 %.1f ms, p99 %.1f ms, max %.1f ms (targets: p99 < 5 ms at 500,"
 				+ " < 25 ms at half the maximum); of which publish to the relay's round (relayed_at - published_at)"
 				+ " p50 %.1f ms, p99 %.1f ms", rate, events, publishSeconds, events / publishSeconds,
 				percentile(micros, 0.50) / 1e3, percentile(micros, 0.99) / 1e3, micros[micros.length - 1] / 1e3,
 				percentile(outbox, 0.50) / 1e3, percentile(outbox, 0.99) / 1e3);
+		return new Latency(rate, percentile(micros, 0.50) / 1e3, percentile(micros, 0.99) / 1e3, line);
 	}
 
 	/**

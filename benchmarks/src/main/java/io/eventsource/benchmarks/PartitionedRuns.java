@@ -1,7 +1,6 @@
 package io.eventsource.benchmarks;
 
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -37,6 +36,10 @@ class PartitionedRuns {
 	private final RunReport report = new RunReport(logger, "the partitioned");
 
 	private final List<String> heapNotes = new ArrayList<>();
+
+	private long lastHeapMb;
+
+	private double lastNewAggregatesPerSecond;
 
 	private int keySpaceRuns;
 
@@ -98,18 +101,42 @@ class PartitionedRuns {
 	Measurement keySpace(int keySpace, int events, int perTransaction, String label) throws Exception {
 		HandledEvents handled = this.services.handled();
 		handled.reset(false);
+		Long lastId = this.services.jdbc()
+			.queryForObject("SELECT MAX(id) FROM public_messages WHERE topic = ?", Long.class, TYPE);
 		Measurement measurement = this.services.outbox()
 			.publishRandomUntilHandled(TYPE, this.event, "k" + keySpace + "-", keySpace, events, perTransaction,
 					++this.keySpaceRuns, (deadline) -> handled.await(events, deadline));
 		check(events, label);
-		long heap = usedHeapAfterGc();
+		Long firsts = this.services.jdbc()
+			.queryForObject("SELECT COUNT(*) FROM public_messages WHERE topic = ? AND id > ? AND sequence = 1",
+					Long.class, TYPE, (lastId != null) ? lastId : 0);
+		this.lastNewAggregatesPerSecond = ((firsts != null) ? firsts : 0) / measurement.seconds();
+		long heap = Heap.usedMbAfterGc();
+		this.lastHeapMb = heap;
 		this.report.log(
 				"%s (g) partitioned, %,d aggregates in the key space, %d per tx: %,d events handled in %.2f s"
-						+ " = %,.0f msg/s; heap in use after the run %,d MB",
-				label, keySpace, perTransaction, events, measurement.seconds(), measurement.rate(), heap >> 20);
+						+ " = %,.0f msg/s, %,.0f of them new aggregates/s; heap in use after the run %,d MB",
+				label, keySpace, perTransaction, events, measurement.seconds(), measurement.rate(),
+				this.lastNewAggregatesPerSecond, heap);
 		this.heapNotes.add(String.format(java.util.Locale.ROOT,
-				"(g) %,d aggregates, %s: heap in use after the run %,d MB", keySpace, label, heap >> 20));
+				"(g) %,d aggregates, %s: heap in use after the run %,d MB", keySpace, label, heap));
 		return measurement;
+	}
+
+	/**
+	 * Returns the heap in use after the last key-space run.
+	 * @return the heap, in MB
+	 */
+	long lastHeapMb() {
+		return this.lastHeapMb;
+	}
+
+	/**
+	 * Returns the rate of new aggregates (first events) of the last key-space run.
+	 * @return new aggregates per second
+	 */
+	double lastNewAggregatesPerSecond() {
+		return this.lastNewAggregatesPerSecond;
 	}
 
 	/**
@@ -118,10 +145,10 @@ class PartitionedRuns {
 	 * @param endToEnd the end-to-end runs
 	 * @param rate events per second
 	 * @param duration how long to publish
-	 * @return a line for the report
+	 * @return the latency, with a line for the report
 	 * @throws Exception if the run fails
 	 */
-	String latency(EndToEndRuns endToEnd, double rate, java.time.Duration duration) throws Exception {
+	Latency latency(EndToEndRuns endToEnd, double rate, java.time.Duration duration) throws Exception {
 		return endToEnd.latency(TYPE, this.event, "partitioned", rate, duration);
 	}
 
@@ -179,11 +206,6 @@ class PartitionedRuns {
 		jdbc.update("DELETE FROM message_acks WHERE aggregate_type = ?", TYPE);
 		jdbc.update("DELETE FROM projection_positions WHERE aggregate_type = ?", TYPE);
 		logger.info("Deleted " + events + " events of " + TYPE);
-	}
-
-	private static long usedHeapAfterGc() {
-		System.gc();
-		return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import com.rabbitmq.client.Channel;
 import io.eventsource.envelope.EventEnvelope;
@@ -68,7 +69,8 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 		this.registry = registry;
 		this.queueExpiry = queueExpiry;
 		this.confirmTimeout = confirmTimeout;
-		this.declarations = new DeclarationCache(declarationCacheTtl, System::nanoTime);
+		this.declarations = new DeclarationCache(declarationCacheTtl, 0.25, System::nanoTime,
+				() -> ThreadLocalRandom.current().nextDouble());
 		this.announcements = new DeclarationCache(announceInterval, System::nanoTime);
 		this.metrics = new TopologyMetrics(meterRegistry);
 	}

@@ -2,6 +2,7 @@ package io.eventsource.topology;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,23 @@ class DeclarationCacheTests {
 		assertThat(this.cache.isFresh("Product-1-billing")).isTrue();
 		this.nanos.addAndGet(Duration.ofSeconds(1).toNanos());
 		assertThat(this.cache.isFresh("Product-1-billing")).isFalse();
+	}
+
+	@Test
+	void withJitterEntriesDeclaredTogetherGoStaleAtDifferentTimes() {
+		AtomicLong draws = new AtomicLong();
+		DeclarationCache jittered = new DeclarationCache(Duration.ofSeconds(20), 0.25, this.nanos::get,
+				() -> (draws.getAndIncrement() % 5) / 5.0);
+		for (int i = 0; i < 5; i++) {
+			jittered.declared("q" + i);
+		}
+		// lives of 20, 19, 18, 17 and 16 s
+		this.nanos.addAndGet(Duration.ofMillis(15_999).toNanos());
+		assertThat(IntStream.range(0, 5).filter((i) -> jittered.isFresh("q" + i)).count()).isEqualTo(5);
+		this.nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+		assertThat(IntStream.range(0, 5).filter((i) -> jittered.isFresh("q" + i)).count()).isEqualTo(3);
+		this.nanos.addAndGet(Duration.ofSeconds(3).toNanos());
+		assertThat(IntStream.range(0, 5).filter((i) -> jittered.isFresh("q" + i)).count()).isZero();
 	}
 
 	@Test
