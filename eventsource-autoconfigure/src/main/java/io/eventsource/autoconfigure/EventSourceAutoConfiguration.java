@@ -295,7 +295,7 @@ public final class EventSourceAutoConfiguration {
 					new CatchUpSettings(serviceName.value(), replay.isCatchUpOnStart(),
 							replay.getCatchUpFrom() == EventSourceProperties.CatchUpStart.BEGINNING,
 							replay.getCatchUpHorizon(), properties.getListener().getMaxBatch(),
-							properties.getListener().getRetryDelay()),
+							properties.getListener().getRetryDelay(), replay.getCatchUpInterval()),
 					Clock.systemUTC());
 		}
 

@@ -325,6 +325,21 @@ public class EventSourceProperties {
 		 */
 		private Duration catchUpHorizon = Duration.ofSeconds(30);
 
+		/**
+		 * How often a running service catches up from the producers' logs, so that events
+		 * lost at the end of an aggregate's stream arrive without a later event; 0 for
+		 * only after startup and on demand.
+		 */
+		private Duration catchUpInterval = Duration.ofMinutes(5);
+
+		public Duration getCatchUpInterval() {
+			return this.catchUpInterval;
+		}
+
+		public void setCatchUpInterval(Duration catchUpInterval) {
+			this.catchUpInterval = catchUpInterval;
+		}
+
 		public boolean isCatchUpOnStart() {
 			return this.catchUpOnStart;
 		}

@@ -40,7 +40,9 @@ import org.springframework.context.SmartLifecycle;
  * save repeats the page; the inbox takes what was applied as duplicates.
  * <p>
  * Runs after startup (then once more after the producers' horizon, since a catch-up
- * answer stops that far behind now), and on demand. Events applied live meanwhile are
+ * answer stops that far behind now), every {@link CatchUpSettings#interval() interval}
+ * while the service runs (so that events lost at the end of an aggregate's stream arrive
+ * without a later event to reveal them), and on demand. Events applied live meanwhile are
  * duplicates for the catch-up, and the other way round. A page whose events cannot all be
  * applied yet (a handler failing, or a gap before one) ends the run without saving the
  * cursor; the run is tried again after the retry delay.
@@ -92,6 +94,10 @@ public class CatchUp implements SmartLifecycle {
 		if (this.settings.onStart()) {
 			scheduler.execute(this::runAll);
 			scheduler.schedule(this::runAll, this.settings.horizon().plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
+		}
+		long interval = this.settings.interval().toMillis();
+		if (interval > 0) {
+			scheduler.scheduleWithFixedDelay(this::runAll, interval, interval, TimeUnit.MILLISECONDS);
 		}
 	}
 

@@ -29,6 +29,7 @@ import io.eventsource.topology.TopologyRouter;
 import io.eventsource.topology.TopologyType;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -124,6 +125,60 @@ class GapRepairTests {
 				finally {
 					FaultEvents.cleanUp(orders, jdbc, topology, billing, this.prefix,
 							FaultEvents.aggregateIds(this.prefix, aggregates));
+				}
+			});
+	}
+
+	@Test
+	void aLostTailArrivesWithThePeriodicCatchUp() {
+		TestTopology topology = TestTopology.PARTITIONED;
+		Database database = Database.POSTGRESQL;
+		String billing = "billing-" + TestServices.randomSuffix();
+		String aggregate = this.prefix + "0";
+		EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
+			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withPropertyValues(topology.properties())
+			.withPropertyValues("eventsource.listener.enabled=false", "eventsource.replay.catch-up-horizon=1s")
+			.withUserConfiguration(LossyTopologyConfiguration.class)
+			.run((orders) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+				FaultEvents.createTable(jdbc);
+				try {
+					EventSourceContexts.runner(database, billing)
+						.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+						.withPropertyValues(topology.properties())
+						// from now on: the catch-up after startup sets the cursors, the
+						// periodic ones bring what was lost since
+						.withPropertyValues("eventsource.relay.enabled=false",
+								"eventsource.replay.catch-up-on-start=true", "eventsource.replay.catch-up-from=now",
+								"eventsource.replay.catch-up-horizon=1s", "eventsource.replay.catch-up-interval=2s")
+						.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))
+						.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+						.run((listener) -> {
+							TestTopology.awaitConsuming(listener);
+							LossyTopology lossy = orders.getBean(LossyTopology.class);
+							lossy.losing.set(false);
+							EventPublisher publisher = orders.getBean(EventPublisher.class);
+							publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(1));
+							await().atMost(Duration.ofSeconds(30))
+								.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 1);
+							lossy.dropNext.set(2);
+							publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(2));
+							publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(3));
+							await().atMost(Duration.ofSeconds(30)).until(() -> lossy.dropped.get() == 2);
+							// no later event, no request: only the periodic catch-up
+							await().atMost(Duration.ofSeconds(30))
+								.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 3);
+							FaultEvents.assertOnceInOrder(FaultEvents.appliedByAggregate(jdbc, this.prefix));
+							FaultReport.record(
+									"last 2 events of an aggregate lost, periodic catch-up (" + topology + ")", 3,
+									FaultEvents.appliedCount(jdbc, this.prefix),
+									FaultReport.consumed(listener, "duplicate"), 0,
+									"the periodic catch-up brought them from the producer's log");
+						});
+				}
+				finally {
+					FaultEvents.cleanUp(orders, jdbc, topology, billing, this.prefix, List.of(aggregate));
 				}
 			});
 	}

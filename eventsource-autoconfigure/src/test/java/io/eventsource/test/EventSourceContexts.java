@@ -46,7 +46,7 @@ public final class EventSourceContexts {
 			.withPropertyValues(serviceProperties)
 			// the tests share one database: catching up from the beginning would hand a
 			// test the rows another one left (CatchUpTests switches it on)
-			.withPropertyValues("eventsource.replay.catch-up-on-start=false")
+			.withPropertyValues("eventsource.replay.catch-up-on-start=false", "eventsource.replay.catch-up-interval=0")
 			.withPropertyValues("eventsource.service-name=" + serviceName);
 	}
 
