@@ -24,6 +24,7 @@ import io.eventsource.process.ProcessTimeoutPoller;
 import io.eventsource.listen.EventSourceListenerLazyInitializationExcludeFilter;
 import io.eventsource.listen.ListenerMetrics;
 import io.eventsource.listen.ListenerTransactions;
+import io.eventsource.listen.HistoryStart;
 import io.eventsource.listen.ParkedEvents;
 import io.eventsource.listen.ParkedEventsGauge;
 import io.eventsource.listen.ParkingPolicy;
@@ -198,11 +199,21 @@ public final class EventSourceAutoConfiguration {
 		EventDispatcher eventSourceEventDispatcher(EventSourceListenerAnnotationBeanPostProcessor listeners,
 				EventPayloads payloads, InboxRepository inbox, ParkedEventRepository parked, ServiceName serviceName,
 				DataSource dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
-				ListenerMetrics metrics, EventSourceProperties properties, ObjectProvider<GapListener> gaps) {
+				ListenerMetrics metrics, EventSourceProperties properties, ObjectProvider<GapListener> gaps,
+				HistoryStart history) {
 			return new EventDispatcher(listeners.getEventHandlers(), payloads, inbox, parked,
 					parkingPolicy(properties.getListener()), serviceName.value(), dataSource,
 					listenerTransactions(dataSource, transactionManager), metrics, Clock.systemUTC(),
-					gaps.getIfAvailable(() -> GapListener.NONE));
+					gaps.getIfAvailable(() -> GapListener.NONE), history);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		HistoryStart eventSourceHistoryStart(ConsumerStateRepository state, ServiceName serviceName,
+				EventSourceProperties properties) {
+			return new HistoryStart(state, serviceName.value(),
+					properties.getReplay().getCatchUpFrom() == EventSourceProperties.CatchUpStart.NOW,
+					Clock.systemUTC());
 		}
 
 		@Bean

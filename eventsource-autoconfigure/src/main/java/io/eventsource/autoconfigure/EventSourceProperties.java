@@ -313,8 +313,9 @@ public class EventSourceProperties {
 		private boolean catchUpOnStart = true;
 
 		/**
-		 * Where catch-up starts in a producer's log this service has no cursor in yet:
-		 * the first event, or now.
+		 * Where a service's history starts when it is deployed: every producer's first
+		 * event, or now (events published before its first start are acknowledged as
+		 * ignored, also those gap repair brings).
 		 */
 		private CatchUpStart catchUpFrom = CatchUpStart.BEGINNING;
 

@@ -120,10 +120,34 @@ public class EventDispatcher {
 	public EventDispatcher(EventHandlers handlers, EventPayloads payloads, InboxRepository inbox,
 			ParkedEventRepository parked, ParkingPolicy parking, String service, DataSource dataSource,
 			TransactionOperations transactions, ListenerMetrics metrics, Clock clock, GapListener gaps) {
+		this(handlers, payloads, inbox, parked, parking, service, dataSource, transactions, metrics, clock, gaps,
+				HistoryStart.everything());
+	}
+
+	/**
+	 * Creates a dispatcher that reports gaps and passes over events published before the
+	 * history the service applies.
+	 * @param handlers the handlers
+	 * @param payloads reads payloads into event classes
+	 * @param inbox the ack table and positions
+	 * @param parked the parked events
+	 * @param parking when an event is parked
+	 * @param service this service
+	 * @param dataSource the application's data source
+	 * @param transactions the listener's transactions
+	 * @param metrics the meters
+	 * @param clock the clock
+	 * @param gaps told of every event that arrives after a gap
+	 * @param history where the history this service applies starts
+	 */
+	public EventDispatcher(EventHandlers handlers, EventPayloads payloads, InboxRepository inbox,
+			ParkedEventRepository parked, ParkingPolicy parking, String service, DataSource dataSource,
+			TransactionOperations transactions, ListenerMetrics metrics, Clock clock, GapListener gaps,
+			HistoryStart history) {
 
 		this.dataSource = dataSource;
 		this.handlers = handlers;
-		this.runner = new HandlerRunner(handlers, payloads, parking.maxPayloadSize().toBytes(), service, gaps);
+		this.runner = new HandlerRunner(handlers, payloads, parking.maxPayloadSize().toBytes(), service, gaps, history);
 		this.parked = parked;
 		this.parking = parking;
 		this.inbox = inbox;

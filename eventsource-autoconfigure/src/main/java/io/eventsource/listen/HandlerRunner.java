@@ -21,10 +21,13 @@ final class HandlerRunner {
 
 	private final String service;
 
+	private final HistoryStart history;
+
 	HandlerRunner(EventHandlers handlers, EventPayloads payloads, long maxPayloadBytes, String service,
-			GapListener gaps) {
+			GapListener gaps, HistoryStart history) {
 		this.gaps = gaps;
 		this.service = service;
+		this.history = history;
 		this.handlers = handlers;
 		this.payloads = payloads;
 		this.maxPayloadBytes = maxPayloadBytes;
@@ -39,8 +42,9 @@ final class HandlerRunner {
 	 * @return {@link DispatchOutcome#DUPLICATE} at or below the position,
 	 * {@link DispatchOutcome#PARKED} when the aggregate's events are parked (the caller
 	 * parks this one behind them), {@link DispatchOutcome#GAP} past the next,
-	 * {@link DispatchOutcome#IGNORED} without a handler or when the event is a command to
-	 * another service, {@link DispatchOutcome#OK} once the handler ran
+	 * {@link DispatchOutcome#IGNORED} without a handler, before the history this service
+	 * applies, or when the event is a command to another service,
+	 * {@link DispatchOutcome#OK} once the handler ran
 	 * @throws HandlerFailedException if the handler threw a checked exception
 	 * @throws EventPayloadException if the payload does not bind to the handler's class
 	 * or is over the size limit
@@ -58,7 +62,8 @@ final class HandlerRunner {
 		}
 		EventHandler handler = this.handlers.handler(metadata.aggregateType(), projection, metadata.eventType());
 		String target = metadata.targetService();
-		if (handler == null || (target != null && !target.equals(this.service))) {
+		if (handler == null || (target != null && !target.equals(this.service))
+				|| this.history.isBefore(metadata.occurredAt())) {
 			return DispatchOutcome.IGNORED;
 		}
 		if (payload.length > this.maxPayloadBytes) {

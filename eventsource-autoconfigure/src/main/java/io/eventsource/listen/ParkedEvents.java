@@ -58,7 +58,8 @@ public class ParkedEvents {
 	public ParkedEvents(EventHandlers handlers, EventPayloads payloads, InboxRepository inbox,
 			ParkedEventRepository parked, String service, TransactionOperations transactions, Clock clock) {
 		// an operator retrying a parked event wants it applied: no size limit
-		this.runner = new HandlerRunner(handlers, payloads, Long.MAX_VALUE, service, GapListener.NONE);
+		this.runner = new HandlerRunner(handlers, payloads, Long.MAX_VALUE, service, GapListener.NONE,
+				HistoryStart.everything());
 		this.inbox = inbox;
 		this.parked = parked;
 		this.service = service;

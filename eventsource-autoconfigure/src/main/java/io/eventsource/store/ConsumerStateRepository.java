@@ -56,4 +56,27 @@ public class ConsumerStateRepository {
 		}
 	}
 
+	/**
+	 * Saves a value under a consumer name unless one is there, and returns the one that
+	 * is there afterwards.
+	 * @param consumerName the consumer name
+	 * @param value the value to save when there is none
+	 * @param now the time of the update
+	 * @return the saved value: the given one, or the one saved before
+	 */
+	public String saveIfAbsent(String consumerName, String value, Instant now) {
+		Object at = this.databaseType.toSql(now);
+		String column = (this.databaseType == DatabaseType.POSTGRESQL) ? "cursor" : "`cursor`";
+		if (this.databaseType == DatabaseType.POSTGRESQL) {
+			this.jdbc.update("INSERT INTO message_consumer_state (consumer_name, cursor, last_updated_at) "
+					+ "VALUES (?, ?, ?) ON CONFLICT (consumer_name) DO NOTHING", consumerName, value, at);
+		}
+		else {
+			this.jdbc.update("INSERT IGNORE INTO message_consumer_state (consumer_name, `cursor`, last_updated_at) "
+					+ "VALUES (?, ?, ?)", consumerName, value, at);
+		}
+		return this.jdbc.queryForObject("SELECT " + column + " FROM message_consumer_state WHERE consumer_name = ?",
+				String.class, consumerName);
+	}
+
 }

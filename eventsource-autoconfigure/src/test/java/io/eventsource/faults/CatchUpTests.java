@@ -16,6 +16,7 @@ import io.eventsource.test.TestTopology;
 import io.eventsource.topology.PerAggregateNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -108,6 +109,58 @@ class CatchUpTests {
 					jdbc.update("DELETE FROM message_consumer_state WHERE consumer_name LIKE ?", billing + "/%");
 					FaultEvents.cleanUp(orders, jdbc, TestTopology.PER_AGGREGATE, billing, this.prefix,
 							FaultEvents.aggregateIds(this.prefix, aggregates));
+				}
+			});
+	}
+
+	@Test
+	void aServiceDeployedFromNowGetsNoHistoryNotEvenThroughGapRepair() {
+		Database database = Database.POSTGRESQL;
+		String billing = "billing-" + TestServices.randomSuffix();
+		String old = this.prefix + "old";
+		String fresh = this.prefix + "new";
+		EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
+			.withPropertyValues(SHORT_EXPIRY)
+			.withPropertyValues("eventsource.listener.enabled=false")
+			.run((orders) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+				FaultEvents.createTable(jdbc, database);
+				try {
+					EventPublisher publisher = orders.getBean(EventPublisher.class);
+					for (int n = 1; n <= 3; n++) {
+						publisher.publish(FaultEvents.AGGREGATE_TYPE, old, new FaultEvents.OrderPlaced(n));
+					}
+					await().atMost(Duration.ofSeconds(30))
+						.until(() -> jdbc.queryForObject(
+								"SELECT COUNT(*) FROM public_messages WHERE aggregate_id = ? AND relayed_at IS NULL",
+								Integer.class, old) == 0);
+					billing(database, billing)
+						.withPropertyValues("eventsource.replay.catch-up-from=now",
+								"eventsource.replay.gap-timeout=300ms")
+						.run((listener) -> {
+							TestTopology.awaitConsuming(listener);
+							publisher.publish(FaultEvents.AGGREGATE_TYPE, old, new FaultEvents.OrderPlaced(4));
+							publisher.publish(FaultEvents.AGGREGATE_TYPE, fresh, new FaultEvents.OrderPlaced(1));
+							publisher.publish(FaultEvents.AGGREGATE_TYPE, fresh, new FaultEvents.OrderPlaced(2));
+							await().atMost(Duration.ofSeconds(30))
+								.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 3);
+							// the gap before #4 was asked for and answered: #1 to #3
+							// came,
+							// and were passed over as history
+							await().atMost(Duration.ofSeconds(10))
+								.until(() -> FaultReport.consumed(listener, "ignored") >= 3);
+							Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(jdbc, this.prefix);
+							assertThat(applied).containsEntry(old, List.of(4L)).containsEntry(fresh, List.of(1L, 2L));
+							assertThat(jdbc.queryForObject(
+									"SELECT COUNT(*) FROM message_consumer_state WHERE consumer_name = ?",
+									Integer.class, billing + "/listening-since"))
+								.isEqualTo(1);
+						});
+				}
+				finally {
+					jdbc.update("DELETE FROM message_consumer_state WHERE consumer_name LIKE ?", billing + "/%");
+					FaultEvents.cleanUp(orders, jdbc, TestTopology.PER_AGGREGATE, billing, this.prefix,
+							List.of(old, fresh));
 				}
 			});
 	}
