@@ -204,6 +204,7 @@ public final class ProcessContext<S> {
 	 */
 	public void complete() {
 		this.completed = true;
+		this.timeouts.clear();
 	}
 
 	/**

@@ -31,12 +31,19 @@ final class ProcessHistory {
 	/**
 	 * Reads the events of a stream before the current one.
 	 * @param before the events before the current one, in sequence order
+	 * @param stream the whole stream as far as it is written: the marker of an event
+	 * rejected before the current one may come after the current one
 	 * @param jsonMapper the mapper of the library's own events
 	 */
-	static ProcessHistory of(List<StoredEvent> before, JsonMapper jsonMapper) {
+	static ProcessHistory of(List<StoredEvent> before, List<StoredEvent> stream, JsonMapper jsonMapper) {
+		Set<String> rejected = new HashSet<>();
+		for (StoredEvent stored : stream) {
+			if (stored.envelope().metadata().eventType().equals("ProcessEventRejected")) {
+				rejected.add(jsonMapper.readValue(stored.envelope().payload(), ProcessEventRejected.class).eventId());
+			}
+		}
 		int version = 0;
 		boolean completed = false;
-		Set<String> rejected = new HashSet<>();
 		List<StoredEvent> replayed = new ArrayList<>();
 		for (StoredEvent stored : before) {
 			EventMetadata metadata = stored.envelope().metadata();
@@ -44,9 +51,10 @@ final class ProcessHistory {
 			switch (metadata.eventType()) {
 				case "ProcessStarted" -> version = jsonMapper.readValue(payload, ProcessStarted.class).version();
 				case "ProcessUpgraded" -> version = jsonMapper.readValue(payload, ProcessUpgraded.class).toVersion();
-				case "ProcessEventRejected" ->
-					rejected.add(jsonMapper.readValue(payload, ProcessEventRejected.class).eventId());
 				case "ProcessCompleted" -> completed = true;
+				case "ProcessEventRejected" -> {
+					// read above
+				}
 				default -> replayed.add(stored);
 			}
 		}

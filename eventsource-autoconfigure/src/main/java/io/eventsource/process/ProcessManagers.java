@@ -14,6 +14,7 @@ import io.eventsource.publish.PublishOptions;
 import io.eventsource.store.ProcessInstanceRepository.ProcessInstance;
 import io.eventsource.store.ProcessInstanceRepository.ProcessStatus;
 import io.eventsource.store.ProcessTimeoutRepository.Timeout;
+import io.eventsource.store.StoredEvent;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -181,12 +182,29 @@ public class ProcessManagers implements SmartInitializingSingleton {
 				() -> "Process " + processType + "-" + processId + " already runs version " + toVersion);
 		Assert.isTrue(this.definitions.get(processType, toVersion) != null, () -> "Version " + toVersion
 				+ " of process " + processType + " is not deployed here: " + versions(processType));
+		Assert.isTrue(lastVersionInStream(processType, processId) != toVersion,
+				() -> "Process " + processType + "-" + processId + " is already being moved to version " + toVersion);
 		return this.publisher.publish(processType, processId, new ProcessUpgraded(instance.version(), toVersion),
 				PublishOptions.defaults().withCorrelationId(processId));
 	}
 
+	private int lastVersionInStream(String processType, String processId) {
+		int version = 0;
+		for (StoredEvent stored : this.store.outbox().findByAggregate(processType, processId, 1)) {
+			String eventType = stored.envelope().metadata().eventType();
+			if (eventType.equals("ProcessStarted")) {
+				version = this.jsonMapper.readValue(stored.envelope().payload(), ProcessStarted.class).version();
+			}
+			else if (eventType.equals("ProcessUpgraded")) {
+				version = this.jsonMapper.readValue(stored.envelope().payload(), ProcessUpgraded.class).toVersion();
+			}
+		}
+		return version;
+	}
+
 	/**
-	 * Moves every running instance of one version to another.
+	 * Moves every running instance of one version to another, passing over those that
+	 * complete or are moved meanwhile.
 	 * @param processType the process type
 	 * @param fromVersion the version they run
 	 * @param toVersion the version to move them to
@@ -198,8 +216,13 @@ public class ProcessManagers implements SmartInitializingSingleton {
 		int moved = 0;
 		for (ProcessInstance instance : list(processType, ProcessStatus.RUNNING, Integer.MAX_VALUE)) {
 			if (instance.version() == fromVersion) {
-				upgrade(processType, instance.processId(), toVersion);
-				moved++;
+				try {
+					upgrade(processType, instance.processId(), toVersion);
+					moved++;
+				}
+				catch (IllegalArgumentException ex) {
+					// completed or moved meanwhile
+				}
 			}
 		}
 		return moved;

@@ -72,16 +72,14 @@ final class ProcessRunner {
 
 	void run(JsonNode payload, EventMetadata metadata) throws Exception {
 		String processId = metadata.aggregateId();
-		List<StoredEvent> stream = this.store.outbox()
-			.findByAggregate(this.processType, processId, 1, metadata.sequence(), Integer.MAX_VALUE);
-		Assert.state(
-				!stream.isEmpty()
-						&& stream.get(stream.size() - 1).envelope().metadata().eventId().equals(metadata.eventId()),
+		// the whole stream: an event rejected before this one has its marker after it
+		List<StoredEvent> stream = this.store.outbox().findByAggregate(this.processType, processId, 1);
+		int at = (int) metadata.sequence() - 1;
+		Assert.state(at < stream.size() && stream.get(at).envelope().metadata().eventId().equals(metadata.eventId()),
 				() -> "Event " + metadata.eventId() + " of process " + this.processType + "-" + processId
-						+ " is not in this service's log; a process stream is handled by the service that "
-						+ "writes it");
-		StoredEvent current = stream.get(stream.size() - 1);
-		ProcessHistory history = ProcessHistory.of(stream.subList(0, stream.size() - 1), this.jsonMapper);
+						+ " is not in this service's log; a process stream is handled by the service that writes it");
+		StoredEvent current = stream.get(at);
+		ProcessHistory history = ProcessHistory.of(stream.subList(0, at), stream, this.jsonMapper);
 		String eventType = metadata.eventType();
 		if (eventType.equals("ProcessUpgraded")) {
 			upgrade(processId, metadata, read(current, ProcessUpgraded.class), history);
@@ -92,6 +90,12 @@ final class ProcessRunner {
 		}
 		ProcessDefinition definition = definition(processId, history.version());
 		ProcessContext<Object> context = replay(definition, processId, history);
+		if (context.isCompleted()) {
+			// completed by an event before this one, whose ProcessCompleted comes later
+			// in
+			// the stream
+			return;
+		}
 		ProcessTimedOut timedOut = null;
 		if (eventType.equals("ProcessTimedOut")) {
 			timedOut = read(current, ProcessTimedOut.class);

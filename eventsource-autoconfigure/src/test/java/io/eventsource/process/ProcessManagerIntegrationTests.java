@@ -41,6 +41,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -164,6 +165,37 @@ class ProcessManagerIntegrationTests {
 	}
 
 	@Test
+	void anEventAppendedBehindTheEventThatCompletedTheProcessIsNotHandled() {
+		String order = processId(0);
+		runner().run((context) -> {
+			TestTopology.awaitConsuming(context);
+			placeOrder(context, order, Duration.ofMinutes(10));
+			awaitState(context, order, "v1:placed");
+			publish(context, KITCHEN, order, new FoodCooked());
+			awaitState(context, order, "\"cooked\":true");
+			// two payments in the stream before the first is handled: the first completes
+			// the process, its ProcessCompleted is appended behind the second
+			context.getBean(org.springframework.transaction.support.TransactionTemplate.class)
+				.executeWithoutResult((status) -> {
+					EventPublisher publisher = context.getBean(EventPublisher.class);
+					for (int amount : new int[] { 5, 6 }) {
+						publisher.publish(PROCESS, order, Map.of("amount", amount),
+								PublishOptions.defaults().withEventType("PaymentTaken").withCorrelationId(order));
+					}
+				});
+			awaitStatus(context, order, ProcessStatus.COMPLETED);
+			// the second payment's turn: nothing more comes of it
+			Thread.sleep(1500);
+			assertThat(streamTypes(context, order)).containsExactly("ProcessStarted", "OrderPlaced", "FoodCooked",
+					"PaymentTaken", "PaymentTaken", "ProcessCompleted");
+			assertThat(outbox(context).findByAggregate(ORDER, order, 1))
+				.extracting((event) -> event.envelope().metadata().eventType())
+				.containsExactly("OrderPlaced", "OrderServed");
+			assertThat(context.getBean(ProcessManagers.class).timeouts(PROCESS, order)).isEmpty();
+		});
+	}
+
+	@Test
 	void runningInstancesKeepTheirVersionAndMoveOnlyWhenUpgraded() {
 		String first = processId(0);
 		String second = processId(1);
@@ -185,6 +217,8 @@ class ProcessManagerIntegrationTests {
 			assertThat(stillOne.state()).contains("\"log\":[\"v1:placed\",\"v1:cooked\"]");
 			ProcessManagers managers = context.getBean(ProcessManagers.class);
 			managers.upgrade(PROCESS, second, 2);
+			assertThatIllegalArgumentException().isThrownBy(() -> managers.upgrade(PROCESS, second, 2))
+				.withMessageContaining("already");
 			ProcessInstance upgraded = awaitState(context, second, "v2:placed");
 			assertThat(upgraded.version()).isEqualTo(2);
 			// its history is reinterpreted by version 2, which reschedules the payment
@@ -218,7 +252,7 @@ class ProcessManagerIntegrationTests {
 		runner().run((context) -> {
 			TestTopology.awaitConsuming(context);
 			placeOrder(context, unpaid, Duration.ofSeconds(4));
-			placeOrder(context, paid, Duration.ofSeconds(4));
+			placeOrder(context, paid, Duration.ofSeconds(60));
 			awaitState(context, unpaid, "v1:placed");
 			awaitState(context, paid, "v1:placed");
 			assertThat(context.getBean(ProcessManagers.class).timeouts(PROCESS, unpaid)).hasSize(1);
@@ -226,6 +260,7 @@ class ProcessManagerIntegrationTests {
 		// down while the timeouts fall due: the restarted service fires them
 		runner().run((context) -> {
 			publish(context, KITCHEN, paid, new FoodCooked());
+			awaitState(context, paid, "\"cooked\":true");
 			publish(context, ORDER, paid, new PaymentTaken(3));
 			awaitStatus(context, paid, ProcessStatus.COMPLETED);
 			awaitStatus(context, unpaid, ProcessStatus.COMPLETED);

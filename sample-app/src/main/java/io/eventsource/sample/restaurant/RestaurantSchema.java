@@ -21,6 +21,9 @@ class RestaurantSchema implements InitializingBean {
 				+ "table_name VARCHAR(64) NOT NULL, status VARCHAR(16) NOT NULL, detail VARCHAR(255))");
 		this.jdbc.execute("CREATE TABLE IF NOT EXISTS restaurant_bills (order_id VARCHAR(64) NOT NULL PRIMARY KEY, "
 				+ "total_cents BIGINT NOT NULL, paid BOOLEAN NOT NULL)");
+		// a bill of a cancelled order takes no payment
+		this.jdbc
+			.execute("ALTER TABLE restaurant_bills ADD COLUMN IF NOT EXISTS closed BOOLEAN NOT NULL DEFAULT FALSE");
 	}
 
 }
