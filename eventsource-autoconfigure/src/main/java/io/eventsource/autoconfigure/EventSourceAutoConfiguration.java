@@ -209,9 +209,9 @@ public final class EventSourceAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		HistoryStart eventSourceHistoryStart(ConsumerStateRepository state, ServiceName serviceName,
-				EventSourceProperties properties) {
-			return new HistoryStart(state, serviceName.value(),
+		HistoryStart eventSourceHistoryStart(ConsumerStateRepository state, InboxRepository inbox,
+				ServiceName serviceName, EventSourceProperties properties) {
+			return new HistoryStart(state, inbox, serviceName.value(),
 					properties.getReplay().getCatchUpFrom() == EventSourceProperties.CatchUpStart.NOW,
 					Clock.systemUTC());
 		}
@@ -367,11 +367,21 @@ public final class EventSourceAutoConfiguration {
 
 		private static RetryBackoff retryBackoff(EventSourceProperties.Listener.Retry retry) {
 			Map<String, RetryBackoff> byProjection = new LinkedHashMap<>();
-			retry.getProjections()
-				.forEach((projection, own) -> byProjection.put(projection,
-						new RetryBackoff(Objects.requireNonNullElse(own.getInitialDelay(), retry.getInitialDelay()),
-								Objects.requireNonNullElse(own.getMultiplier(), retry.getMultiplier()),
-								Objects.requireNonNullElse(own.getMaxDelay(), retry.getMaxDelay()))));
+			retry.getProjections().forEach((projection, own) -> {
+				Duration initialDelay = Objects.requireNonNullElse(own.getInitialDelay(), retry.getInitialDelay());
+				// an initial delay set alone longer than the default maximum is its own
+				// maximum
+				Duration maxDelay = (own.getMaxDelay() != null) ? own.getMaxDelay()
+						: (initialDelay.compareTo(retry.getMaxDelay()) > 0) ? initialDelay : retry.getMaxDelay();
+				try {
+					byProjection.put(projection, new RetryBackoff(initialDelay,
+							Objects.requireNonNullElse(own.getMultiplier(), retry.getMultiplier()), maxDelay));
+				}
+				catch (IllegalArgumentException ex) {
+					throw new IllegalArgumentException(
+							"eventsource.listener.retry.projections." + projection + ": " + ex.getMessage(), ex);
+				}
+			});
 			return new RetryBackoff(retry.getInitialDelay(), retry.getMultiplier(), retry.getMaxDelay(), byProjection);
 		}
 

@@ -140,6 +140,7 @@ final class AggregateLane {
 			this.waiting.clear();
 		}
 		notStarted.forEach(this::requeue);
+		this.applier.forgetFailures(this.aggregateType, this.aggregateId);
 	}
 
 	/**

@@ -229,4 +229,11 @@ final class BatchApplier {
 		return this.dispatcher.failingProjections(aggregateType, aggregateId);
 	}
 
+	/**
+	 * Forgets the failures of an aggregate whose lane was cancelled.
+	 */
+	void forgetFailures(String aggregateType, String aggregateId) {
+		this.dispatcher.forgetFailures(aggregateType, aggregateId);
+	}
+
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -70,6 +71,11 @@ public class CatchUp implements SmartLifecycle {
 	private @Nullable ScheduledExecutorService scheduler;
 
 	private volatile boolean running;
+
+	/**
+	 * A run that could not complete is tried again once, not once per run that failed.
+	 */
+	private final AtomicBoolean retryPending = new AtomicBoolean();
 
 	public CatchUp(ConnectionFactory connectionFactory, EventHandlers handlers, EventDispatcher dispatcher,
 			ConsumerStateRepository state, ReplayRequester requester, CatchUpSettings settings, Clock clock) {
@@ -153,7 +159,12 @@ public class CatchUp implements SmartLifecycle {
 				return;
 			}
 			if (!complete && this.running && this.scheduler != null) {
-				this.scheduler.schedule(this::runAll, this.settings.retryDelay().toMillis(), TimeUnit.MILLISECONDS);
+				if (this.retryPending.compareAndSet(false, true)) {
+					this.scheduler.schedule(() -> {
+						this.retryPending.set(false);
+						runAll();
+					}, this.settings.retryDelay().toMillis(), TimeUnit.MILLISECONDS);
+				}
 				return;
 			}
 		}
@@ -228,6 +239,16 @@ public class CatchUp implements SmartLifecycle {
 		for (int from = 0; from < page.size(); from += this.settings.maxBatch()) {
 			List<EventDispatcher.Delivered> batch = page.subList(from,
 					Math.min(page.size(), from + this.settings.maxBatch()));
+			// an aggregate whose event is being retried waits for its back-off, not for
+			// the catch-up: its events are left for the next run
+			for (EventDispatcher.Delivered event : batch) {
+				if (!this.dispatcher
+					.failingProjections(event.metadata().aggregateType(), event.metadata().aggregateId())
+					.isEmpty()) {
+					logger.debug("A catch-up page waits for an event being retried: " + event.metadata().eventId());
+					return false;
+				}
+			}
 			List<@Nullable DispatchOutcome> outcomes = this.dispatcher.dispatchAll(batch, (event) -> false);
 			for (DispatchOutcome outcome : outcomes) {
 				if (outcome == null || !outcome.isDone()) {

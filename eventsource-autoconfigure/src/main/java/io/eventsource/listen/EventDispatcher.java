@@ -283,10 +283,24 @@ public class EventDispatcher {
 		return (projections != null) ? Set.copyOf(projections) : Set.of();
 	}
 
+	/**
+	 * Forgets the failures of an aggregate whose consumer stopped here: another instance
+	 * or a later consumer takes its events from the start.
+	 * @param aggregateType the aggregate type
+	 * @param aggregateId the aggregate id
+	 */
+	public void forgetFailures(String aggregateType, String aggregateId) {
+		this.failing.remove(new AggregateRef(aggregateType, aggregateId));
+	}
+
 	private void track(String projection, EventMetadata metadata, DispatchOutcome outcome) {
 		AggregateRef aggregate = new AggregateRef(metadata.aggregateType(), metadata.aggregateId());
 		if (outcome == DispatchOutcome.FAIL) {
-			this.failing.computeIfAbsent(aggregate, (key) -> ConcurrentHashMap.newKeySet()).add(projection);
+			this.failing.compute(aggregate, (key, projections) -> {
+				Set<String> failing = (projections != null) ? projections : ConcurrentHashMap.newKeySet();
+				failing.add(projection);
+				return failing;
+			});
 			this.metrics.retried(metadata, projection);
 		}
 		else if (outcome != DispatchOutcome.GAP) {

@@ -62,8 +62,7 @@ final class HandlerRunner {
 		}
 		EventHandler handler = this.handlers.handler(metadata.aggregateType(), projection, metadata.eventType());
 		String target = metadata.targetService();
-		if (handler == null || (target != null && !target.equals(this.service))
-				|| this.history.isBefore(metadata.occurredAt())) {
+		if (handler == null || (target != null && !target.equals(this.service)) || this.history.isBefore(metadata)) {
 			return DispatchOutcome.IGNORED;
 		}
 		if (payload.length > this.maxPayloadBytes) {

@@ -210,6 +210,17 @@ public class InboxRepository {
 	}
 
 	/**
+	 * Returns whether a service has applied or passed over any event yet.
+	 * @param service the service
+	 * @return whether it has a position in any aggregate
+	 */
+	public boolean hasPositions(String service) {
+		return !this.jdbc
+			.queryForList("SELECT 1 FROM projection_positions WHERE service = ? LIMIT 1", Integer.class, service)
+			.isEmpty();
+	}
+
+	/**
 	 * Returns how many attempts were recorded for an event.
 	 * @param eventId the event id
 	 * @param service the service

@@ -76,6 +76,18 @@ class EventSourceAutoConfigurationTests {
 	}
 
 	@Test
+	void aProjectionsInitialDelaySetAloneIsItsOwnMaximumAndAnInvalidOneNamesTheProjection() {
+		this.runner.withPropertyValues("eventsource.listener.retry.projections.slow.initial-delay=2m")
+			.run((context) -> assertThat(context).hasNotFailed());
+		this.runner
+			.withPropertyValues("eventsource.listener.retry.projections.slow.initial-delay=2m",
+					"eventsource.listener.retry.projections.slow.max-delay=1m")
+			.run((context) -> assertThat(context.getStartupFailure())
+				.hasStackTraceContaining("eventsource.listener.retry.projections.slow")
+				.hasStackTraceContaining("maxDelay"));
+	}
+
+	@Test
 	void relayIsConfiguredByDefault() {
 		this.runner.withPropertyValues("eventsource.relay.enabled=true")
 			.run((context) -> assertThat(context).hasSingleBean(OutboxRelay.class));

@@ -165,6 +165,43 @@ class CatchUpTests {
 			});
 	}
 
+	@Test
+	void aServiceThatListenedBeforeKeepsItsHistoryWhenSwitchedToFromNow() {
+		Database database = Database.POSTGRESQL;
+		String billing = "billing-" + TestServices.randomSuffix();
+		String aggregate = this.prefix + "0";
+		EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
+			.withPropertyValues(SHORT_EXPIRY)
+			.withPropertyValues("eventsource.listener.enabled=false")
+			.run((orders) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+				FaultEvents.createTable(jdbc, database);
+				try {
+					EventPublisher publisher = orders.getBean(EventPublisher.class);
+					billing(database, billing).run((first) -> {
+						TestTopology.awaitConsuming(first);
+						publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(1));
+						await().atMost(Duration.ofSeconds(30))
+							.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 1);
+					});
+					publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(2));
+					publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(3));
+					billing(database, billing).withPropertyValues("eventsource.replay.catch-up-from=now")
+						.run((second) -> {
+							await().atMost(Duration.ofSeconds(30))
+								.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 3);
+							assertThat(FaultEvents.appliedByAggregate(jdbc, this.prefix)).containsEntry(aggregate,
+									List.of(1L, 2L, 3L));
+						});
+				}
+				finally {
+					jdbc.update("DELETE FROM message_consumer_state WHERE consumer_name LIKE ?", billing + "/%");
+					FaultEvents.cleanUp(orders, jdbc, TestTopology.PER_AGGREGATE, billing, this.prefix,
+							List.of(aggregate));
+				}
+			});
+	}
+
 	private static boolean listed(RabbitTestClient rabbit, String queue) {
 		try {
 			rabbit.management("GET", "/queues/%2F/" + RabbitTestClient.encode(queue), null);
