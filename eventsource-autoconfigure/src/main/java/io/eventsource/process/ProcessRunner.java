@@ -91,9 +91,7 @@ final class ProcessRunner {
 		ProcessDefinition definition = definition(processId, history.version());
 		ProcessContext<Object> context = replay(definition, processId, history);
 		if (context.isCompleted()) {
-			// completed by an event before this one, whose ProcessCompleted comes later
-			// in
-			// the stream
+			// an earlier event completed it; its ProcessCompleted comes after this one
 			return;
 		}
 		ProcessTimedOut timedOut = null;

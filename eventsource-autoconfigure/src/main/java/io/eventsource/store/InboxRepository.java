@@ -49,10 +49,9 @@ public class InboxRepository {
 					+ "DO UPDATE SET last_sequence = projection_positions.last_sequence RETURNING last_sequence, parked",
 					position, service, projection, aggregateType, aggregateId, now);
 		}
-		// an exclusive lock at once (a duplicate key under ON DUPLICATE KEY UPDATE),
-		// never
-		// a shared one to upgrade, and no gap lock as a locking read of a missing row
-		// would take
+		// an exclusive lock at once (a duplicate key under ON DUPLICATE
+		// KEY UPDATE), never a shared one to upgrade, and no gap lock as
+		// a locking read of a missing row takes
 		this.jdbc.update(
 				"INSERT INTO projection_positions (service, projection, aggregate_type, aggregate_id, "
 						+ "last_sequence, updated_at) VALUES (?, ?, ?, ?, 0, ?) "
