@@ -100,28 +100,7 @@ public class EventDispatcher {
 			ParkedEventRepository parked, ParkingPolicy parking, String service, DataSource dataSource,
 			TransactionOperations transactions, ListenerMetrics metrics, Clock clock) {
 		this(handlers, payloads, inbox, parked, parking, service, dataSource, transactions, metrics, clock,
-				GapListener.NONE);
-	}
-
-	/**
-	 * Creates a dispatcher that reports gaps.
-	 * @param handlers the handlers
-	 * @param payloads reads payloads into event classes
-	 * @param inbox the ack table and positions
-	 * @param parked the parked events
-	 * @param parking when an event is parked
-	 * @param service this service
-	 * @param dataSource the application's data source
-	 * @param transactions the listener's transactions
-	 * @param metrics the meters
-	 * @param clock the clock
-	 * @param gaps told of every event that arrives after a gap
-	 */
-	public EventDispatcher(EventHandlers handlers, EventPayloads payloads, InboxRepository inbox,
-			ParkedEventRepository parked, ParkingPolicy parking, String service, DataSource dataSource,
-			TransactionOperations transactions, ListenerMetrics metrics, Clock clock, GapListener gaps) {
-		this(handlers, payloads, inbox, parked, parking, service, dataSource, transactions, metrics, clock, gaps,
-				HistoryStart.everything());
+				GapListener.NONE, HistoryStart.everything());
 	}
 
 	/**
@@ -294,6 +273,9 @@ public class EventDispatcher {
 	}
 
 	private void track(String projection, EventMetadata metadata, DispatchOutcome outcome) {
+		if (outcome != DispatchOutcome.FAIL && this.failing.isEmpty()) {
+			return;
+		}
 		AggregateRef aggregate = new AggregateRef(metadata.aggregateType(), metadata.aggregateId());
 		if (outcome == DispatchOutcome.FAIL) {
 			this.failing.compute(aggregate, (key, projections) -> {

@@ -1,8 +1,6 @@
 package io.eventsource.listen;
 
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.UndeclaredThrowableException;
 
 import io.eventsource.envelope.EventMetadata;
 
@@ -92,23 +90,11 @@ public final class EventHandler {
 					+ this.eventClass.getName() + ", the event class of " + this.description);
 		}
 		Assert.notNull(metadata, "'metadata' must not be null");
-		try {
-			if (this.takesMetadata) {
-				this.method.invoke(this.bean, event, metadata);
-			}
-			else {
-				this.method.invoke(this.bean, event);
-			}
+		if (this.takesMetadata) {
+			ReflectiveCalls.call(this.method, this.bean, event, metadata);
 		}
-		catch (InvocationTargetException ex) {
-			Throwable thrown = ex.getTargetException();
-			if (thrown instanceof Exception exception) {
-				throw exception;
-			}
-			if (thrown instanceof Error error) {
-				throw error;
-			}
-			throw new UndeclaredThrowableException(thrown);
+		else {
+			ReflectiveCalls.call(this.method, this.bean, event);
 		}
 	}
 

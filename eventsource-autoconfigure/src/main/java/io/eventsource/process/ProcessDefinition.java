@@ -1,5 +1,6 @@
 package io.eventsource.process;
 
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -27,6 +28,8 @@ final class ProcessDefinition {
 
 	private final Map<String, ProcessMethod> methods;
 
+	private final Set<String> startTypes = new TreeSet<>();
+
 	ProcessDefinition(String type, int version, String beanName, Object bean, Class<?> stateClass,
 			Map<String, ProcessMethod> methods) {
 		this.type = type;
@@ -35,6 +38,10 @@ final class ProcessDefinition {
 		this.bean = bean;
 		this.stateClass = stateClass;
 		this.methods = new TreeMap<>(methods);
+		methods.values()
+			.stream()
+			.filter(ProcessMethod::start)
+			.forEach((method) -> this.startTypes.add(method.eventType()));
 	}
 
 	String type() {
@@ -62,9 +69,7 @@ final class ProcessDefinition {
 	}
 
 	Set<String> startTypes() {
-		Set<String> start = new TreeSet<>();
-		this.methods.values().stream().filter(ProcessMethod::start).forEach((method) -> start.add(method.eventType()));
-		return start;
+		return Collections.unmodifiableSet(this.startTypes);
 	}
 
 	@Nullable Object newState() {

@@ -38,7 +38,7 @@ final class ProcessHistory {
 	static ProcessHistory of(List<StoredEvent> before, List<StoredEvent> stream, JsonMapper jsonMapper) {
 		Set<String> rejected = new HashSet<>();
 		for (StoredEvent stored : stream) {
-			if (stored.envelope().metadata().eventType().equals("ProcessEventRejected")) {
+			if (stored.envelope().metadata().eventType().equals(OwnEventTypes.REJECTED)) {
 				rejected.add(jsonMapper.readValue(stored.envelope().payload(), ProcessEventRejected.class).eventId());
 			}
 		}
@@ -49,10 +49,11 @@ final class ProcessHistory {
 			EventMetadata metadata = stored.envelope().metadata();
 			String payload = stored.envelope().payload();
 			switch (metadata.eventType()) {
-				case "ProcessStarted" -> version = jsonMapper.readValue(payload, ProcessStarted.class).version();
-				case "ProcessUpgraded" -> version = jsonMapper.readValue(payload, ProcessUpgraded.class).toVersion();
-				case "ProcessCompleted" -> completed = true;
-				case "ProcessEventRejected" -> {
+				case OwnEventTypes.STARTED -> version = jsonMapper.readValue(payload, ProcessStarted.class).version();
+				case OwnEventTypes.UPGRADED ->
+					version = jsonMapper.readValue(payload, ProcessUpgraded.class).toVersion();
+				case OwnEventTypes.COMPLETED -> completed = true;
+				case OwnEventTypes.REJECTED -> {
 					// read above
 				}
 				default -> replayed.add(stored);
@@ -60,13 +61,6 @@ final class ProcessHistory {
 		}
 		replayed.removeIf((stored) -> rejected.contains(stored.envelope().metadata().eventId().toString()));
 		return new ProcessHistory(version, replayed, completed);
-	}
-
-	static boolean isOwn(String eventType) {
-		return switch (eventType) {
-			case "ProcessStarted", "ProcessUpgraded", "ProcessEventRejected", "ProcessCompleted" -> true;
-			default -> false;
-		};
 	}
 
 	int version() {

@@ -32,9 +32,6 @@ import org.springframework.util.Assert;
  */
 public class ProcessManagers implements SmartInitializingSingleton {
 
-	private static final Set<String> OWN_EVENT_TYPES = Set.of("ProcessStarted", "ProcessUpgraded",
-			"ProcessEventRejected", "ProcessCompleted", "ProcessTimedOut");
-
 	private final String service;
 
 	private final ProcessDefinitions definitions;
@@ -96,7 +93,7 @@ public class ProcessManagers implements SmartInitializingSingleton {
 			ProcessRunner runner = new ProcessRunner(this.service, type, this.definitions, this.store, this.publisher,
 					this.jsonMapper, this.metrics, this.clock);
 			Set<String> streamTypes = new TreeSet<>(this.definitions.eventTypes(type));
-			streamTypes.addAll(OWN_EVENT_TYPES);
+			streamTypes.addAll(OwnEventTypes.ALL);
 			for (String eventType : streamTypes) {
 				this.handlers.add(EventHandler.of("process '" + type + "' runner", runner, ProcessRunner.RUN,
 						JsonNode.class, projection, type, eventType));
@@ -189,17 +186,8 @@ public class ProcessManagers implements SmartInitializingSingleton {
 	}
 
 	private int lastVersionInStream(String processType, String processId) {
-		int version = 0;
-		for (StoredEvent stored : this.store.outbox().findByAggregate(processType, processId, 1)) {
-			String eventType = stored.envelope().metadata().eventType();
-			if (eventType.equals("ProcessStarted")) {
-				version = this.jsonMapper.readValue(stored.envelope().payload(), ProcessStarted.class).version();
-			}
-			else if (eventType.equals("ProcessUpgraded")) {
-				version = this.jsonMapper.readValue(stored.envelope().payload(), ProcessUpgraded.class).toVersion();
-			}
-		}
-		return version;
+		List<StoredEvent> stream = this.store.outbox().findByAggregate(processType, processId, 1);
+		return ProcessHistory.of(stream, stream, this.jsonMapper).version();
 	}
 
 	/**

@@ -1,9 +1,8 @@
 package io.eventsource.process;
 
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.lang.reflect.UndeclaredThrowableException;
 
+import io.eventsource.listen.ReflectiveCalls;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.ReflectionUtils;
@@ -27,19 +26,7 @@ record ProcessMethod(String eventType, @Nullable String aggregateType, Class<?> 
 	}
 
 	void invoke(Object bean, Object event, ProcessContext<?> context) throws Exception {
-		try {
-			this.method.invoke(bean, event, context);
-		}
-		catch (InvocationTargetException ex) {
-			Throwable thrown = ex.getTargetException();
-			if (thrown instanceof Exception exception) {
-				throw exception;
-			}
-			if (thrown instanceof Error error) {
-				throw error;
-			}
-			throw new UndeclaredThrowableException(thrown);
-		}
+		ReflectiveCalls.call(this.method, bean, event, context);
 	}
 
 }

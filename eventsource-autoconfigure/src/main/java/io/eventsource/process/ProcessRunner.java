@@ -81,11 +81,11 @@ final class ProcessRunner {
 		StoredEvent current = stream.get(at);
 		ProcessHistory history = ProcessHistory.of(stream.subList(0, at), stream, this.jsonMapper);
 		String eventType = metadata.eventType();
-		if (eventType.equals("ProcessUpgraded")) {
+		if (eventType.equals(OwnEventTypes.UPGRADED)) {
 			upgrade(processId, metadata, read(current, ProcessUpgraded.class), history);
 			return;
 		}
-		if (ProcessHistory.isOwn(eventType) || history.completed()) {
+		if (OwnEventTypes.isRecord(eventType) || history.completed()) {
 			return;
 		}
 		ProcessDefinition definition = definition(processId, history.version());
@@ -95,7 +95,7 @@ final class ProcessRunner {
 			return;
 		}
 		ProcessTimedOut timedOut = null;
-		if (eventType.equals("ProcessTimedOut")) {
+		if (eventType.equals(OwnEventTypes.TIMED_OUT)) {
 			timedOut = read(current, ProcessTimedOut.class);
 			if (!timedOut.dueAt().equals(context.timeouts().get(timedOut.name()))) {
 				logger.debug("Process " + this.processType + "-" + processId + " passes over timeout '"
@@ -145,7 +145,7 @@ final class ProcessRunner {
 				definition.newState());
 		for (StoredEvent stored : history.replayed()) {
 			EventMetadata metadata = stored.envelope().metadata();
-			if (metadata.eventType().equals("ProcessTimedOut")) {
+			if (metadata.eventType().equals(OwnEventTypes.TIMED_OUT)) {
 				ProcessTimedOut timedOut = read(stored, ProcessTimedOut.class);
 				if (!timedOut.dueAt().equals(context.timeouts().get(timedOut.name()))) {
 					continue;

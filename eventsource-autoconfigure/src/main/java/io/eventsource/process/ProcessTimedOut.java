@@ -11,7 +11,7 @@ import io.eventsource.envelope.EventType;
  * @param name the timeout's name, as scheduled
  * @param dueAt when it was due
  */
-@EventType(name = "ProcessTimedOut")
+@EventType(name = OwnEventTypes.TIMED_OUT)
 public record ProcessTimedOut(String name, Instant dueAt) {
 
 }

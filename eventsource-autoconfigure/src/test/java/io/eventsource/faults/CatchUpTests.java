@@ -47,70 +47,53 @@ class CatchUpTests {
 		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 20;
 		int whileDown = 2000;
-		EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
-			.withPropertyValues(SHORT_EXPIRY)
-			.withPropertyValues("eventsource.listener.enabled=false")
-			.run((orders) -> {
-				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
-				FaultEvents.createTable(jdbc, database);
-				try {
-					EventPublisher publisher = orders.getBean(EventPublisher.class);
-					billing(database, billing).run((first) -> {
-						TestTopology.awaitConsuming(first);
-						for (int i = 0; i < aggregates; i++) {
-							publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + i,
-									new FaultEvents.OrderPlaced(i));
-						}
-						await().atMost(Duration.ofSeconds(30))
-							.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == aggregates);
-					});
-					Instant down = Instant.now();
-					for (int i = 0; i < whileDown; i++) {
-						publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (i % aggregates),
-								new FaultEvents.OrderPlaced(aggregates + i));
-					}
-					await().atMost(Duration.ofSeconds(60))
-						.until(() -> jdbc.queryForObject(
-								"SELECT COUNT(*) FROM public_messages WHERE topic = ? AND aggregate_id LIKE ? "
-										+ "AND relayed_at IS NULL",
-								Integer.class, FaultEvents.AGGREGATE_TYPE, this.prefix + "%") == 0);
-					// the per-aggregate queues of the service expired with the events in
-					// them
-					// (asked through the management API: a passive declaration would
-					// renew
-					// their lease)
-					try (RabbitTestClient rabbit = new RabbitTestClient()) {
-						await().atMost(Duration.ofSeconds(30))
-							.pollInterval(Duration.ofMillis(500))
-							.until(() -> FaultEvents.aggregateIds(this.prefix, aggregates)
-								.stream()
-								.noneMatch((id) -> listed(rabbit,
-										PerAggregateNames.aggregateQueue(FaultEvents.AGGREGATE_TYPE, id, billing))));
-					}
-					await().atMost(Duration.ofSeconds(30))
-						.until(() -> Duration.between(down, Instant.now()).compareTo(Duration.ofSeconds(4)) >= 0);
-					assertThat(FaultEvents.appliedCount(jdbc, this.prefix)).isEqualTo(aggregates);
-					billing(database, billing).run((second) -> {
-						int total = aggregates + whileDown;
-						await().atMost(Duration.ofSeconds(120))
-							.pollInterval(Duration.ofMillis(250))
-							.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) >= total);
-						await().during(Duration.ofSeconds(1))
-							.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == total);
-						Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(jdbc, this.prefix);
-						assertThat(applied).hasSize(aggregates);
-						FaultEvents.assertOnceInOrder(applied);
-						FaultReport.record("a service down for twice the queue expiry (" + database + ")", total,
-								FaultEvents.appliedCount(jdbc, this.prefix), FaultReport.consumed(second, "duplicate"),
-								0, whileDown + " events expired with the queues, caught up from the log");
-					});
+		withOrders(database, billing, FaultEvents.aggregateIds(this.prefix, aggregates), (jdbc, publisher) -> {
+			billing(database, billing).run((first) -> {
+				TestTopology.awaitConsuming(first);
+				for (int i = 0; i < aggregates; i++) {
+					publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + i, new FaultEvents.OrderPlaced(i));
 				}
-				finally {
-					jdbc.update("DELETE FROM message_consumer_state WHERE consumer_name LIKE ?", billing + "/%");
-					FaultEvents.cleanUp(orders, jdbc, TestTopology.PER_AGGREGATE, billing, this.prefix,
-							FaultEvents.aggregateIds(this.prefix, aggregates));
-				}
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == aggregates);
 			});
+			Instant down = Instant.now();
+			for (int i = 0; i < whileDown; i++) {
+				publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (i % aggregates),
+						new FaultEvents.OrderPlaced(aggregates + i));
+			}
+			await().atMost(Duration.ofSeconds(60))
+				.until(() -> jdbc.queryForObject(
+						"SELECT COUNT(*) FROM public_messages WHERE topic = ? AND aggregate_id LIKE ? "
+								+ "AND relayed_at IS NULL",
+						Integer.class, FaultEvents.AGGREGATE_TYPE, this.prefix + "%") == 0);
+			// the per-aggregate queues of the service expired with the events in them
+			// (asked through the management API: a passive declaration would renew their
+			// lease)
+			try (RabbitTestClient rabbit = new RabbitTestClient()) {
+				await().atMost(Duration.ofSeconds(30))
+					.pollInterval(Duration.ofMillis(500))
+					.until(() -> FaultEvents.aggregateIds(this.prefix, aggregates)
+						.stream()
+						.noneMatch((id) -> listed(rabbit,
+								PerAggregateNames.aggregateQueue(FaultEvents.AGGREGATE_TYPE, id, billing))));
+			}
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> Duration.between(down, Instant.now()).compareTo(Duration.ofSeconds(4)) >= 0);
+			assertThat(FaultEvents.appliedCount(jdbc, this.prefix)).isEqualTo(aggregates);
+			billing(database, billing).run((second) -> {
+				int total = aggregates + whileDown;
+				await().atMost(Duration.ofSeconds(120))
+					.pollInterval(Duration.ofMillis(250))
+					.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) >= total);
+				await().during(Duration.ofSeconds(1)).until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == total);
+				Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(jdbc, this.prefix);
+				assertThat(applied).hasSize(aggregates);
+				FaultEvents.assertOnceInOrder(applied);
+				FaultReport.record("a service down for twice the queue expiry (" + database + ")", total,
+						FaultEvents.appliedCount(jdbc, this.prefix), FaultReport.consumed(second, "duplicate"), 0,
+						whileDown + " events expired with the queues, caught up from the log");
+			});
+		});
 	}
 
 	@Test
@@ -119,50 +102,35 @@ class CatchUpTests {
 		String billing = "billing-" + TestServices.randomSuffix();
 		String old = this.prefix + "old";
 		String fresh = this.prefix + "new";
-		EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
-			.withPropertyValues(SHORT_EXPIRY)
-			.withPropertyValues("eventsource.listener.enabled=false")
-			.run((orders) -> {
-				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
-				FaultEvents.createTable(jdbc, database);
-				try {
-					EventPublisher publisher = orders.getBean(EventPublisher.class);
-					for (int n = 1; n <= 3; n++) {
-						publisher.publish(FaultEvents.AGGREGATE_TYPE, old, new FaultEvents.OrderPlaced(n));
-					}
+		withOrders(database, billing, List.of(old, fresh), (jdbc, publisher) -> {
+			for (int n = 1; n <= 3; n++) {
+				publisher.publish(FaultEvents.AGGREGATE_TYPE, old, new FaultEvents.OrderPlaced(n));
+			}
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> jdbc.queryForObject(
+						"SELECT COUNT(*) FROM public_messages WHERE aggregate_id = ? AND relayed_at IS NULL",
+						Integer.class, old) == 0);
+			billing(database, billing)
+				.withPropertyValues("eventsource.replay.catch-up-from=now", "eventsource.replay.gap-timeout=300ms")
+				.run((listener) -> {
+					TestTopology.awaitConsuming(listener);
+					publisher.publish(FaultEvents.AGGREGATE_TYPE, old, new FaultEvents.OrderPlaced(4));
+					publisher.publish(FaultEvents.AGGREGATE_TYPE, fresh, new FaultEvents.OrderPlaced(1));
+					publisher.publish(FaultEvents.AGGREGATE_TYPE, fresh, new FaultEvents.OrderPlaced(2));
 					await().atMost(Duration.ofSeconds(30))
-						.until(() -> jdbc.queryForObject(
-								"SELECT COUNT(*) FROM public_messages WHERE aggregate_id = ? AND relayed_at IS NULL",
-								Integer.class, old) == 0);
-					billing(database, billing)
-						.withPropertyValues("eventsource.replay.catch-up-from=now",
-								"eventsource.replay.gap-timeout=300ms")
-						.run((listener) -> {
-							TestTopology.awaitConsuming(listener);
-							publisher.publish(FaultEvents.AGGREGATE_TYPE, old, new FaultEvents.OrderPlaced(4));
-							publisher.publish(FaultEvents.AGGREGATE_TYPE, fresh, new FaultEvents.OrderPlaced(1));
-							publisher.publish(FaultEvents.AGGREGATE_TYPE, fresh, new FaultEvents.OrderPlaced(2));
-							await().atMost(Duration.ofSeconds(30))
-								.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 3);
-							// the gap before #4 was asked for and answered: #1 to #3
-							// came,
-							// and were passed over as history
-							await().atMost(Duration.ofSeconds(10))
-								.until(() -> FaultReport.consumed(listener, "ignored") >= 3);
-							Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(jdbc, this.prefix);
-							assertThat(applied).containsEntry(old, List.of(4L)).containsEntry(fresh, List.of(1L, 2L));
-							assertThat(jdbc.queryForObject(
-									"SELECT COUNT(*) FROM message_consumer_state WHERE consumer_name = ?",
+						.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 3);
+					// the gap before #4 was asked for and answered: #1 to #3
+					// came,
+					// and were passed over as history
+					await().atMost(Duration.ofSeconds(10)).until(() -> FaultReport.consumed(listener, "ignored") >= 3);
+					Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(jdbc, this.prefix);
+					assertThat(applied).containsEntry(old, List.of(4L)).containsEntry(fresh, List.of(1L, 2L));
+					assertThat(
+							jdbc.queryForObject("SELECT COUNT(*) FROM message_consumer_state WHERE consumer_name = ?",
 									Integer.class, billing + "/listening-since"))
-								.isEqualTo(1);
-						});
-				}
-				finally {
-					jdbc.update("DELETE FROM message_consumer_state WHERE consumer_name LIKE ?", billing + "/%");
-					FaultEvents.cleanUp(orders, jdbc, TestTopology.PER_AGGREGATE, billing, this.prefix,
-							List.of(old, fresh));
-				}
-			});
+						.isEqualTo(1);
+				});
+		});
 	}
 
 	@Test
@@ -170,6 +138,27 @@ class CatchUpTests {
 		Database database = Database.POSTGRESQL;
 		String billing = "billing-" + TestServices.randomSuffix();
 		String aggregate = this.prefix + "0";
+		withOrders(database, billing, List.of(aggregate), (jdbc, publisher) -> {
+			billing(database, billing).run((first) -> {
+				TestTopology.awaitConsuming(first);
+				publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(1));
+				await().atMost(Duration.ofSeconds(30)).until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 1);
+			});
+			publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(2));
+			publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(3));
+			billing(database, billing).withPropertyValues("eventsource.replay.catch-up-from=now").run((second) -> {
+				await().atMost(Duration.ofSeconds(30)).until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 3);
+				assertThat(FaultEvents.appliedByAggregate(jdbc, this.prefix)).containsEntry(aggregate,
+						List.of(1L, 2L, 3L));
+			});
+		});
+	}
+
+	/**
+	 * Runs a test with the producing service {@code orders} (not listening) and the
+	 * ledger table, and removes what the test left: rows, cursors, queues.
+	 */
+	private void withOrders(Database database, String billing, List<String> aggregateIds, OrdersRun run) {
 		EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
 			.withPropertyValues(SHORT_EXPIRY)
 			.withPropertyValues("eventsource.listener.enabled=false")
@@ -177,27 +166,11 @@ class CatchUpTests {
 				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
 				FaultEvents.createTable(jdbc, database);
 				try {
-					EventPublisher publisher = orders.getBean(EventPublisher.class);
-					billing(database, billing).run((first) -> {
-						TestTopology.awaitConsuming(first);
-						publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(1));
-						await().atMost(Duration.ofSeconds(30))
-							.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 1);
-					});
-					publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(2));
-					publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(3));
-					billing(database, billing).withPropertyValues("eventsource.replay.catch-up-from=now")
-						.run((second) -> {
-							await().atMost(Duration.ofSeconds(30))
-								.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 3);
-							assertThat(FaultEvents.appliedByAggregate(jdbc, this.prefix)).containsEntry(aggregate,
-									List.of(1L, 2L, 3L));
-						});
+					run.run(jdbc, orders.getBean(EventPublisher.class));
 				}
 				finally {
 					jdbc.update("DELETE FROM message_consumer_state WHERE consumer_name LIKE ?", billing + "/%");
-					FaultEvents.cleanUp(orders, jdbc, TestTopology.PER_AGGREGATE, billing, this.prefix,
-							List.of(aggregate));
+					FaultEvents.cleanUp(orders, jdbc, TestTopology.PER_AGGREGATE, billing, this.prefix, aggregateIds);
 				}
 			});
 	}
@@ -210,6 +183,13 @@ class CatchUpTests {
 		catch (IllegalStateException ex) {
 			return false;
 		}
+	}
+
+	@FunctionalInterface
+	private interface OrdersRun {
+
+		void run(JdbcTemplate jdbc, EventPublisher publisher) throws Exception;
+
 	}
 
 	private ApplicationContextRunner billing(Database database, String service) {

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
+import java.util.function.UnaryOperator;
 
 import javax.sql.DataSource;
 
@@ -35,9 +37,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.util.function.ThrowingConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -132,6 +137,39 @@ class GapRepairTests {
 	@Test
 	void aLostTailArrivesWithThePeriodicCatchUp() {
 		TestTopology topology = TestTopology.PARTITIONED;
+		// from now on: the catch-up after startup sets the cursors, the periodic ones
+		// bring what was lost since; no later event, no request
+		loseTheTail(topology, (listener) -> listener
+			.withPropertyValues("eventsource.replay.catch-up-on-start=true", "eventsource.replay.catch-up-from=now",
+					"eventsource.replay.catch-up-horizon=1s", "eventsource.replay.catch-up-interval=2s")
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new), (listener) -> {
+			}, (listener, jdbc) -> FaultReport.record(
+					"last 2 events of an aggregate lost, periodic catch-up (" + topology + ")", 3,
+					FaultEvents.appliedCount(jdbc, this.prefix), FaultReport.consumed(listener, "duplicate"), 0,
+					"the periodic catch-up brought them from the producer's log"));
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestTopology.class, names = { "PER_AGGREGATE", "PARTITIONED" })
+	void aLostTailIsReplayedOnDemandThroughTheEndpoint(TestTopology topology) {
+		loseTheTail(topology,
+				(listener) -> listener
+					.withConfiguration(AutoConfigurations.of(EventSourceEndpointAutoConfiguration.class))
+					.withPropertyValues("management.endpoints.web.exposure.include=eventsource"),
+				(listener) -> assertThat(listener.getBean(EventSourceEndpoint.class)
+					.replay(FaultEvents.AGGREGATE_TYPE, this.prefix + "0")).containsEntry("requested", true),
+				(listener, jdbc) -> {
+				});
+	}
+
+	/**
+	 * Publishes three events of one aggregate and loses the last two on the way (no later
+	 * event reveals the gap), lets the test bring them back, and checks that all three
+	 * are applied once, in order.
+	 */
+	private void loseTheTail(TestTopology topology, UnaryOperator<ApplicationContextRunner> listenerSettings,
+			ThrowingConsumer<AssertableApplicationContext> bringBack,
+			BiConsumer<AssertableApplicationContext, JdbcTemplate> whenApplied) {
 		Database database = Database.POSTGRESQL;
 		String billing = "billing-" + TestServices.randomSuffix();
 		String aggregate = this.prefix + "0";
@@ -144,16 +182,12 @@ class GapRepairTests {
 				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
 				FaultEvents.createTable(jdbc);
 				try {
-					EventSourceContexts.runner(database, billing)
-						.withPropertyValues(KillTests.LISTENER_PROPERTIES)
-						.withPropertyValues(topology.properties())
-						// from now on: the catch-up after startup sets the cursors, the
-						// periodic ones bring what was lost since
-						.withPropertyValues("eventsource.relay.enabled=false",
-								"eventsource.replay.catch-up-on-start=true", "eventsource.replay.catch-up-from=now",
-								"eventsource.replay.catch-up-horizon=1s", "eventsource.replay.catch-up-interval=2s")
-						.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))
-						.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
+					listenerSettings
+						.apply(EventSourceContexts.runner(database, billing)
+							.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+							.withPropertyValues(topology.properties())
+							.withPropertyValues("eventsource.relay.enabled=false")
+							.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1)))
 						.run((listener) -> {
 							TestTopology.awaitConsuming(listener);
 							LossyTopology lossy = orders.getBean(LossyTopology.class);
@@ -166,64 +200,11 @@ class GapRepairTests {
 							publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(2));
 							publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(3));
 							await().atMost(Duration.ofSeconds(30)).until(() -> lossy.dropped.get() == 2);
-							// no later event, no request: only the periodic catch-up
+							bringBack.accept(listener);
 							await().atMost(Duration.ofSeconds(30))
 								.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 3);
 							FaultEvents.assertOnceInOrder(FaultEvents.appliedByAggregate(jdbc, this.prefix));
-							FaultReport.record(
-									"last 2 events of an aggregate lost, periodic catch-up (" + topology + ")", 3,
-									FaultEvents.appliedCount(jdbc, this.prefix),
-									FaultReport.consumed(listener, "duplicate"), 0,
-									"the periodic catch-up brought them from the producer's log");
-						});
-				}
-				finally {
-					FaultEvents.cleanUp(orders, jdbc, topology, billing, this.prefix, List.of(aggregate));
-				}
-			});
-	}
-
-	@ParameterizedTest
-	@EnumSource(value = TestTopology.class, names = { "PER_AGGREGATE", "PARTITIONED" })
-	void aLostTailIsReplayedOnDemandThroughTheEndpoint(TestTopology topology) {
-		Database database = Database.POSTGRESQL;
-		String billing = "billing-" + TestServices.randomSuffix();
-		String aggregate = this.prefix + "0";
-		EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
-			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
-			.withPropertyValues(topology.properties())
-			.withPropertyValues("eventsource.listener.enabled=false")
-			.withUserConfiguration(LossyTopologyConfiguration.class)
-			.run((orders) -> {
-				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
-				FaultEvents.createTable(jdbc);
-				try {
-					EventSourceContexts.runner(database, billing)
-						.withConfiguration(AutoConfigurations.of(EventSourceEndpointAutoConfiguration.class))
-						.withPropertyValues(KillTests.LISTENER_PROPERTIES)
-						.withPropertyValues(topology.properties())
-						.withPropertyValues("eventsource.relay.enabled=false",
-								"management.endpoints.web.exposure.include=eventsource")
-						.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))
-						.run((listener) -> {
-							TestTopology.awaitConsuming(listener);
-							LossyTopology lossy = orders.getBean(LossyTopology.class);
-							lossy.losing.set(false);
-							EventPublisher publisher = orders.getBean(EventPublisher.class);
-							publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(1));
-							await().atMost(Duration.ofSeconds(30))
-								.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 1);
-							// the last two events are lost: no later event reveals the
-							// gap
-							lossy.dropNext.set(2);
-							publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(2));
-							publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(3));
-							await().atMost(Duration.ofSeconds(30)).until(() -> lossy.dropped.get() == 2);
-							assertThat(listener.getBean(EventSourceEndpoint.class)
-								.replay(FaultEvents.AGGREGATE_TYPE, aggregate)).containsEntry("requested", true);
-							await().atMost(Duration.ofSeconds(30))
-								.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 3);
-							FaultEvents.assertOnceInOrder(FaultEvents.appliedByAggregate(jdbc, this.prefix));
+							whenApplied.accept(listener, jdbc);
 						});
 				}
 				finally {

@@ -184,8 +184,8 @@ class ProcessManagerIntegrationTests {
 					}
 				});
 			awaitStatus(context, order, ProcessStatus.COMPLETED);
-			// the second payment's turn: nothing more comes of it
-			Thread.sleep(1500);
+			// the runner handled the whole stream, the second payment included
+			await().atMost(Duration.ofSeconds(30)).until(() -> streamPosition(context, order) == 6);
 			assertThat(streamTypes(context, order)).containsExactly("ProcessStarted", "OrderPlaced", "FoodCooked",
 					"PaymentTaken", "PaymentTaken", "ProcessCompleted");
 			assertThat(outbox(context).findByAggregate(ORDER, order, 1))
@@ -269,9 +269,13 @@ class ProcessManagerIntegrationTests {
 			assertThat(outbox(context).findByAggregate(ORDER, unpaid, 1))
 				.extracting((event) -> event.envelope().metadata().eventType())
 				.containsExactly("OrderPlaced", "OrderCancelled");
-			Thread.sleep(1500);
+			// the paid order completed, which cancelled its timeout: nothing is left to
+			// fire
+			assertThat(context.getBean(ProcessManagers.class).timeouts(PROCESS, paid)).isEmpty();
 			assertThat(streamTypes(context, paid)).doesNotContain("ProcessTimedOut");
 			assertThat(context.getBean(ProcessManagers.class).timeouts(PROCESS, unpaid)).isEmpty();
+			// counted once the timeout's transaction committed
+			await().atMost(Duration.ofSeconds(10)).until(() -> count(context, "eventsource.processes.timed.out") >= 1);
 			assertThat(count(context, "eventsource.processes.timed.out")).isEqualTo(1);
 		});
 	}
@@ -367,6 +371,14 @@ class ProcessManagerIntegrationTests {
 
 	private static EventMetadata streamEvent(AssertableApplicationContext context, String order, long sequence) {
 		return outbox(context).findByAggregate(PROCESS, order, sequence, sequence, 1).get(0).envelope().metadata();
+	}
+
+	private long streamPosition(AssertableApplicationContext context, String order) {
+		Long position = new JdbcTemplate(context.getBean(DataSource.class)).queryForObject(
+				"SELECT MAX(last_sequence) FROM projection_positions WHERE service = ? AND projection = ? "
+						+ "AND aggregate_type = ? AND aggregate_id = ?",
+				Long.class, this.service, ProcessManagers.projection(PROCESS), PROCESS, order);
+		return (position != null) ? position : 0;
 	}
 
 	private static ProcessInstance awaitStatus(AssertableApplicationContext context, String order,
@@ -524,6 +536,8 @@ class ProcessManagerIntegrationTests {
 			AtomicInteger running = inFlight.computeIfAbsent(process.processId(), (id) -> new AtomicInteger());
 			int now = running.incrementAndGet();
 			maxInFlight.accumulateAndGet(now, Math::max);
+			// the handler's work: a window in which a second handling of this instance
+			// would be seen
 			Thread.sleep(5);
 			process.state().items++;
 			running.decrementAndGet();

@@ -1,16 +1,15 @@
 package io.eventsource.sample;
 
-import java.time.Duration;
-import java.time.Instant;
-
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.publish.EventPublisher;
+import io.eventsource.publish.OutboxRelay;
 import io.eventsource.sample.ProductEvents.PriceChanged;
 import io.eventsource.sample.ProductEvents.ProductCreated;
 import io.eventsource.store.OutboxRepository;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.ApplicationArguments;
 import org.springframework.boot.ApplicationRunner;
@@ -23,7 +22,7 @@ import org.springframework.stereotype.Component;
  * Seed 3's publisher program ({@code --spring.profiles.active=publisher}): publishes
  * {@code sample.count} events for the product {@code sample.aggregate-id} (a
  * {@code ProductCreated} when the product is new, then price changes), logs each with its
- * sequence and ids, waits until the relay sent them, and exits.
+ * sequence and ids, relays them on its own thread, and exits.
  */
 @Component
 @Profile("publisher")
@@ -37,12 +36,16 @@ class DemoPublisher implements ApplicationRunner {
 
 	private final ConfigurableApplicationContext context;
 
+	private final ObjectProvider<OutboxRelay> relay;
+
 	private final String aggregateId;
 
 	private final int count;
 
-	DemoPublisher(EventPublisher publisher, OutboxRepository outbox, ConfigurableApplicationContext context,
-			@Value("${sample.aggregate-id:lamp-1}") String aggregateId, @Value("${sample.count:3}") int count) {
+	DemoPublisher(EventPublisher publisher, OutboxRepository outbox, ObjectProvider<OutboxRelay> relay,
+			ConfigurableApplicationContext context, @Value("${sample.aggregate-id:lamp-1}") String aggregateId,
+			@Value("${sample.count:3}") int count) {
+		this.relay = relay;
 		this.publisher = publisher;
 		this.outbox = outbox;
 		this.context = context;
@@ -51,18 +54,18 @@ class DemoPublisher implements ApplicationRunner {
 	}
 
 	@Override
-	public void run(ApplicationArguments args) throws InterruptedException {
+	public void run(ApplicationArguments args) {
 		boolean exists = !this.outbox.findByAggregate(ProductEvents.AGGREGATE, this.aggregateId, 1, 1, 1).isEmpty();
 		for (int i = 0; i < this.count; i++) {
 			Object event = (i == 0 && !exists) ? new ProductCreated("SKU-" + this.aggregateId, "Desk lamp")
 					: new PriceChanged(4999 - 100L * i);
 			log(this.publisher.publish(ProductEvents.AGGREGATE, this.aggregateId, event));
 		}
-		Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
-		while (this.outbox.backlog().count() > 0 && Instant.now().isBefore(deadline)) {
-			Thread.sleep(100);
-		}
-		logger.info("relayed; exiting");
+		// send them now, on this thread, rather than leave them to the relay's thread
+		this.relay.ifAvailable(OutboxRelay::relayPending);
+		long left = this.outbox.backlog().count();
+		logger.info((left == 0) ? "relayed; exiting" : left + " events not relayed yet (is RabbitMQ up?); exiting, "
+				+ "the next start of any instance relays them");
 		SpringApplication.exit(this.context);
 	}
 
