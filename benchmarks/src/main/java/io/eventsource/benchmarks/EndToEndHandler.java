@@ -43,7 +43,7 @@ class EndToEndHandler {
 
 			@Override
 			public void afterCommit() {
-				EndToEndHandler.this.handled.committed(metadata.occurredAt());
+				EndToEndHandler.this.handled.committed(metadata.eventId(), metadata.occurredAt());
 			}
 
 		});

@@ -132,7 +132,8 @@ class EndToEndRuns {
 
 	/**
 	 * (e) Publishes one event per transaction at a fixed rate and records each event's
-	 * latency from its publish to the commit of its handler's transaction.
+	 * latency from the commit of its publishing transaction to the commit of its
+	 * handler's transaction, and from its publish call (before that commit) to the same.
 	 * @param rate events per second
 	 * @param duration how long to publish
 	 * @return the latency, with a line for the report
@@ -159,21 +160,26 @@ class EndToEndRuns {
 		Long lastId = this.services.jdbc()
 			.queryForObject("SELECT MAX(id) FROM public_messages WHERE topic = ?", Long.class, type);
 		long begin = System.nanoTime();
-		int events = this.services.outbox().publishPaced(type, event, this.aggregateIds, rate, duration);
+		int events = this.services.outbox()
+			.publishPaced(type, event, this.aggregateIds, rate, duration, handled::published);
 		double publishSeconds = (System.nanoTime() - begin) / 1e9;
 		handled.await(events, System.nanoTime() + this.services.runTimeout().toNanos());
 		long rows = appliedRows();
 		this.report.check(rows == events, "(e) at " + Math.round(rate) + " events/s: " + events + " events handled but "
 				+ rows + " rows in " + EndToEndHandler.TABLE);
-		long[] micros = handled.sortedLatencyMicros();
+		long[] micros = handled.sortedCommitLatencyMicros();
+		this.report.check(micros.length == events, "(e) at " + Math.round(rate)
+				+ " events/s: both commits recorded for " + micros.length + " of " + events);
+		long[] fromCall = handled.sortedLatencyMicros();
 		long[] outbox = outboxWaitMicros(type, (lastId != null) ? lastId : 0);
 		String line = this.report.log("(e) eventsource " + topology
-				+ " publish-to-handler-commit latency at %,.0f events/s paced (1 per tx, %,d events in %.1f s,"
+				+ " commit-to-handler-commit latency at %,.0f events/s paced (1 per tx, %,d events in %.1f s,"
 				+ " %,.0f events/s reached): p50 %.1f ms, p99 %.1f ms, max %.1f ms (targets: p99 < 5 ms at 500,"
-				+ " < 25 ms at half the maximum); of which publish to the relay's round (relayed_at - published_at)"
-				+ " p50 %.1f ms, p99 %.1f ms", rate, events, publishSeconds, events / publishSeconds,
-				percentile(micros, 0.50) / 1e3, percentile(micros, 0.99) / 1e3, micros[micros.length - 1] / 1e3,
-				percentile(outbox, 0.50) / 1e3, percentile(outbox, 0.99) / 1e3);
+				+ " < 25 ms at half the maximum); from the publish call (before its commit) p50 %.1f ms, p99 %.1f ms;"
+				+ " publish call to the relay's round (relayed_at - published_at) p50 %.1f ms, p99 %.1f ms", rate,
+				events, publishSeconds, events / publishSeconds, percentile(micros, 0.50) / 1e3,
+				percentile(micros, 0.99) / 1e3, micros[micros.length - 1] / 1e3, percentile(fromCall, 0.50) / 1e3,
+				percentile(fromCall, 0.99) / 1e3, percentile(outbox, 0.50) / 1e3, percentile(outbox, 0.99) / 1e3);
 		return new Latency(rate, percentile(micros, 0.50) / 1e3, percentile(micros, 0.99) / 1e3, line);
 	}
 

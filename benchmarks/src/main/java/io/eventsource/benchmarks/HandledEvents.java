@@ -4,19 +4,27 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * Counts the events the end-to-end handler committed since the last {@link #reset}, and
- * records, when asked to, each one's latency from its {@code occurredAt} (taken by
- * {@code EventPublisher.publish} in the publishing transaction) to the commit of the
- * handler's transaction.
+ * records, when asked to, each one's latency to the commit of the handler's transaction:
+ * from its {@code occurredAt} (taken by {@code EventPublisher.publish} in the publishing
+ * transaction, before its commit), and from the commit of the publishing transaction,
+ * which the publisher reports through {@link #published(UUID, long)}.
  */
 final class HandledEvents {
 
 	private final Object monitor = new Object();
 
 	private final List<Long> latencyMicros = new ArrayList<>();
+
+	private final Map<UUID, Long> publishCommitNanos = new HashMap<>();
+
+	private final Map<UUID, Long> handlerCommitNanos = new HashMap<>();
 
 	private int count;
 
@@ -30,20 +38,38 @@ final class HandledEvents {
 		synchronized (this.monitor) {
 			this.count = 0;
 			this.latencyMicros.clear();
+			this.publishCommitNanos.clear();
+			this.handlerCommitNanos.clear();
 			this.recording = recordLatencies;
 		}
 	}
 
 	/**
+	 * Notes that the transaction that published an event committed.
+	 * @param eventId the event
+	 * @param nanos the {@link System#nanoTime()} of the commit
+	 */
+	void published(UUID eventId, long nanos) {
+		synchronized (this.monitor) {
+			if (this.recording) {
+				this.publishCommitNanos.put(eventId, nanos);
+			}
+		}
+	}
+
+	/**
 	 * Notes that the handler's transaction of an event committed.
+	 * @param eventId the event
 	 * @param occurredAt when the event was published
 	 */
-	void committed(Instant occurredAt) {
+	void committed(UUID eventId, Instant occurredAt) {
+		long nanos = System.nanoTime();
 		Instant now = Instant.now();
 		synchronized (this.monitor) {
 			this.count++;
 			if (this.recording) {
 				this.latencyMicros.add(Duration.between(occurredAt, now).toNanos() / 1_000);
+				this.handlerCommitNanos.put(eventId, nanos);
 			}
 			this.monitor.notifyAll();
 		}
@@ -81,7 +107,26 @@ final class HandledEvents {
 	}
 
 	/**
-	 * Returns the recorded latencies, in microseconds, sorted.
+	 * Returns, sorted, the latencies from the commit of each publishing transaction to
+	 * the commit of the handler's, in microseconds, of the events whose both commits were
+	 * recorded.
+	 * @return the latencies
+	 */
+	long[] sortedCommitLatencyMicros() {
+		long[] sorted;
+		synchronized (this.monitor) {
+			sorted = this.handlerCommitNanos.entrySet()
+				.stream()
+				.filter((handled) -> this.publishCommitNanos.containsKey(handled.getKey()))
+				.mapToLong((handled) -> (handled.getValue() - this.publishCommitNanos.get(handled.getKey())) / 1_000)
+				.toArray();
+		}
+		Arrays.sort(sorted);
+		return sorted;
+	}
+
+	/**
+	 * Returns the recorded latencies from {@code occurredAt}, in microseconds, sorted.
 	 * @return the latencies
 	 */
 	long[] sortedLatencyMicros() {

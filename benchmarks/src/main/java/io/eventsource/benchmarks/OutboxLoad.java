@@ -3,6 +3,7 @@ package io.eventsource.benchmarks;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -11,11 +12,14 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.OutboxRelay;
 
 import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Publishes through {@link EventPublisher} on several threads, each in transactions of
@@ -135,11 +139,13 @@ class OutboxLoad implements AutoCloseable {
 	 * @param aggregateIds the aggregates, split between the threads
 	 * @param rate events per second
 	 * @param duration how long to publish
+	 * @param committed receives each event's id and the {@link System#nanoTime()} at
+	 * which its transaction committed
 	 * @return how many events were published
 	 * @throws InterruptedException if interrupted
 	 */
-	int publishPaced(String aggregateType, Object event, List<String> aggregateIds, double rate, Duration duration)
-			throws InterruptedException {
+	int publishPaced(String aggregateType, Object event, List<String> aggregateIds, double rate, Duration duration,
+			BiConsumer<UUID, Long> committed) throws InterruptedException {
 		int count = (int) Math.max(1, Math.round(rate * duration.toNanos() / 1e9));
 		List<List<String>> plans = steadyPlans(aggregateIds, count);
 		long intervalNanos = (long) (1e9 / rate);
@@ -152,8 +158,17 @@ class OutboxLoad implements AutoCloseable {
 					TimeUnit.NANOSECONDS.sleep(wait);
 				}
 				String aggregateId = plan.get(i);
-				this.transactions
-					.executeWithoutResult((status) -> this.publisher.publish(aggregateType, aggregateId, event));
+				this.transactions.executeWithoutResult((status) -> {
+					UUID eventId = this.publisher.publish(aggregateType, aggregateId, event).eventId();
+					TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+
+						@Override
+						public void afterCommit() {
+							committed.accept(eventId, System.nanoTime());
+						}
+
+					});
+				});
 			}
 		});
 		return count;

@@ -87,6 +87,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DataSourceTransactionManager;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Auto-configuration of eventsource: the schema, the outbox, the {@link EventPublisher},
@@ -145,8 +146,14 @@ public final class EventSourceAutoConfiguration {
 	EventPublisher eventPublisher(OutboxRepository outbox, AggregateSequences sequences, JsonMapper jsonMapper,
 			ObjectProvider<MessageDecorator> decorators, ServiceName serviceName, DataSource dataSource,
 			ObjectProvider<OutboxRelay> relay, ObjectProvider<MeterRegistry> meterRegistry) {
-		RelayAfterCommit afterCommit = new RelayAfterCommit(() -> relay.ifAvailable(OutboxRelay::wakeUp),
-				meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
+		// looked up once, not on every commit
+		SingletonSupplier<OutboxRelay> relayOnce = SingletonSupplier.of(relay::getIfAvailable);
+		RelayAfterCommit afterCommit = new RelayAfterCommit(() -> {
+			OutboxRelay found = relayOnce.get();
+			if (found != null) {
+				found.wakeUp();
+			}
+		}, meterRegistry.getIfAvailable(() -> Metrics.globalRegistry));
 		return new OutboxEventPublisher(outbox, sequences, jsonMapper, decorators.orderedStream().toList(),
 				serviceName.value(), dataSource, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
 				afterCommit, Clock.systemUTC());
