@@ -82,6 +82,8 @@ public class OutboxRelay implements SmartLifecycle {
 
 	private final RelayBackoff<AggregateRef> backoff;
 
+	private final IdGaps gaps = new IdGaps();
+
 	private final ReentrantLock lock = new ReentrantLock();
 
 	private final Condition signal = this.lock.newCondition();
@@ -209,6 +211,7 @@ public class OutboxRelay implements SmartLifecycle {
 			else {
 				rows = read(afterId);
 			}
+			boolean gap = this.gaps.newGap(afterId, rows);
 			Page next = rows.isEmpty() ? null : publish(rows, afterId, heldBack, lastSent);
 			if (inFlight != null) {
 				Settled settled = settle(inFlight, heldBack, unconfirmed);
@@ -220,9 +223,10 @@ public class OutboxRelay implements SmartLifecycle {
 			}
 			inFlight = next;
 			afterId = rows.get(rows.size() - 1).id();
-			// a row that became visible late is sent by the next pass, which reads from
+			// a row that became visible late, or that may become visible below the
+			// rows read (a gap in their ids), is sent by the next pass, which reads from
 			// the start: end this one soon
-			wrapUp = next.late();
+			wrapUp = next.late() || gap;
 		}
 	}
 
