@@ -211,7 +211,7 @@ public class OutboxRelay implements SmartLifecycle {
 			else {
 				rows = read(afterId);
 			}
-			boolean gap = this.gaps.newGap(afterId, rows);
+			boolean gap = this.gaps.newGap(rows);
 			Page next = rows.isEmpty() ? null : publish(rows, afterId, heldBack, lastSent);
 			if (inFlight != null) {
 				Settled settled = settle(inFlight, heldBack, unconfirmed);
