@@ -52,7 +52,9 @@ import org.springframework.util.Assert;
  * become visible below a page already read: a pass sends a row only when it follows the
  * last row of its aggregate the pass sent, or, for an aggregate the pass meets first on a
  * later page, when no earlier row of that aggregate is left unrelayed; otherwise the
- * aggregate waits for the next pass, which reads from the start. An aggregate that keeps
+ * aggregate waits for the next pass, which reads from the start. A read that skips an id
+ * above the highest one read before ends the pass too ({@code IdGaps}), so that a row
+ * committed after a later one goes out as soon as it commits. An aggregate that keeps
  * failing is retried with a growing back-off, while every other aggregate flows.
  */
 public class OutboxRelay implements SmartLifecycle {
