@@ -107,6 +107,13 @@ public class BenchmarkProperties {
 	private Duration latencyDuration = Duration.ofSeconds(10);
 
 	/**
+	 * How long each latency measure first publishes at its rate without recording, so
+	 * that it measures the steady state: the per-aggregate consumers already running and
+	 * the code paths of paced publishing compiled.
+	 */
+	private Duration latencyWarmup = Duration.ofSeconds(2);
+
+	/**
 	 * Key spaces of the partitioned rows (g): the events of a run are drawn at random
 	 * from this many aggregates.
 	 */
@@ -280,6 +287,14 @@ public class BenchmarkProperties {
 
 	public void setLatencyDuration(Duration latencyDuration) {
 		this.latencyDuration = latencyDuration;
+	}
+
+	public Duration getLatencyWarmup() {
+		return this.latencyWarmup;
+	}
+
+	public void setLatencyWarmup(Duration latencyWarmup) {
+		this.latencyWarmup = latencyWarmup;
 	}
 
 }

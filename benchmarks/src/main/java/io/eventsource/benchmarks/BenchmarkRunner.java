@@ -203,23 +203,25 @@ class BenchmarkRunner implements ApplicationRunner {
 	private List<String> latencies(EndToEndRuns endToEnd, List<Comparison> comparisons) throws Exception {
 		List<String> notes = new ArrayList<>();
 		Duration duration = this.properties.getLatencyDuration();
-		notes.add(endToEnd.latency(this.properties.getLatencyRate(), duration).line());
+		Duration warmup = this.properties.getLatencyWarmup();
+		notes.add(endToEnd.latency(this.properties.getLatencyRate(), duration, warmup).line());
 		Comparison fastest = comparisons.stream()
 			.filter((comparison) -> END_TO_END.equals(comparison.measure()))
 			.min(Comparator.comparingInt(Comparison::perTransaction))
 			.orElse(null);
 		if (fastest != null) {
-			Latency halfLoad = endToEnd.latency(fastest.eventsourceRate() / 2, duration);
+			Latency halfLoad = endToEnd.latency(fastest.eventsourceRate() / 2, duration, warmup);
 			notes.add(halfLoad.line());
 			halfLoadFigures(comparisons, END_TO_END, halfLoad);
 		}
-		notes.add(this.partitioned.latency(endToEnd, this.properties.getLatencyRate(), duration).line());
+		notes.add(this.partitioned.latency(endToEnd, this.properties.getLatencyRate(), duration, warmup).line());
 		Comparison fastestPartitioned = comparisons.stream()
 			.filter((comparison) -> PARTITIONED.equals(comparison.measure()))
 			.min(Comparator.comparingInt(Comparison::perTransaction))
 			.orElse(null);
 		if (fastestPartitioned != null) {
-			Latency halfLoad = this.partitioned.latency(endToEnd, fastestPartitioned.eventsourceRate() / 2, duration);
+			Latency halfLoad = this.partitioned.latency(endToEnd, fastestPartitioned.eventsourceRate() / 2, duration,
+					warmup);
 			notes.add(halfLoad.line());
 			halfLoadFigures(comparisons, PARTITIONED, halfLoad);
 		}

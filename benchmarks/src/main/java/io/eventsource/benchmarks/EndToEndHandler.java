@@ -37,6 +37,7 @@ class EndToEndHandler {
 	}
 
 	private void apply(EventMetadata metadata) {
+		this.handled.started(metadata.eventId());
 		this.jdbc.update("INSERT INTO " + TABLE + " (event_id, aggregate_id, sequence) VALUES (?, ?, ?)",
 				metadata.eventId().toString(), metadata.aggregateId(), metadata.sequence());
 		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {

@@ -14,7 +14,9 @@ import java.util.UUID;
  * records, when asked to, each one's latency to the commit of the handler's transaction:
  * from its {@code occurredAt} (taken by {@code EventPublisher.publish} in the publishing
  * transaction, before its commit), and from the commit of the publishing transaction,
- * which the publisher reports through {@link #published(UUID, long)}.
+ * which the publisher reports through {@link #published(UUID, long)}; and when the
+ * handler started on it, to tell the way to the handler from the handler's own
+ * transaction.
  */
 final class HandledEvents {
 
@@ -25,6 +27,8 @@ final class HandledEvents {
 	private final Map<UUID, Long> publishCommitNanos = new HashMap<>();
 
 	private final Map<UUID, Long> handlerCommitNanos = new HashMap<>();
+
+	private final Map<UUID, Long> handlerStartNanos = new HashMap<>();
 
 	private int count;
 
@@ -40,6 +44,7 @@ final class HandledEvents {
 			this.latencyMicros.clear();
 			this.publishCommitNanos.clear();
 			this.handlerCommitNanos.clear();
+			this.handlerStartNanos.clear();
 			this.recording = recordLatencies;
 		}
 	}
@@ -53,6 +58,19 @@ final class HandledEvents {
 		synchronized (this.monitor) {
 			if (this.recording) {
 				this.publishCommitNanos.put(eventId, nanos);
+			}
+		}
+	}
+
+	/**
+	 * Notes that the handler started on an event (the first time, if it runs again).
+	 * @param eventId the event
+	 */
+	void started(UUID eventId) {
+		long nanos = System.nanoTime();
+		synchronized (this.monitor) {
+			if (this.recording) {
+				this.handlerStartNanos.putIfAbsent(eventId, nanos);
 			}
 		}
 	}
@@ -119,6 +137,25 @@ final class HandledEvents {
 				.stream()
 				.filter((handled) -> this.publishCommitNanos.containsKey(handled.getKey()))
 				.mapToLong((handled) -> (handled.getValue() - this.publishCommitNanos.get(handled.getKey())) / 1_000)
+				.toArray();
+		}
+		Arrays.sort(sorted);
+		return sorted;
+	}
+
+	/**
+	 * Returns, sorted, the latencies from the commit of each publishing transaction to
+	 * the start of the handler, in microseconds: the relay, the broker and the listener
+	 * up to the handler's transaction.
+	 * @return the latencies
+	 */
+	long[] sortedStartLatencyMicros() {
+		long[] sorted;
+		synchronized (this.monitor) {
+			sorted = this.handlerStartNanos.entrySet()
+				.stream()
+				.filter((started) -> this.publishCommitNanos.containsKey(started.getKey()))
+				.mapToLong((started) -> (started.getValue() - this.publishCommitNanos.get(started.getKey())) / 1_000)
 				.toArray();
 		}
 		Arrays.sort(sorted);

@@ -145,11 +145,13 @@ class PartitionedRuns {
 	 * @param endToEnd the end-to-end runs
 	 * @param rate events per second
 	 * @param duration how long to publish
+	 * @param warmup how long to publish first without recording
 	 * @return the latency, with a line for the report
 	 * @throws Exception if the run fails
 	 */
-	Latency latency(EndToEndRuns endToEnd, double rate, java.time.Duration duration) throws Exception {
-		return endToEnd.latency(TYPE, this.event, "partitioned", rate, duration);
+	Latency latency(EndToEndRuns endToEnd, double rate, java.time.Duration duration, java.time.Duration warmup)
+			throws Exception {
+		return endToEnd.latency(TYPE, this.event, "partitioned", rate, duration, warmup);
 	}
 
 	/**
