@@ -3,9 +3,7 @@ package io.eventsource.publish;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -42,26 +40,22 @@ import org.springframework.util.Assert;
  * <p>
  * A pass holds the relay lease (a lock on the relay row, in a transaction of its own) so
  * that relays of several instances take turns, and pages through the unrelayed rows: it
- * reads a page and publishes it, and settles the pages in order as the broker confirms
- * them, marking their confirmed rows, so that reading and publishing overlap the broker's
- * confirms. Under load it waits for one full page while it publishes the next; under a
- * light load several small pages wait at once, and a commit that wakes the relay while it
- * waits is read and published at once. The marks join the lease's transaction and commit
- * with it, so a pass that fails half-way sends its rows again (listeners drop the
- * duplicates). A pass ends when nothing is left to read and every page is settled, and at
- * the latest after {@value #MAX_PASS_MILLIS} ms, so that other instances get their turn.
+ * reads a page and publishes it, then waits for the confirms of the page before and marks
+ * its confirmed rows, so that reading and publishing overlap the broker's confirms. A
+ * pass ends when a read finds nothing, after every page has been settled, and at the
+ * latest after {@value #MAX_PASS_MILLIS} ms, so that other instances get their turn.
  * <p>
- * Per aggregate, a row that was not confirmed holds back every later row of its aggregate
- * for the rest of the pass, so rows are marked strictly in sequence order, and an event
- * that reached the broker ahead of an unconfirmed predecessor is sent again after it.
- * Transactions commit in another order than their rows' ids, so a row can become visible
- * below a page already read: a pass sends a row only when it follows the last row of its
- * aggregate the pass sent, or, for an aggregate the pass meets first on a later page,
- * when no earlier row of that aggregate is left unrelayed; otherwise the aggregate waits
- * for the next pass, which reads from the start. A read that skips an id above the
- * highest one read before ends the pass too ({@code IdGaps}), so that a row committed
- * after a later one goes out as soon as it commits. An aggregate that keeps failing is
- * retried with a growing back-off, while every other aggregate flows.
+ * * Per aggregate, a row that was not confirmed holds back every later row of its
+ * aggregate for the rest of the pass, so rows are marked strictly in sequence order, and
+ * an event that reached the broker ahead of an unconfirmed predecessor is sent again
+ * after it. Transactions commit in another order than their rows' ids, so a row can
+ * become visible below a page already read: a pass sends a row only when it follows the
+ * last row of its aggregate the pass sent, or, for an aggregate the pass meets first on a
+ * later page, when no earlier row of that aggregate is left unrelayed; otherwise the
+ * aggregate waits for the next pass, which reads from the start. A read that skips an id
+ * above the highest one read before ends the pass too ({@code IdGaps}), so that a row
+ * committed after a later one goes out as soon as it commits. An aggregate that keeps
+ * failing is retried with a growing back-off, while every other aggregate flows.
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -74,16 +68,13 @@ public class OutboxRelay implements SmartLifecycle {
 	/** The longest a pass holds the relay lease. */
 	static final long MAX_PASS_MILLIS = 2_000;
 
-	/** How often the relay looks whether a page it waits for is confirmed. */
-	private static final long SETTLE_POLL_MICROS = 200;
-
 	private final TransactionOperations leaseTransactions;
 
 	private final TransactionOperations readTransactions;
 
-	private final int batchSize;
+	private final TransactionOperations markTransactions;
 
-	private final Duration confirmTimeout;
+	private final int batchSize;
 
 	private final Duration pollInterval;
 
@@ -125,19 +116,22 @@ public class OutboxRelay implements SmartLifecycle {
 		Assert.isTrue(!pollInterval.isNegative() && !pollInterval.isZero(), "'pollInterval' must be positive");
 		this.outbox = outbox;
 		this.topology = topology;
-		// the lease's transaction also holds the pass's marks; no isolation level is
-		// set, as it reads nothing but takes row locks, which see the latest commit
 		TransactionTemplate lease = new TransactionTemplate(transactionManager);
+		lease.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
 		lease.setTimeout(Math
 			.toIntExact(confirmTimeout.plusMillis(MAX_PASS_MILLIS).multipliedBy(2).plusSeconds(30).toSeconds()));
 		this.leaseTransactions = lease;
-		// reads run beside the lease's transaction, on connections of their own, so
-		// that each sees every row committed before it
+		// reads and marks run beside the lease's transaction, on connections of their
+		// own:
+		// each read sees every row committed before it, each mark is visible at once
 		TransactionTemplate read = new TransactionTemplate(transactionManager);
 		read.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
 		this.readTransactions = read;
+		TransactionTemplate mark = new TransactionTemplate(transactionManager);
+		mark.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+		mark.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
+		this.markTransactions = mark;
 		this.batchSize = batchSize;
-		this.confirmTimeout = confirmTimeout;
 		this.pollInterval = pollInterval;
 		this.metrics = metrics;
 		this.clock = clock;
@@ -194,8 +188,7 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * Reads and publishes pages while earlier ones wait for their confirms, and settles
-	 * the pages in order as the broker answers for them.
+	 * Reads and publishes the next page while the previous one waits for its confirms.
 	 */
 	private Pass pipeline() {
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_PASS_MILLIS);
@@ -207,92 +200,36 @@ public class OutboxRelay implements SmartLifecycle {
 		Set<AggregateRef> heldBack = new HashSet<>();
 		Map<AggregateRef, Long> lastSent = new HashMap<>();
 		Set<AggregateRef> unconfirmed = new HashSet<>();
-		Deque<Page> inFlight = new ArrayDeque<>();
+		Page inFlight = null;
 		boolean wrapUp = false;
-		boolean readAgain = true;
-		boolean woken = false;
 		while (true) {
 			List<StoredEvent> rows = List.of();
 			if (this.thread != null && !this.running) {
 				stopped = true;
 			}
-			else if (more || wrapUp || System.nanoTime() - deadline >= 0) {
+			else if (wrapUp || System.nanoTime() - deadline >= 0) {
 				more = true;
 			}
-			else if (readAgain) {
+			else {
 				rows = read(afterId);
 			}
-			else if (woken || takeSignal()) {
-				// the commit that woke the relay may be a row skipped below the pages
-				// read: then the next pass, which reads from the start, sends it
-				if (this.gaps.anyOpen()) {
-					more = true;
-				}
-				else {
-					rows = read(afterId);
-				}
-			}
-			woken = false;
 			boolean gap = this.gaps.newGap(rows);
-			if (!rows.isEmpty()) {
-				Page next = publish(rows, afterId, heldBack, lastSent);
-				inFlight.addLast(next);
-				afterId = rows.get(rows.size() - 1).id();
-				// a full page may have more behind it; otherwise only a commit since the
-				// read (a wake-up) can have added rows
-				readAgain = rows.size() >= this.batchSize;
-				// a row that became visible late, or that may become visible below the
-				// rows read (a gap in their ids), is sent by the next pass, which reads
-				// from the start: end this one soon
-				wrapUp = next.late() || gap;
-			}
-			List<Page> due = due(inFlight);
-			if (rows.isEmpty() && due.isEmpty() && !inFlight.isEmpty()) {
-				// nothing to read: wait for the oldest page's confirms, or for a commit
-				if (!stopped && !more && awaitSignalOrSettled(inFlight.peekFirst())) {
-					woken = true;
-					continue;
-				}
-				due.add(inFlight.removeFirst());
-			}
-			if (!due.isEmpty()) {
-				Settled settled = settle(due, heldBack, unconfirmed);
+			Page next = rows.isEmpty() ? null : publish(rows, afterId, heldBack, lastSent);
+			if (inFlight != null) {
+				Settled settled = settle(inFlight, heldBack, unconfirmed);
 				marked += settled.marked();
 				failed |= settled.failed();
 			}
-			if (rows.isEmpty() && inFlight.isEmpty()) {
-				if (!stopped && !more && takeSignal()) {
-					// rows were committed while the last pages waited for their confirms:
-					// read them in this pass rather than after the lease is taken again
-					woken = true;
-					continue;
-				}
+			if (next == null) {
 				return new Pass(marked, failed, more, stopped);
 			}
+			inFlight = next;
+			afterId = rows.get(rows.size() - 1).id();
+			// a row that became visible late, or that may become visible below the
+			// rows read (a gap in their ids), is sent by the next pass, which reads from
+			// the start: end this one soon
+			wrapUp = next.late() || gap;
 		}
-	}
-
-	/**
-	 * Takes the pages to settle now, oldest first: those the broker has answered for, and
-	 * the oldest ones while the rows of the pages before the newest make a whole batch
-	 * (under load the relay thus waits for one page while it publishes the next).
-	 */
-	private List<Page> due(Deque<Page> inFlight) {
-		List<Page> due = new ArrayList<>();
-		int waiting = 0;
-		for (Page page : inFlight) {
-			waiting += page.sendable().size();
-		}
-		while (!inFlight.isEmpty()) {
-			Page oldest = inFlight.peekFirst();
-			int beforeNewest = waiting - inFlight.peekLast().sendable().size();
-			if (beforeNewest < this.batchSize && !oldest.publishing().isSettled()) {
-				break;
-			}
-			due.add(inFlight.removeFirst());
-			waiting -= oldest.sendable().size();
-		}
-		return due;
 	}
 
 	private List<StoredEvent> read(long afterId) {
@@ -328,41 +265,37 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * Waits for pages' confirms, oldest first, and marks the rows that are relayed, in
-	 * order per aggregate: after a row that was not confirmed, no later row of its
-	 * aggregate is marked, and none is sent for the rest of the pass. The marks join the
-	 * lease's transaction: they commit when the pass ends, and a pass that fails sends
-	 * its rows again.
+	 * Waits for a page's confirms and marks the rows that are relayed, in order per
+	 * aggregate: after a row that was not confirmed, no later row of its aggregate is
+	 * marked, and none is sent for the rest of the pass.
 	 */
-	private Settled settle(List<Page> pages, Set<AggregateRef> heldBack, Set<AggregateRef> unconfirmed) {
-		List<Long> done = new ArrayList<>();
+	private Settled settle(Page page, Set<AggregateRef> heldBack, Set<AggregateRef> unconfirmed) {
+		SendResult result = page.publishing().await();
+		Instant now = this.clock.instant();
+		List<Long> done = new ArrayList<>(page.sendable().size());
 		boolean failed = false;
-		for (Page page : pages) {
-			SendResult result = page.publishing().await();
-			Instant now = this.clock.instant();
-			for (StoredEvent row : page.sendable()) {
-				AggregateRef aggregate = aggregate(row);
-				EventMetadata metadata = row.envelope().metadata();
-				SendOutcome outcome = result.outcome(metadata.eventId());
-				if (unconfirmed.contains(aggregate)) {
-					this.metrics.heldBack(metadata, outcome);
-				}
-				else if (outcome.isDone()) {
-					done.add(row.id());
-					this.metrics.relayed(metadata, outcome, now);
-					this.backoff.succeeded(aggregate);
-				}
-				else {
-					failed = true;
-					unconfirmed.add(aggregate);
-					heldBack.add(aggregate);
-					this.metrics.relayed(metadata, outcome, now);
-					this.backoff.failed(aggregate, now);
-				}
+		for (StoredEvent row : page.sendable()) {
+			AggregateRef aggregate = aggregate(row);
+			EventMetadata metadata = row.envelope().metadata();
+			SendOutcome outcome = result.outcome(metadata.eventId());
+			if (unconfirmed.contains(aggregate)) {
+				this.metrics.heldBack(metadata, outcome);
+			}
+			else if (outcome.isDone()) {
+				done.add(row.id());
+				this.metrics.relayed(metadata, outcome, now);
+				this.backoff.succeeded(aggregate);
+			}
+			else {
+				failed = true;
+				unconfirmed.add(aggregate);
+				heldBack.add(aggregate);
+				this.metrics.relayed(metadata, outcome, now);
+				this.backoff.failed(aggregate, now);
 			}
 		}
 		if (!done.isEmpty()) {
-			this.outbox.markRelayed(done, pages.get(0).selectedAt());
+			this.markTransactions.executeWithoutResult((status) -> this.outbox.markRelayed(done, page.selectedAt()));
 		}
 		return new Settled(done.size(), failed);
 	}
@@ -425,48 +358,6 @@ public class OutboxRelay implements SmartLifecycle {
 				logger.error("The outbox relay stopped on an error; events wait in the outbox", ex);
 				throw ex;
 			}
-		}
-	}
-
-	/**
-	 * Returns whether the relay was woken since the last time it looked, and forgets it.
-	 */
-	private boolean takeSignal() {
-		this.lock.lock();
-		try {
-			boolean signalled = this.signalled;
-			this.signalled = false;
-			return signalled;
-		}
-		finally {
-			this.lock.unlock();
-		}
-	}
-
-	/**
-	 * Waits until the relay is woken (and forgets it) or a page is settled, looking at
-	 * the page every {@value #SETTLE_POLL_MICROS} µs, for at most the confirm timeout
-	 * (after which the page's own wait times out).
-	 * @return whether the relay was woken
-	 */
-	private boolean awaitSignalOrSettled(Page page) {
-		long deadline = System.nanoTime() + this.confirmTimeout.toNanos();
-		this.lock.lock();
-		try {
-			while (!this.signalled && !page.publishing().isSettled() && System.nanoTime() - deadline < 0) {
-				this.signal.awaitNanos(TimeUnit.MICROSECONDS.toNanos(SETTLE_POLL_MICROS));
-			}
-			boolean signalled = this.signalled;
-			this.signalled = false;
-			return signalled;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			this.running = false;
-			return false;
-		}
-		finally {
-			this.lock.unlock();
 		}
 	}
 

@@ -222,10 +222,10 @@ public class OutboxRepository {
 	/**
 	 * Returns the relayed events of an aggregate type after a position in
 	 * {@code (relayed_at, id)} order, up to a horizon. Only the relay, under its lease,
-	 * writes {@code relayed_at}, and its marks commit when its pass ends, at most a pass
-	 * (2 s) and a confirm timeout after the time they write; a horizon longer than that
-	 * makes the order safe to page through: a row that commits later gets a later
-	 * {@code relayed_at}, so a cursor never passes a row that is not visible yet.
+	 * writes {@code relayed_at}, and its marks commit soon after the time they write; a
+	 * horizon longer than that makes the order safe to page through: a row that commits
+	 * later gets a later {@code relayed_at}, so a cursor never passes a row that is not
+	 * visible yet.
 	 * @param aggregateType the aggregate type
 	 * @param afterRelayedAt the {@code relayed_at} of the last event returned before
 	 * @param afterId the id of that event

@@ -122,19 +122,6 @@ public final class ConfirmingChannel implements AutoCloseable {
 	}
 
 	/**
-	 * Returns whether every message published up to a sequence number is confirmed or
-	 * refused, or the channel is shut down, so that
-	 * {@link #awaitConfirms(long, Set, Duration)} returns without waiting.
-	 * @param upTo the last publish sequence number to look at
-	 * @return {@code true} when the broker has answered for all of them
-	 */
-	public boolean isSettled(long upTo) {
-		synchronized (this.monitor) {
-			return this.shutdown || this.outstanding.isEmpty() || this.outstanding.first() > upTo;
-		}
-	}
-
-	/**
 	 * Waits until every message published up to a sequence number is confirmed or
 	 * refused, the channel closes, or the timeout passes. On a timeout the channel is
 	 * closed.

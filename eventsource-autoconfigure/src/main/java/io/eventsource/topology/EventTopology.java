@@ -46,41 +46,6 @@ public interface EventTopology {
 		 */
 		SendResult await();
 
-		/**
-		 * Returns whether {@link #await()} would return without waiting for the broker:
-		 * every event is confirmed, refused, or cannot be any more. The default, for a
-		 * publishing that cannot tell, answers {@code true}, so that the relay waits in
-		 * {@link #await()}.
-		 * @return {@code true} when the broker has answered for every event
-		 */
-		default boolean isSettled() {
-			return true;
-		}
-
-		/**
-		 * Returns a publishing that waits with one function and tells whether it would
-		 * wait with another.
-		 * @param await waits for the confirms
-		 * @param settled tells whether the broker has answered for every event
-		 * @return the publishing
-		 */
-		static Publishing of(java.util.function.Supplier<SendResult> await,
-				java.util.function.BooleanSupplier settled) {
-			return new Publishing() {
-
-				@Override
-				public SendResult await() {
-					return await.get();
-				}
-
-				@Override
-				public boolean isSettled() {
-					return settled.getAsBoolean();
-				}
-
-			};
-		}
-
 	}
 
 }

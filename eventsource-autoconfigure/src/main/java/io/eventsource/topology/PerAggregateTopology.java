@@ -143,8 +143,7 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 		}
 		long upTo = channel.lastPublished();
 		boolean failed = channelFailed;
-		return Publishing.of(() -> awaitConfirms(channel, upTo, published, failed, result),
-				() -> channel.isSettled(upTo));
+		return () -> awaitConfirms(channel, upTo, published, failed, result);
 	}
 
 	private SendResult awaitConfirms(ConfirmingChannel channel, long upTo, Map<Long, EventMetadata> published,

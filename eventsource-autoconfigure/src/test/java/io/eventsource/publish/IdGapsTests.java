@@ -10,8 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class IdGapsTests {
 
-	private static final long MILLISECOND = 1_000_000;
-
 	private final IdGaps gaps = new IdGaps();
 
 	@Test
@@ -59,32 +57,6 @@ class IdGapsTests {
 	void anEmptyReadHasNoGap() {
 		this.gaps.newGap(rows(10));
 		assertThat(this.gaps.newGap(List.of())).isFalse();
-	}
-
-	@Test
-	void aSkippedIdStaysOpenUntilAReadReturnsIt() {
-		long now = System.nanoTime();
-		this.gaps.newGap(rows(10, 12, 13), now);
-		assertThat(this.gaps.anyOpen(now + MILLISECOND)).isTrue();
-		this.gaps.newGap(rows(11), now + MILLISECOND);
-		assertThat(this.gaps.anyOpen(now + 2 * MILLISECOND)).isFalse();
-	}
-
-	@Test
-	void aSkippedIdThatNeverComesIsForgottenAfterASecond() {
-		long now = System.nanoTime();
-		this.gaps.newGap(rows(10, 12), now);
-		assertThat(this.gaps.anyOpen(now + (IdGaps.OPEN_MILLIS - 1) * MILLISECOND)).isTrue();
-		assertThat(this.gaps.anyOpen(now + IdGaps.OPEN_MILLIS * MILLISECOND)).isFalse();
-	}
-
-	@Test
-	void idsBelowTheHighestReadAndWideGapsAreNeverOpen() {
-		long now = System.nanoTime();
-		this.gaps.newGap(rows(100, 101, 102, 103, 104), now);
-		this.gaps.newGap(rows(100, 104, 105), now);
-		this.gaps.newGap(rows(5_000), now);
-		assertThat(this.gaps.anyOpen(now)).isFalse();
 	}
 
 	private static List<StoredEvent> rows(long... ids) {

@@ -7,8 +7,6 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import javax.sql.DataSource;
@@ -23,7 +21,6 @@ import io.eventsource.topology.EventTopology;
 import io.eventsource.topology.SendOutcome;
 import io.eventsource.topology.SendResult;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
@@ -36,8 +33,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The relay's marking rules on the real database, with a topology whose outcomes the test
  * chooses: per aggregate only a run of confirmed events in sequence order is marked, a
- * failing aggregate does not stop the others, and it is retried with a back-off; a commit
- * while a page waits for its confirms goes out without waiting for them.
+ * failing aggregate does not stop the others, and it is retried with a back-off.
  */
 class OutboxRelayTests {
 
@@ -91,34 +87,6 @@ class OutboxRelayTests {
 		});
 	}
 
-	@Test
-	void aCommitWhileAPageWaitsForItsConfirmsIsSentAtOnceAndBothAreMarkedOnceConfirmed() {
-		run(Duration.ofMinutes(1), (context, topology, relay) -> {
-			CountDownLatch confirms = new CountDownLatch(1);
-			topology.confirms = confirms;
-			EventPublisher publisher = context.getBean(EventPublisher.class);
-			relay.start();
-			try {
-				publisher.publish(this.aggregateType, "A", new Changed(1));
-				relay.wakeUp();
-				await().atMost(Duration.ofSeconds(10)).until(() -> topology.sent.contains("A#1"));
-				publisher.publish(this.aggregateType, "B", new Changed(1));
-				relay.wakeUp();
-				await("B#1 sent while A#1 waits for its confirm").atMost(Duration.ofSeconds(10))
-					.until(() -> topology.sent.contains("B#1"));
-				assertThat(relayed(context)).isEmpty();
-				confirms.countDown();
-				await().atMost(Duration.ofSeconds(10)).until(() -> relayed(context).size() == 2);
-				assertThat(relayed(context)).containsExactly("A#1", "B#1");
-				assertThat(topology.sent).containsExactly("A#1", "B#1");
-			}
-			finally {
-				confirms.countDown();
-				relay.stop();
-			}
-		});
-	}
-
 	private void run(Duration pollInterval, RelayTest test) {
 		EventSourceContexts.runner(Database.POSTGRESQL, "relay-" + TestServices.randomSuffix())
 			.withPropertyValues("eventsource.relay.enabled=false")
@@ -165,9 +133,6 @@ class OutboxRelayTests {
 
 		volatile Function<EventMetadata, SendOutcome> outcome = (event) -> SendOutcome.CONFIRMED;
 
-		/** When set, the broker's answers are held back until it is counted down. */
-		volatile @Nullable CountDownLatch confirms;
-
 		ScriptedTopology(String aggregateType) {
 			this.aggregateType = aggregateType;
 		}
@@ -187,24 +152,6 @@ class OutboxRelayTests {
 				result.put(metadata.eventId(), this.outcome.apply(metadata));
 			}
 			return result;
-		}
-
-		@Override
-		public Publishing publish(List<EventEnvelope> events) {
-			CountDownLatch held = this.confirms;
-			SendResult result = send(events);
-			if (held == null) {
-				return () -> result;
-			}
-			return Publishing.of(() -> {
-				try {
-					held.await(10, TimeUnit.SECONDS);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-				}
-				return result;
-			}, () -> held.getCount() == 0);
 		}
 
 	}
