@@ -202,8 +202,8 @@ class EndToEndRuns {
 	/**
 	 * Returns, sorted, how long each event published after a row id waited in the outbox
 	 * until the relay's round took it ({@code relayed_at} is the time the round selected
-	 * it), once every one is marked (the relay's pass commits its marks when it ends, and
-	 * a handler can be faster).
+	 * it), once every one is marked (the relay marks a row after the broker's confirm, in
+	 * a transaction of its own, and a handler can commit before that).
 	 */
 	private long[] outboxWaitMicros(String type, long afterId) throws InterruptedException {
 		long deadline = System.nanoTime() + this.services.runTimeout().toNanos();
