@@ -206,23 +206,14 @@ class EndToEndRuns {
 	 * a transaction of its own, and a handler can commit before that).
 	 */
 	private long[] outboxWaitMicros(String type, long afterId) throws InterruptedException {
-		long deadline = System.nanoTime() + this.services.runTimeout().toNanos();
-		while (System.nanoTime() - deadline < 0 && unmarked(type, afterId) > 0) {
-			Thread.sleep(10);
-		}
+		new OutboxRows(this.services.jdbc()).awaitRelayed(type,
+				System.nanoTime() + this.services.runTimeout().toNanos());
 		List<Long> waits = this.services.jdbc()
 			.query("SELECT published_at, relayed_at FROM public_messages WHERE topic = ? AND id > ?",
 					(row, number) -> Duration.between(row.getTimestamp(1).toInstant(), row.getTimestamp(2).toInstant())
 						.toNanos() / 1_000,
 					type, afterId);
 		return waits.stream().mapToLong(Long::longValue).sorted().toArray();
-	}
-
-	private long unmarked(String type, long afterId) {
-		Long rows = this.services.jdbc()
-			.queryForObject("SELECT COUNT(*) FROM public_messages WHERE topic = ? AND id > ? AND relayed_at IS NULL",
-					Long.class, type, afterId);
-		return (rows != null) ? rows : 0;
 	}
 
 	/**

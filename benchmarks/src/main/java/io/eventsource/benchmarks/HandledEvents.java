@@ -131,16 +131,7 @@ final class HandledEvents {
 	 * @return the latencies
 	 */
 	long[] sortedCommitLatencyMicros() {
-		long[] sorted;
-		synchronized (this.monitor) {
-			sorted = this.handlerCommitNanos.entrySet()
-				.stream()
-				.filter((handled) -> this.publishCommitNanos.containsKey(handled.getKey()))
-				.mapToLong((handled) -> (handled.getValue() - this.publishCommitNanos.get(handled.getKey())) / 1_000)
-				.toArray();
-		}
-		Arrays.sort(sorted);
-		return sorted;
+		return sortedSincePublishCommit(this.handlerCommitNanos);
 	}
 
 	/**
@@ -150,12 +141,20 @@ final class HandledEvents {
 	 * @return the latencies
 	 */
 	long[] sortedStartLatencyMicros() {
+		return sortedSincePublishCommit(this.handlerStartNanos);
+	}
+
+	/**
+	 * Returns, sorted and in microseconds, how long after its publishing transaction's
+	 * commit each event reached a moment, for the events whose commit was recorded.
+	 */
+	private long[] sortedSincePublishCommit(Map<UUID, Long> reachedNanos) {
 		long[] sorted;
 		synchronized (this.monitor) {
-			sorted = this.handlerStartNanos.entrySet()
+			sorted = reachedNanos.entrySet()
 				.stream()
-				.filter((started) -> this.publishCommitNanos.containsKey(started.getKey()))
-				.mapToLong((started) -> (started.getValue() - this.publishCommitNanos.get(started.getKey())) / 1_000)
+				.filter((reached) -> this.publishCommitNanos.containsKey(reached.getKey()))
+				.mapToLong((reached) -> (reached.getValue() - this.publishCommitNanos.get(reached.getKey())) / 1_000)
 				.toArray();
 		}
 		Arrays.sort(sorted);
