@@ -177,7 +177,7 @@ public class EventDispatcher {
 		try {
 			applied = this.transactions.execute((status) -> {
 				checkTransaction();
-				BatchTransaction batch = new BatchTransaction(this.clock.instant());
+				BatchTransaction batch = new BatchTransaction(this.clock.instant(), events);
 				List<@Nullable List<Applied>> all = new ArrayList<>(events.size());
 				for (Delivered event : events) {
 					all.add(withdrawn.test(event) ? null : batch.apply(event, progress));
@@ -329,6 +329,16 @@ public class EventDispatcher {
 
 	private DispatchOutcome applyInTransaction(String projection, EventMetadata metadata, byte[] payload) {
 		checkTransaction();
+		long sequence = metadata.sequence();
+		if (sequence > 0 && this.inbox.advanceIfAt(this.service, projection, metadata.aggregateType(),
+				metadata.aggregateId(), sequence - 1, sequence, this.clock.instant())) {
+			// the next event: its position is locked and already moved
+			DispatchOutcome outcome = runNext(projection, metadata, payload);
+			if (outcome == DispatchOutcome.OK) {
+				this.inbox.record(this.service, projection, metadata, AckStatus.OK, null, this.clock.instant());
+			}
+			return outcome;
+		}
 		InboxRepository.ProjectionPosition position = this.inbox.lockPosition(this.service, projection,
 				metadata.aggregateType(), metadata.aggregateId());
 		DispatchOutcome outcome = this.runner.runIfNext(position, projection, metadata, payload);
@@ -342,6 +352,19 @@ public class EventDispatcher {
 		if (outcome == DispatchOutcome.OK || outcome == DispatchOutcome.IGNORED) {
 			this.inbox.advance(this.service, projection, metadata, now);
 		}
+		return outcome;
+	}
+
+	/**
+	 * Runs the handler of an event known to be the next one, whose position was already
+	 * moved past it.
+	 */
+	private DispatchOutcome runNext(String projection, EventMetadata metadata, byte[] payload) {
+		InboxRepository.ProjectionPosition before = new InboxRepository.ProjectionPosition(metadata.sequence() - 1,
+				false);
+		DispatchOutcome outcome = this.runner.runIfNext(before, projection, metadata, payload);
+		Assert.state(outcome == DispatchOutcome.OK || outcome == DispatchOutcome.IGNORED,
+				() -> "The next event was not applied but " + outcome);
 		return outcome;
 	}
 
@@ -476,19 +499,48 @@ public class EventDispatcher {
 	/**
 	 * The state of one transaction of several events: each position is locked once, when
 	 * first needed, and moved once, and the ack rows are written together, at the end.
+	 * Where an aggregate's events in the transaction follow its position without a gap
+	 * (the usual case), the statement that locks the position also moves it past them
+	 * all, and nothing is left to write at the end.
 	 */
 	private final class BatchTransaction {
 
 		private final Instant now;
 
+		/** Per aggregate, the last sequence of its events in a row from its first one. */
+		private final Map<AggregateRef, Long> runEnds;
+
 		private final Map<Position, InboxRepository.ProjectionPosition> positions = new HashMap<>();
 
 		private final Set<Position> moved = new LinkedHashSet<>();
 
+		/** The sequence each position was moved to when it was locked. */
+		private final Map<Position, Long> movedAhead = new HashMap<>();
+
 		private final List<InboxRepository.Applied> acks = new ArrayList<>();
 
-		BatchTransaction(Instant now) {
+		BatchTransaction(Instant now, List<Delivered> events) {
 			this.now = now;
+			this.runEnds = runEnds(events);
+		}
+
+		private static Map<AggregateRef, Long> runEnds(List<Delivered> events) {
+			Map<AggregateRef, Long> ends = new HashMap<>();
+			Set<AggregateRef> broken = new HashSet<>();
+			for (Delivered event : events) {
+				EventMetadata metadata = event.metadata();
+				AggregateRef aggregate = new AggregateRef(metadata.aggregateType(), metadata.aggregateId());
+				Long end = ends.putIfAbsent(aggregate, metadata.sequence());
+				if (end != null && !broken.contains(aggregate)) {
+					if (metadata.sequence() == end + 1) {
+						ends.put(aggregate, metadata.sequence());
+					}
+					else {
+						broken.add(aggregate);
+					}
+				}
+			}
+			return ends;
 		}
 
 		List<Applied> apply(Delivered event, BatchProgress progress) {
@@ -500,8 +552,7 @@ public class EventDispatcher {
 				Position position = new Position(projection, metadata.aggregateType(), metadata.aggregateId());
 				InboxRepository.ProjectionPosition current = this.positions.get(position);
 				if (current == null) {
-					current = EventDispatcher.this.inbox.lockPosition(EventDispatcher.this.service, projection,
-							metadata.aggregateType(), metadata.aggregateId());
+					current = lock(position, metadata);
 				}
 				DispatchOutcome outcome = EventDispatcher.this.runner.runIfNext(current, projection, metadata,
 						event.payload());
@@ -521,12 +572,38 @@ public class EventDispatcher {
 			return applied;
 		}
 
+		/**
+		 * Locks a position the first time an event needs it; moves it ahead at once when
+		 * the event is the next one.
+		 */
+		private InboxRepository.ProjectionPosition lock(Position position, EventMetadata metadata) {
+			long sequence = metadata.sequence();
+			Long runEnd = this.runEnds.get(new AggregateRef(metadata.aggregateType(), metadata.aggregateId()));
+			long to = (runEnd != null) ? Math.max(runEnd, sequence) : sequence;
+			if (sequence > 0
+					&& EventDispatcher.this.inbox.advanceIfAt(EventDispatcher.this.service, position.projection(),
+							position.aggregateType(), position.aggregateId(), sequence - 1, to, this.now)) {
+				this.movedAhead.put(position, to);
+				return new InboxRepository.ProjectionPosition(sequence - 1, false);
+			}
+			return EventDispatcher.this.inbox.lockPosition(EventDispatcher.this.service, position.projection(),
+					position.aggregateType(), position.aggregateId());
+		}
+
 		void flush() {
 			EventDispatcher.this.inbox.recordApplied(EventDispatcher.this.service, this.acks, this.now);
-			List<InboxRepository.PositionUpdate> updates = new ArrayList<>(this.moved.size());
-			for (Position position : this.moved) {
-				updates.add(new InboxRepository.PositionUpdate(position.projection(), position.aggregateType(),
-						position.aggregateId(), this.positions.get(position).lastSequence()));
+			Set<Position> changed = new LinkedHashSet<>(this.moved);
+			changed.addAll(this.movedAhead.keySet());
+			List<InboxRepository.PositionUpdate> updates = new ArrayList<>(changed.size());
+			for (Position position : changed) {
+				long last = this.positions.get(position).lastSequence();
+				Long ahead = this.movedAhead.get(position);
+				if (ahead == null || ahead != last) {
+					// an event of the run was left out or not applied: the position goes
+					// back to the last one applied
+					updates.add(new InboxRepository.PositionUpdate(position.projection(), position.aggregateType(),
+							position.aggregateId(), last));
+				}
 			}
 			EventDispatcher.this.inbox.advanceAll(EventDispatcher.this.service, updates, this.now);
 		}

@@ -65,6 +65,46 @@ public class InboxRepository {
 	}
 
 	/**
+	 * Moves a projection's position for an aggregate from one sequence to a later one
+	 * when it is at the first and not parked, and locks it until the transaction ends: in
+	 * the usual case, an event that is the next one, the work of
+	 * {@link #lockPosition(String, String, String, String)} and
+	 * {@link #advance(String, String, EventMetadata, Instant)} in one statement. From
+	 * sequence {@code 0} it also inserts the position when there is none. Only on
+	 * PostgreSQL: on MySQL an {@code UPDATE} that finds no row takes a gap lock, so there
+	 * it does nothing and returns {@code false}. When it returns {@code false} the
+	 * position is unchanged and the caller locks it the usual way.
+	 * @param service the service
+	 * @param projection the projection
+	 * @param aggregateType the aggregate type
+	 * @param aggregateId the aggregate id
+	 * @param from the sequence the position must be at
+	 * @param to the sequence to move it to
+	 * @param now the current time
+	 * @return whether the position was at {@code from}, not parked, and now is at
+	 * {@code to}
+	 */
+	public boolean advanceIfAt(String service, String projection, String aggregateType, String aggregateId, long from,
+			long to, Instant now) {
+		if (this.databaseType != DatabaseType.POSTGRESQL) {
+			return false;
+		}
+		Object at = this.databaseType.toSql(now);
+		if (from == 0) {
+			return this.jdbc.update(
+					"INSERT INTO projection_positions (service, projection, aggregate_type, "
+							+ "aggregate_id, last_sequence, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
+							+ "ON CONFLICT (service, projection, aggregate_type, aggregate_id) DO UPDATE "
+							+ "SET last_sequence = EXCLUDED.last_sequence, updated_at = EXCLUDED.updated_at "
+							+ "WHERE projection_positions.last_sequence = 0 AND NOT projection_positions.parked",
+					service, projection, aggregateType, aggregateId, to, at) == 1;
+		}
+		return this.jdbc.update("UPDATE projection_positions SET last_sequence = ?, updated_at = ? WHERE service = ? "
+				+ "AND projection = ? AND aggregate_type = ? AND aggregate_id = ? AND last_sequence = ? "
+				+ "AND NOT parked", to, at, service, projection, aggregateType, aggregateId, from) == 1;
+	}
+
+	/**
 	 * Marks whether a projection's events of an aggregate are parked.
 	 * @param service the service
 	 * @param projection the projection

@@ -7,6 +7,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 import javax.sql.DataSource;
 
@@ -14,6 +15,7 @@ import io.eventsource.envelope.EventMetadata;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -51,6 +53,70 @@ class InboxRepositoryIntegrationTests {
 			assertThat(position(transactions,
 					() -> inbox.lockPosition(this.service, "other", this.aggregateType, "1").lastSequence()))
 				.isZero();
+		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void advanceIfAtMovesOnlyAPositionAtTheExpectedSequenceAndNotParked(Database database) {
+		run(database, (context, inbox, transactions) -> {
+			boolean postgres = database == Database.POSTGRESQL;
+			// from 0: inserts the position when there is none
+			assertThat(advanced(transactions,
+					() -> inbox.advanceIfAt(this.service, "ledger", this.aggregateType, "1", 0, 2, Instant.now())))
+				.isEqualTo(postgres);
+			long expected = postgres ? 2 : 0;
+			assertThat(position(transactions,
+					() -> inbox.lockPosition(this.service, "ledger", this.aggregateType, "1").lastSequence()))
+				.isEqualTo(expected);
+			// not at the expected sequence: nothing moves
+			assertThat(advanced(transactions, () -> inbox.advanceIfAt(this.service, "ledger", this.aggregateType, "1",
+					expected + 1, expected + 2, Instant.now())))
+				.isFalse();
+			assertThat(advanced(transactions,
+					() -> inbox.advanceIfAt(this.service, "ledger", this.aggregateType, "1", 0, 1, Instant.now())))
+				.isFalse();
+			assertThat(advanced(transactions, () -> inbox.advanceIfAt(this.service, "ledger", this.aggregateType, "1",
+					expected, expected + 1, Instant.now())))
+				.isEqualTo(postgres);
+			// parked: nothing moves
+			transactions
+				.executeWithoutResult((s) -> inbox.setParked(this.service, "ledger", this.aggregateType, "1", true));
+			long parkedAt = position(transactions,
+					() -> inbox.lockPosition(this.service, "ledger", this.aggregateType, "1").lastSequence());
+			assertThat(advanced(transactions, () -> inbox.advanceIfAt(this.service, "ledger", this.aggregateType, "1",
+					parkedAt, parkedAt + 1, Instant.now())))
+				.isFalse();
+			assertThat(position(transactions,
+					() -> inbox.lockPosition(this.service, "ledger", this.aggregateType, "1").lastSequence()))
+				.isEqualTo(parkedAt);
+		});
+	}
+
+	@Test
+	void advanceIfAtHoldsThePositionUntilItsTransactionEndsOnPostgresql() {
+		run(Database.POSTGRESQL, (context, inbox, transactions) -> {
+			transactions
+				.executeWithoutResult((s) -> inbox.lockPosition(this.service, "ledger", this.aggregateType, "1"));
+			CountDownLatch moved = new CountDownLatch(1);
+			CountDownLatch release = new CountDownLatch(1);
+			CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> transactions.execute((s) -> {
+				boolean result = inbox.advanceIfAt(this.service, "ledger", this.aggregateType, "1", 0, 1,
+						Instant.now());
+				moved.countDown();
+				await(release);
+				return result;
+			}));
+			assertThat(moved.await(10, TimeUnit.SECONDS)).isTrue();
+			CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> transactions
+				.execute((s) -> inbox.lockPosition(this.service, "ledger", this.aggregateType, "1").lastSequence()));
+			org.awaitility.Awaitility.await()
+				.during(Duration.ofMillis(300))
+				.atMost(Duration.ofSeconds(2))
+				.until(() -> !second.isDone());
+			release.countDown();
+			assertThat(first.get(10, TimeUnit.SECONDS)).isTrue();
+			assertThat(second.get(10, TimeUnit.SECONDS)).isEqualTo(1);
 		});
 	}
 
@@ -129,6 +195,10 @@ class InboxRepositoryIntegrationTests {
 					jdbc.update("DELETE FROM message_acks WHERE aggregate_type = ?", this.aggregateType);
 				}
 			});
+	}
+
+	private static boolean advanced(TransactionTemplate transactions, BooleanSupplier call) {
+		return Boolean.TRUE.equals(transactions.execute((status) -> call.getAsBoolean()));
 	}
 
 	private static void await(CountDownLatch latch) {
