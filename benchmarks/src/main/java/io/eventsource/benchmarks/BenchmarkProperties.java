@@ -114,6 +114,13 @@ public class BenchmarkProperties {
 	private Duration latencyWarmup = Duration.ofSeconds(2);
 
 	/**
+	 * Whether to vacuum the library's tables before each pair of runs and each latency
+	 * measure, on PostgreSQL, so that each starts from the state autovacuum keeps (this
+	 * machine's PostgreSQL runs without it).
+	 */
+	private boolean vacuum = true;
+
+	/**
 	 * Key spaces of the partitioned rows (g): the events of a run are drawn at random
 	 * from this many aggregates.
 	 */
@@ -295,6 +302,14 @@ public class BenchmarkProperties {
 
 	public void setLatencyWarmup(Duration latencyWarmup) {
 		this.latencyWarmup = latencyWarmup;
+	}
+
+	public boolean isVacuum() {
+		return this.vacuum;
+	}
+
+	public void setVacuum(boolean vacuum) {
+		this.vacuum = vacuum;
 	}
 
 }

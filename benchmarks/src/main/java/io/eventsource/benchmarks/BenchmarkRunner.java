@@ -204,22 +204,26 @@ class BenchmarkRunner implements ApplicationRunner {
 		List<String> notes = new ArrayList<>();
 		Duration duration = this.properties.getLatencyDuration();
 		Duration warmup = this.properties.getLatencyWarmup();
+		vacuum();
 		notes.add(endToEnd.latency(this.properties.getLatencyRate(), duration, warmup).line());
 		Comparison fastest = comparisons.stream()
 			.filter((comparison) -> END_TO_END.equals(comparison.measure()))
 			.min(Comparator.comparingInt(Comparison::perTransaction))
 			.orElse(null);
 		if (fastest != null) {
+			vacuum();
 			Latency halfLoad = endToEnd.latency(fastest.eventsourceRate() / 2, duration, warmup);
 			notes.add(halfLoad.line());
 			halfLoadFigures(comparisons, END_TO_END, halfLoad);
 		}
+		vacuum();
 		notes.add(this.partitioned.latency(endToEnd, this.properties.getLatencyRate(), duration, warmup).line());
 		Comparison fastestPartitioned = comparisons.stream()
 			.filter((comparison) -> PARTITIONED.equals(comparison.measure()))
 			.min(Comparator.comparingInt(Comparison::perTransaction))
 			.orElse(null);
 		if (fastestPartitioned != null) {
+			vacuum();
 			Latency halfLoad = this.partitioned.latency(endToEnd, fastestPartitioned.eventsourceRate() / 2, duration,
 					warmup);
 			notes.add(halfLoad.line());
@@ -253,7 +257,8 @@ class BenchmarkRunner implements ApplicationRunner {
 		};
 	}
 
-	private static void pair(Comparison comparison, boolean bareFirst, Run bare, Run eventsource) throws Exception {
+	private void pair(Comparison comparison, boolean bareFirst, Run bare, Run eventsource) throws Exception {
+		vacuum();
 		if (bareFirst) {
 			Measurement baseline = bare.run();
 			comparison.add(baseline, eventsource.run());
@@ -261,6 +266,12 @@ class BenchmarkRunner implements ApplicationRunner {
 		else {
 			Measurement measured = eventsource.run();
 			comparison.add(bare.run(), measured);
+		}
+	}
+
+	private void vacuum() {
+		if (this.properties.isVacuum()) {
+			this.services.rows().vacuum();
 		}
 	}
 

@@ -78,8 +78,12 @@ class BenchmarkRuns {
 	 */
 	Measurement bareSteady(int events, String label) throws Exception {
 		this.admin.declareAggregates(this.types.bare(), this.aggregateIds);
+		// the "measuring" and "measured" lines bound the measured part for
+		// scripts/cpu-per-event.sh
+		this.report.log("%s (a) bare client: measuring", label);
 		Measurement measurement = this.bare.publish(this.topology.exchanges(this.types.bare(), this.aggregateIds),
 				events);
+		this.report.log("%s (a) bare client: measured", label);
 		long delivered = this.admin.purge(this.topology.queues(this.types.bare(), this.aggregateIds));
 		this.report.check(delivered == events,
 				label + " (a): " + events + " messages confirmed but " + delivered + " in queues");
@@ -99,7 +103,9 @@ class BenchmarkRuns {
 	 */
 	Measurement outboxSteady(int events, int perTransaction, String label) throws Exception {
 		heartbeat();
+		this.report.log("%s (b) eventsource: measuring", label);
 		Measurement measurement = this.outbox.publish(this.types.outbox(), this.aggregateIds, events, perTransaction);
+		this.report.log("%s (b) eventsource: measured", label);
 		long delivered = this.admin.purge(this.topology.queues(this.types.outbox(), this.aggregateIds));
 		long announced = this.admin.purge(List.of(this.topology.announcementQueue(this.types.outbox())));
 		this.report.check(delivered == events,
