@@ -39,12 +39,13 @@ $(((p1 - p0) * scale * 1000 / events)) $(((r1 - r0) * scale * 1000 / events))"
 
 # prints one line: the run, eventsource's figures, what the run measures until; reads $bare
 report() {
-	local total jvm_cpu pg rabbit bare_total
+	local total jvm_cpu pg rabbit bare_total bare_jvm bare_pg bare_rabbit
 	read -r total jvm_cpu pg rabbit <<<"$2"
-	read -r bare_total _ <<<"$bare"
-	printf '(%s) %s per tx, %s: eventsource %d µs of CPU per event (JVM %d, PostgreSQL %d, RabbitMQ %d); bare client %d µs per message; ratio %s\n' \
+	read -r bare_total bare_jvm bare_pg bare_rabbit <<<"$bare"
+	printf '(%s) %s per tx, %s: eventsource %d µs of CPU per event (JVM %d, PostgreSQL %d, RabbitMQ %d); bare client %d µs per message (%d, %d, %d); ratio %s\n' \
 		"$1" "$per_tx" "$3" $((total / 1000)) $((jvm_cpu / 1000)) $((pg / 1000)) $((rabbit / 1000)) \
-		$((bare_total / 1000)) "$(awk -v b="$bare_total" -v e="$total" 'BEGIN { printf "%.2f", b / e }')"
+		$((bare_total / 1000)) $((bare_jvm / 1000)) $((bare_pg / 1000)) $((bare_rabbit / 1000)) \
+		"$(awk -v b="$bare_total" -v e="$total" 'BEGIN { printf "%.2f", b / e }')"
 }
 
 # no vacuum between the runs: it would fall into the bare client's window
