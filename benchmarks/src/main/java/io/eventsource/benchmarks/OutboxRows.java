@@ -48,7 +48,8 @@ class OutboxRows {
 	 * purge old row versions themselves). Every event leaves a dead row version in
 	 * {@code public_messages} (the relay's mark) and in {@code projection_positions};
 	 * without autovacuum, which this machine's PostgreSQL runs without, they pile up over
-	 * a benchmark and slow its later runs down. The vacuum's own time is in no figure;
+	 * a benchmark (595 MB of {@code public_messages} for 494 live rows once), and every
+	 * scan and index of those tables with them. The vacuum's own time is in no figure;
 	 * with autovacuum it would run beside the runs.
 	 */
 	void vacuum() {
