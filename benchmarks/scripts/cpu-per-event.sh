@@ -59,20 +59,14 @@ bare=""
 # round 1 runs the bare client first, then eventsource: (d), then (f)
 tail -F --pid="$jvm" "$log" 2>/dev/null | while read -r line; do
 	case "$line" in
-	*"round 1/1 (a) bare client: measuring"* | *"round 1/1 (b) eventsource: measuring"*)
+	*"round 1/1 ("?") bare client: measuring"* | *"round 1/1 (b) eventsource: measuring"*)
 		before=$(sample "$jvm")
 		;;
-	*"round 1/1 (a) bare client: measured"*)
+	*"round 1/1 ("?") bare client: measured"*)
 		bare=$(per_event "$before" "$(sample "$jvm")")
 		;;
 	*"round 1/1 (b) eventsource: measured"*)
 		report b "$(per_event "$before" "$(sample "$jvm")")" "until relayed"
-		;;
-	*"round 1/1 (d) bare client: measuring"*)
-		before=$(sample "$jvm")
-		;;
-	*"round 1/1 (d) bare client: measured"*)
-		bare=$(per_event "$before" "$(sample "$jvm")")
 		;;
 	*"round 1/1 (d) bare client publish + consume"*)
 		# the bare run's queues are purged; eventsource's run comes next

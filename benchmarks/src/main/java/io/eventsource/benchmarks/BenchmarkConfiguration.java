@@ -14,6 +14,7 @@ import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.OutboxRelay;
 import io.eventsource.registry.RedisServiceRegistry;
 import io.eventsource.registry.ServiceRegistry;
+import io.eventsource.store.DatabaseType;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -61,8 +62,8 @@ class BenchmarkConfiguration {
 	}
 
 	@Bean
-	OutboxRows outboxRows(DataSource dataSource) {
-		return new OutboxRows(new JdbcTemplate(dataSource));
+	OutboxRows outboxRows(DataSource dataSource, DatabaseType databaseType) {
+		return new OutboxRows(new JdbcTemplate(dataSource), databaseType);
 	}
 
 	@Bean
@@ -101,7 +102,7 @@ class BenchmarkConfiguration {
 				registryProperties.getExpiry(), Clock.systemUTC())
 			.key(EndToEndEvent.AGGREGATE_TYPE);
 		EndToEndRuns.EndToEndServices endToEnd = new EndToEndRuns.EndToEndServices(topology, admin, bare, consumer,
-				outbox, EndToEndEvent.of(event), handled, new JdbcTemplate(dataSource),
+				outbox, EndToEndEvent.of(event), handled, new JdbcTemplate(dataSource), rows,
 				listeners.orderedStream().toList(), serviceName.value(), redis, registryKey, meterRegistry,
 				properties.getRunTimeout());
 		PartitionedRuns partitioned = new PartitionedRuns(

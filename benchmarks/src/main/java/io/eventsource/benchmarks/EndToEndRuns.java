@@ -210,8 +210,7 @@ class EndToEndRuns {
 	 * a transaction of its own, and a handler can commit before that).
 	 */
 	private long[] outboxWaitMicros(String type, long afterId) throws InterruptedException {
-		new OutboxRows(this.services.jdbc()).awaitRelayed(type,
-				System.nanoTime() + this.services.runTimeout().toNanos());
+		this.services.rows().awaitRelayed(type, System.nanoTime() + this.services.runTimeout().toNanos());
 		List<Long> waits = this.services.jdbc()
 			.query("SELECT published_at, relayed_at FROM public_messages WHERE topic = ? AND id > ?",
 					(row, number) -> Duration.between(row.getTimestamp(1).toInstant(), row.getTimestamp(2).toInstant())
@@ -310,6 +309,7 @@ class EndToEndRuns {
 	 * @param event the event eventsource publishes
 	 * @param handled what the handler committed
 	 * @param jdbc the benchmark database
+	 * @param rows the outbox rows
 	 * @param listeners the listener containers, stopped before cleaning up; none when the
 	 * listener is disabled
 	 * @param service this application's service name
@@ -319,7 +319,7 @@ class EndToEndRuns {
 	 * @param runTimeout the longest wait for one run
 	 */
 	record EndToEndServices(BenchTopology topology, BrokerAdmin admin, BareClient bare, BareConsumer consumer,
-			OutboxLoad outbox, EndToEndEvent event, HandledEvents handled, JdbcTemplate jdbc,
+			OutboxLoad outbox, EndToEndEvent event, HandledEvents handled, JdbcTemplate jdbc, OutboxRows rows,
 			List<ListenerContainer> listeners, String service, StringRedisTemplate redis, String registryKey,
 			MeterRegistry meterRegistry, Duration runTimeout) {
 

@@ -4,6 +4,8 @@ import java.sql.DatabaseMetaData;
 import java.time.Duration;
 import java.util.Collection;
 
+import io.eventsource.store.DatabaseType;
+
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -17,8 +19,11 @@ class OutboxRows {
 
 	private final JdbcTemplate jdbc;
 
-	OutboxRows(JdbcTemplate jdbc) {
+	private final DatabaseType databaseType;
+
+	OutboxRows(JdbcTemplate jdbc, DatabaseType databaseType) {
 		this.jdbc = jdbc;
+		this.databaseType = databaseType;
 	}
 
 	/**
@@ -53,9 +58,7 @@ class OutboxRows {
 	 * with autovacuum it would run beside the runs.
 	 */
 	void vacuum() {
-		Boolean postgresql = this.jdbc.execute((ConnectionCallback<Boolean>) (connection) -> "PostgreSQL"
-			.equals(connection.getMetaData().getDatabaseProductName()));
-		if (Boolean.TRUE.equals(postgresql)) {
+		if (this.databaseType == DatabaseType.POSTGRESQL) {
 			this.jdbc
 				.execute("VACUUM (ANALYZE) public_messages, aggregate_sequences, message_acks, projection_positions");
 		}

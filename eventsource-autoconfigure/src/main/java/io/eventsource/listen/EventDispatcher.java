@@ -578,8 +578,8 @@ public class EventDispatcher {
 		 */
 		private InboxRepository.ProjectionPosition lock(Position position, EventMetadata metadata) {
 			long sequence = metadata.sequence();
-			Long runEnd = this.runEnds.get(new AggregateRef(metadata.aggregateType(), metadata.aggregateId()));
-			long to = (runEnd != null) ? Math.max(runEnd, sequence) : sequence;
+			long to = Math.max(sequence, this.runEnds
+				.getOrDefault(new AggregateRef(metadata.aggregateType(), metadata.aggregateId()), sequence));
 			if (sequence > 0
 					&& EventDispatcher.this.inbox.advanceIfAt(EventDispatcher.this.service, position.projection(),
 							position.aggregateType(), position.aggregateId(), sequence - 1, to, this.now)) {
@@ -592,15 +592,15 @@ public class EventDispatcher {
 
 		void flush() {
 			EventDispatcher.this.inbox.recordApplied(EventDispatcher.this.service, this.acks, this.now);
-			Set<Position> changed = new LinkedHashSet<>(this.moved);
-			changed.addAll(this.movedAhead.keySet());
-			List<InboxRepository.PositionUpdate> updates = new ArrayList<>(changed.size());
-			for (Position position : changed) {
+			// a position moved ahead is in moved too: its first event was applied or
+			// ignored (a failure rolls the transaction back)
+			List<InboxRepository.PositionUpdate> updates = new ArrayList<>(this.moved.size());
+			for (Position position : this.moved) {
 				long last = this.positions.get(position).lastSequence();
 				Long ahead = this.movedAhead.get(position);
 				if (ahead == null || ahead != last) {
-					// an event of the run was left out or not applied: the position goes
-					// back to the last one applied
+					// locked the usual way, or moved ahead past events that were then
+					// left out: write where it ended
 					updates.add(new InboxRepository.PositionUpdate(position.projection(), position.aggregateType(),
 							position.aggregateId(), last));
 				}
