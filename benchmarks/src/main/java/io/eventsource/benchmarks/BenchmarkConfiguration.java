@@ -90,11 +90,19 @@ class BenchmarkConfiguration {
 	}
 
 	@Bean
+	ReferencePipeline referencePipeline(DataSource dataSource, BareConnections connections, BenchEvent event,
+			JsonMapper jsonMapper, BenchmarkProperties properties, EventSourceProperties eventSourceProperties) {
+		return new ReferencePipeline(dataSource, connections, jsonMapper.writeValueAsBytes(event),
+				properties.getThreads(), eventSourceProperties.getListener().getPrefetch(), properties.getRunTimeout());
+	}
+
+	@Bean
 	BenchmarkRunner benchmarkRunner(BenchmarkProperties properties, EventSourceProperties eventSourceProperties,
 			BenchTopology topology, BrokerAdmin admin, BareClient bare, OutboxLoad outbox, OutboxRows rows,
 			ServiceRegistry registry, StringRedisTemplate redis, BareConsumer consumer, BenchEvent event,
 			HandledEvents handled, DataSource dataSource, ServiceName serviceName,
-			ObjectProvider<ListenerContainer> listeners, MeterRegistry meterRegistry) {
+			ObjectProvider<ListenerContainer> listeners, MeterRegistry meterRegistry, ReferencePipeline reference,
+			DatabaseType databaseType) {
 		EventSourceProperties.Registry registryProperties = eventSourceProperties.getRegistry();
 		BenchmarkServices services = new BenchmarkServices(topology, admin, bare, outbox, rows, registry, redis,
 				registryProperties.getKeyPrefix(), registryProperties.getExpiry());
@@ -109,6 +117,7 @@ class BenchmarkConfiguration {
 				IntStream.rangeClosed(1, properties.getAggregates()).mapToObj(Integer::toString).toList(), endToEnd,
 				PartitionedEvent.of(event), eventSourceProperties.getPartitioned().getPartitions());
 		return new BenchmarkRunner(properties, services, endToEnd, partitioned,
+				(databaseType == DatabaseType.POSTGRESQL) ? reference : null,
 				eventSourceProperties.getRelay().getBatchSize());
 	}
 

@@ -121,6 +121,14 @@ public class BenchmarkProperties {
 	private boolean vacuum = true;
 
 	/**
+	 * Whether (e) also measures, before each of eventsource's latency measures and at its
+	 * rate, a hand-written outbox + inbox pipeline (the plain client and JDBC, one event
+	 * per transaction on each side; PostgreSQL only): the latency the machine allows the
+	 * same work at that hour.
+	 */
+	private boolean referenceLatency = true;
+
+	/**
 	 * Key spaces of the partitioned rows (g): the events of a run are drawn at random
 	 * from this many aggregates.
 	 */
@@ -310,6 +318,14 @@ public class BenchmarkProperties {
 
 	public void setVacuum(boolean vacuum) {
 		this.vacuum = vacuum;
+	}
+
+	public boolean isReferenceLatency() {
+		return this.referenceLatency;
+	}
+
+	public void setReferenceLatency(boolean referenceLatency) {
+		this.referenceLatency = referenceLatency;
 	}
 
 }

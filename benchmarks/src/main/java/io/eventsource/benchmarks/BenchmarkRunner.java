@@ -46,14 +46,18 @@ class BenchmarkRunner implements ApplicationRunner {
 
 	private final PartitionedRuns partitioned;
 
+	private final @Nullable ReferencePipeline reference;
+
 	private final int relayBatchSize;
 
 	BenchmarkRunner(BenchmarkProperties properties, BenchmarkServices services,
-			EndToEndRuns.EndToEndServices endToEndServices, PartitionedRuns partitioned, int relayBatchSize) {
+			EndToEndRuns.EndToEndServices endToEndServices, PartitionedRuns partitioned,
+			@Nullable ReferencePipeline reference, int relayBatchSize) {
 		this.properties = properties;
 		this.services = services;
 		this.endToEndServices = endToEndServices;
 		this.partitioned = partitioned;
+		this.reference = reference;
 		this.relayBatchSize = relayBatchSize;
 	}
 
@@ -198,13 +202,15 @@ class BenchmarkRunner implements ApplicationRunner {
 
 	/**
 	 * (e) Latency at the configured paced rate, then at half the end-to-end rate measured
-	 * at 1 event per transaction (or the first end-to-end row), on each topology.
+	 * at 1 event per transaction (or the first end-to-end row), on each topology; before
+	 * each, the reference pipeline's at the same rate.
 	 */
 	private List<String> latencies(EndToEndRuns endToEnd, List<Comparison> comparisons) throws Exception {
 		List<String> notes = new ArrayList<>();
 		Duration duration = this.properties.getLatencyDuration();
 		Duration warmup = this.properties.getLatencyWarmup();
 		vacuum();
+		reference(notes, this.properties.getLatencyRate());
 		notes.add(endToEnd.latency(this.properties.getLatencyRate(), duration, warmup).line());
 		Comparison fastest = comparisons.stream()
 			.filter((comparison) -> END_TO_END.equals(comparison.measure()))
@@ -212,11 +218,13 @@ class BenchmarkRunner implements ApplicationRunner {
 			.orElse(null);
 		if (fastest != null) {
 			vacuum();
+			reference(notes, fastest.eventsourceRate() / 2);
 			Latency halfLoad = endToEnd.latency(fastest.eventsourceRate() / 2, duration, warmup);
 			notes.add(halfLoad.line());
 			halfLoadFigures(comparisons, END_TO_END, halfLoad);
 		}
 		vacuum();
+		reference(notes, this.properties.getLatencyRate());
 		notes.add(this.partitioned.latency(endToEnd, this.properties.getLatencyRate(), duration, warmup).line());
 		Comparison fastestPartitioned = comparisons.stream()
 			.filter((comparison) -> PARTITIONED.equals(comparison.measure()))
@@ -224,12 +232,24 @@ class BenchmarkRunner implements ApplicationRunner {
 			.orElse(null);
 		if (fastestPartitioned != null) {
 			vacuum();
+			reference(notes, fastestPartitioned.eventsourceRate() / 2);
 			Latency halfLoad = this.partitioned.latency(endToEnd, fastestPartitioned.eventsourceRate() / 2, duration,
 					warmup);
 			notes.add(halfLoad.line());
 			halfLoadFigures(comparisons, PARTITIONED, halfLoad);
 		}
 		return notes;
+	}
+
+	private void reference(List<String> notes, double rate) throws Exception {
+		if (this.reference == null || !this.properties.isReferenceLatency()) {
+			return;
+		}
+		notes
+			.add(this.reference
+				.latency(IntStream.rangeClosed(1, this.properties.getAggregates()).mapToObj(Integer::toString).toList(),
+						rate, this.properties.getLatencyDuration(), this.properties.getLatencyWarmup())
+				.line());
 	}
 
 	private static void halfLoadFigures(List<Comparison> comparisons, String measure, Latency halfLoad) {
