@@ -207,7 +207,7 @@ class EndToEndRuns {
 	 * Returns, sorted, how long each event published after a row id waited in the outbox
 	 * until the relay's round took it ({@code relayed_at} is the time the round selected
 	 * it), once every one is marked (the relay marks a row after the broker's confirm, in
-	 * a transaction of its own, and a handler can commit before that).
+	 * the transaction of its pass, and a handler can commit before that).
 	 */
 	private long[] outboxWaitMicros(String type, long afterId) throws InterruptedException {
 		this.services.rows().awaitRelayed(type, System.nanoTime() + this.services.runTimeout().toNanos());

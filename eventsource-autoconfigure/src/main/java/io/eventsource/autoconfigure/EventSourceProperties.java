@@ -321,8 +321,8 @@ public class EventSourceProperties {
 
 		/**
 		 * How far behind now a producer's catch-up answer stops: longer than its relay
-		 * takes from reading an event to marking it relayed (the confirm timeout plus a
-		 * few seconds).
+		 * takes from reading an event to committing its mark (the confirm timeout plus
+		 * the relay's longest pass, 2 s, plus a margin).
 		 */
 		private Duration catchUpHorizon = Duration.ofSeconds(30);
 

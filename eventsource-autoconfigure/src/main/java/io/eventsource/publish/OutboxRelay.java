@@ -39,11 +39,18 @@ import org.springframework.util.Assert;
  * interval, so that whatever was left behind (a crash, the broker down) is sent later.
  * <p>
  * A pass holds the relay lease (a lock on the relay row, in a transaction of its own) so
- * that relays of several instances take turns, and pages through the unrelayed rows: it
- * reads a page and publishes it, then waits for the confirms of the page before and marks
- * its confirmed rows, so that reading and publishing overlap the broker's confirms. A
- * pass ends when a read finds nothing, after every page has been settled, and at the
- * latest after {@value #MAX_PASS_MILLIS} ms, so that other instances get their turn.
+ * that relays of several instances take turns, and pages through the unrelayed rows. It
+ * reads a page and publishes it; after a full page (a backlog) it reads and publishes the
+ * next one before it waits for the confirms of the one before, so that reading and
+ * publishing overlap the broker's confirms; after a shorter page (caught up) it waits for
+ * that page's confirms first, so that the rows committed meanwhile go out together in the
+ * next page rather than one small page each. It marks the confirmed rows in the lease's
+ * transaction, which commits them when the pass ends: a pass ends when a read finds
+ * nothing, after every page has been settled, and at the latest after
+ * {@value #MAX_PASS_MILLIS} ms plus the confirm wait of its last page, so that other
+ * instances get their turn. A row's mark thus commits at most that long after the time it
+ * records; if the lease's transaction fails, the pass's rows are sent again (each
+ * listener skips what it has applied).
  * <p>
  * * Per aggregate, a row that was not confirmed holds back every later row of its
  * aggregate for the rest of the pass, so rows are marked strictly in sequence order, and
@@ -71,8 +78,6 @@ public class OutboxRelay implements SmartLifecycle {
 	private final TransactionOperations leaseTransactions;
 
 	private final TransactionOperations readTransactions;
-
-	private final TransactionOperations markTransactions;
 
 	private final int batchSize;
 
@@ -121,16 +126,11 @@ public class OutboxRelay implements SmartLifecycle {
 		lease.setTimeout(Math
 			.toIntExact(confirmTimeout.plusMillis(MAX_PASS_MILLIS).multipliedBy(2).plusSeconds(30).toSeconds()));
 		this.leaseTransactions = lease;
-		// reads and marks run beside the lease's transaction, on connections of their
-		// own:
-		// each read sees every row committed before it, each mark is visible at once
+		// reads run beside the lease's transaction, on a connection of their own, so that
+		// each sees every row committed before it; marks run in the lease's transaction
 		TransactionTemplate read = new TransactionTemplate(transactionManager);
 		read.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);
 		this.readTransactions = read;
-		TransactionTemplate mark = new TransactionTemplate(transactionManager);
-		mark.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
-		mark.setIsolationLevel(TransactionDefinition.ISOLATION_READ_COMMITTED);
-		this.markTransactions = mark;
 		this.batchSize = batchSize;
 		this.pollInterval = pollInterval;
 		this.metrics = metrics;
@@ -188,13 +188,13 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * Reads and publishes the next page while the previous one waits for its confirms.
+	 * Reads and publishes the pages of a pass; after a full page, the next one while the
+	 * previous one waits for its confirms.
 	 */
 	private Pass pipeline() {
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_PASS_MILLIS);
 		long afterId = 0;
-		int marked = 0;
-		boolean failed = false;
+		Settled settled = new Settled(0, false);
 		boolean stopped = false;
 		boolean more = false;
 		Set<AggregateRef> heldBack = new HashSet<>();
@@ -216,14 +216,18 @@ public class OutboxRelay implements SmartLifecycle {
 			boolean gap = this.gaps.newGap(rows);
 			Page next = rows.isEmpty() ? null : publish(rows, afterId, heldBack, lastSent);
 			if (inFlight != null) {
-				Settled settled = settle(inFlight, heldBack, unconfirmed);
-				marked += settled.marked();
-				failed |= settled.failed();
+				settled = settled.and(settle(inFlight, heldBack, unconfirmed));
 			}
 			if (next == null) {
-				return new Pass(marked, failed, more, stopped);
+				return new Pass(settled.marked(), settled.failed(), more, stopped);
 			}
 			inFlight = next;
+			if (rows.size() < this.batchSize) {
+				// caught up: what commits while this page is confirmed goes in the next
+				// one
+				settled = settled.and(settle(inFlight, heldBack, unconfirmed));
+				inFlight = null;
+			}
 			afterId = rows.get(rows.size() - 1).id();
 			// a row that became visible late, or that may become visible below the
 			// rows read (a gap in their ids), is sent by the next pass, which reads from
@@ -295,7 +299,7 @@ public class OutboxRelay implements SmartLifecycle {
 			}
 		}
 		if (!done.isEmpty()) {
-			this.markTransactions.executeWithoutResult((status) -> this.outbox.markRelayed(done, page.selectedAt()));
+			this.outbox.markRelayed(done, page.selectedAt());
 		}
 		return new Settled(done.size(), failed);
 	}
@@ -422,6 +426,11 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	private record Settled(int marked, boolean failed) {
+
+		Settled and(Settled more) {
+			return new Settled(this.marked + more.marked, this.failed || more.failed);
+		}
+
 	}
 
 	private record Pass(int marked, boolean failed, boolean more, boolean stopped) {
