@@ -209,6 +209,9 @@ class BenchmarkRunner implements ApplicationRunner {
 		List<String> notes = new ArrayList<>();
 		Duration duration = this.properties.getLatencyDuration();
 		Duration warmup = this.properties.getLatencyWarmup();
+		if (this.reference == null && this.properties.isReferenceLatency()) {
+			notes.add("(e) reference: not measured, its SQL is PostgreSQL's and this database is not");
+		}
 		vacuum();
 		reference(notes, this.properties.getLatencyRate());
 		notes.add(endToEnd.latency(this.properties.getLatencyRate(), duration, warmup).line());
