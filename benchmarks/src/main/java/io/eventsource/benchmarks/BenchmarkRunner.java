@@ -87,7 +87,7 @@ class BenchmarkRunner implements ApplicationRunner {
 				}
 			}
 			if (endToEnd != null) {
-				notes.addAll(latencies(endToEnd, comparisons));
+				notes.addAll(latencies(endToEnd, comparisons, aggregateIds));
 				notes.addAll(this.partitioned.heapNotes());
 				endToEnd.problems().forEach((problem) -> notes.add("PROBLEM: " + problem));
 				this.partitioned.problems().forEach((problem) -> notes.add("PROBLEM: " + problem));
@@ -205,7 +205,8 @@ class BenchmarkRunner implements ApplicationRunner {
 	 * at 1 event per transaction (or the first end-to-end row), on each topology; before
 	 * each, the reference pipeline's at the same rate.
 	 */
-	private List<String> latencies(EndToEndRuns endToEnd, List<Comparison> comparisons) throws Exception {
+	private List<String> latencies(EndToEndRuns endToEnd, List<Comparison> comparisons, List<String> aggregateIds)
+			throws Exception {
 		List<String> notes = new ArrayList<>();
 		Duration duration = this.properties.getLatencyDuration();
 		Duration warmup = this.properties.getLatencyWarmup();
@@ -213,7 +214,7 @@ class BenchmarkRunner implements ApplicationRunner {
 			notes.add("(e) reference: not measured, its SQL is PostgreSQL's and this database is not");
 		}
 		vacuum();
-		reference(notes, this.properties.getLatencyRate());
+		reference(notes, aggregateIds, this.properties.getLatencyRate());
 		notes.add(endToEnd.latency(this.properties.getLatencyRate(), duration, warmup).line());
 		Comparison fastest = comparisons.stream()
 			.filter((comparison) -> END_TO_END.equals(comparison.measure()))
@@ -221,13 +222,13 @@ class BenchmarkRunner implements ApplicationRunner {
 			.orElse(null);
 		if (fastest != null) {
 			vacuum();
-			reference(notes, fastest.eventsourceRate() / 2);
+			reference(notes, aggregateIds, fastest.eventsourceRate() / 2);
 			Latency halfLoad = endToEnd.latency(fastest.eventsourceRate() / 2, duration, warmup);
 			notes.add(halfLoad.line());
 			halfLoadFigures(comparisons, END_TO_END, halfLoad);
 		}
 		vacuum();
-		reference(notes, this.properties.getLatencyRate());
+		reference(notes, aggregateIds, this.properties.getLatencyRate());
 		notes.add(this.partitioned.latency(endToEnd, this.properties.getLatencyRate(), duration, warmup).line());
 		Comparison fastestPartitioned = comparisons.stream()
 			.filter((comparison) -> PARTITIONED.equals(comparison.measure()))
@@ -235,7 +236,7 @@ class BenchmarkRunner implements ApplicationRunner {
 			.orElse(null);
 		if (fastestPartitioned != null) {
 			vacuum();
-			reference(notes, fastestPartitioned.eventsourceRate() / 2);
+			reference(notes, aggregateIds, fastestPartitioned.eventsourceRate() / 2);
 			Latency halfLoad = this.partitioned.latency(endToEnd, fastestPartitioned.eventsourceRate() / 2, duration,
 					warmup);
 			notes.add(halfLoad.line());
@@ -244,15 +245,13 @@ class BenchmarkRunner implements ApplicationRunner {
 		return notes;
 	}
 
-	private void reference(List<String> notes, double rate) throws Exception {
+	private void reference(List<String> notes, List<String> aggregateIds, double rate) throws Exception {
 		if (this.reference == null || !this.properties.isReferenceLatency()) {
 			return;
 		}
-		notes
-			.add(this.reference
-				.latency(IntStream.rangeClosed(1, this.properties.getAggregates()).mapToObj(Integer::toString).toList(),
-						rate, this.properties.getLatencyDuration(), this.properties.getLatencyWarmup())
-				.line());
+		notes.add(this.reference
+			.latency(aggregateIds, rate, this.properties.getLatencyDuration(), this.properties.getLatencyWarmup())
+			.line());
 	}
 
 	private static void halfLoadFigures(List<Comparison> comparisons, String measure, Latency halfLoad) {

@@ -197,10 +197,12 @@ class EndToEndRuns {
 				+ " ms, p99 %.1f ms; from the publish call (before its commit) p50 %.1f ms, p99 %.1f ms;"
 				+ " publish call to the relay's round (relayed_at - published_at) p50 %.1f ms, p99 %.1f ms", rate,
 				warmup.toMillis() / 1e3, events, publishSeconds, events / publishSeconds,
-				percentile(micros, 0.50) / 1e3, percentile(micros, 0.99) / 1e3, micros[micros.length - 1] / 1e3,
-				percentile(toStart, 0.50) / 1e3, percentile(toStart, 0.99) / 1e3, percentile(fromCall, 0.50) / 1e3,
-				percentile(fromCall, 0.99) / 1e3, percentile(outbox, 0.50) / 1e3, percentile(outbox, 0.99) / 1e3);
-		return new Latency(rate, percentile(micros, 0.50) / 1e3, percentile(micros, 0.99) / 1e3, line);
+				Latency.percentile(micros, 0.50) / 1e3, Latency.percentile(micros, 0.99) / 1e3,
+				micros[micros.length - 1] / 1e3, Latency.percentile(toStart, 0.50) / 1e3,
+				Latency.percentile(toStart, 0.99) / 1e3, Latency.percentile(fromCall, 0.50) / 1e3,
+				Latency.percentile(fromCall, 0.99) / 1e3, Latency.percentile(outbox, 0.50) / 1e3,
+				Latency.percentile(outbox, 0.99) / 1e3);
+		return new Latency(rate, Latency.percentile(micros, 0.50) / 1e3, Latency.percentile(micros, 0.99) / 1e3, line);
 	}
 
 	/**
@@ -273,14 +275,6 @@ class EndToEndRuns {
 		int acks = jdbc.update("DELETE FROM message_acks WHERE aggregate_type = ?", TYPE);
 		jdbc.update("DELETE FROM projection_positions WHERE aggregate_type = ?", TYPE);
 		logger.info("Deleted " + events + " events and " + acks + " ack rows of " + TYPE);
-	}
-
-	private static double percentile(long[] sorted, double fraction) {
-		if (sorted.length == 0) {
-			return Double.NaN;
-		}
-		int index = (int) Math.ceil(fraction * sorted.length) - 1;
-		return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
 	}
 
 	/**

@@ -125,10 +125,11 @@ final class ReferencePipeline {
 						"(e) reference: hand-written outbox + inbox (plain client and JDBC, 1 event per transaction"
 								+ " on each side) commit-to-inbox-commit latency at %,.0f events/s paced (%,d events in"
 								+ " %.1f s, %,.0f events/s reached): p50 %.1f ms, p99 %.1f ms, max %.1f ms",
-						rate, events, publishSeconds, events / publishSeconds, percentile(micros, 0.50) / 1e3,
-						percentile(micros, 0.99) / 1e3, micros[micros.length - 1] / 1e3);
+						rate, events, publishSeconds, events / publishSeconds, Latency.percentile(micros, 0.50) / 1e3,
+						Latency.percentile(micros, 0.99) / 1e3, micros[micros.length - 1] / 1e3);
 				logger.info(line);
-				return new Latency(rate, percentile(micros, 0.50) / 1e3, percentile(micros, 0.99) / 1e3, line);
+				return new Latency(rate, Latency.percentile(micros, 0.50) / 1e3, Latency.percentile(micros, 0.99) / 1e3,
+						line);
 			}
 			finally {
 				relay.stop();
@@ -319,11 +320,6 @@ final class ReferencePipeline {
 			suffix.append((char) ('a' + random.nextInt(26)));
 		}
 		return suffix.toString();
-	}
-
-	private static double percentile(long[] sorted, double fraction) {
-		int index = (int) Math.ceil(fraction * sorted.length) - 1;
-		return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
 	}
 
 	/**

@@ -329,19 +329,8 @@ public class EventDispatcher {
 
 	private DispatchOutcome applyInTransaction(String projection, EventMetadata metadata, byte[] payload) {
 		checkTransaction();
-		long sequence = metadata.sequence();
-		if (sequence > 0 && this.inbox.advanceIfAt(this.service, projection, metadata.aggregateType(),
-				metadata.aggregateId(), sequence - 1, sequence, this.clock.instant())) {
-			// the next event: its position is locked and already moved
-			DispatchOutcome outcome = runNext(projection, metadata, payload);
-			if (outcome == DispatchOutcome.OK) {
-				this.inbox.record(this.service, projection, metadata, AckStatus.OK, null, this.clock.instant());
-			}
-			return outcome;
-		}
-		InboxRepository.ProjectionPosition position = this.inbox.lockPosition(this.service, projection,
-				metadata.aggregateType(), metadata.aggregateId());
-		DispatchOutcome outcome = this.runner.runIfNext(position, projection, metadata, payload);
+		Locked locked = lockPosition(projection, metadata, metadata.sequence(), this.clock.instant());
+		DispatchOutcome outcome = this.runner.runIfNext(locked.position(), projection, metadata, payload);
 		Instant now = this.clock.instant();
 		if (outcome == DispatchOutcome.PARKED) {
 			parkBehind(projection, metadata, payload, now);
@@ -349,23 +338,27 @@ public class EventDispatcher {
 		if (outcome == DispatchOutcome.OK) {
 			this.inbox.record(this.service, projection, metadata, AckStatus.OK, null, now);
 		}
-		if (outcome == DispatchOutcome.OK || outcome == DispatchOutcome.IGNORED) {
+		if ((outcome == DispatchOutcome.OK || outcome == DispatchOutcome.IGNORED) && !locked.movedAhead()) {
 			this.inbox.advance(this.service, projection, metadata, now);
 		}
 		return outcome;
 	}
 
 	/**
-	 * Runs the handler of an event known to be the next one, whose position was already
-	 * moved past it.
+	 * Locks a projection's position for an event until the transaction ends. When the
+	 * event is the next one, the statement that locks it also moves it to {@code to}
+	 * ({@link InboxRepository#advanceIfAt}, PostgreSQL only); the position returned is
+	 * then the one before the event, as the handler's check needs it.
 	 */
-	private DispatchOutcome runNext(String projection, EventMetadata metadata, byte[] payload) {
-		InboxRepository.ProjectionPosition before = new InboxRepository.ProjectionPosition(metadata.sequence() - 1,
+	private Locked lockPosition(String projection, EventMetadata metadata, long to, Instant now) {
+		long sequence = metadata.sequence();
+		if (sequence > 0 && this.inbox.advanceIfAt(this.service, projection, metadata.aggregateType(),
+				metadata.aggregateId(), sequence - 1, to, now)) {
+			return new Locked(new InboxRepository.ProjectionPosition(sequence - 1, false), true);
+		}
+		return new Locked(
+				this.inbox.lockPosition(this.service, projection, metadata.aggregateType(), metadata.aggregateId()),
 				false);
-		DispatchOutcome outcome = this.runner.runIfNext(before, projection, metadata, payload);
-		Assert.state(outcome == DispatchOutcome.OK || outcome == DispatchOutcome.IGNORED,
-				() -> "The next event was not applied but " + outcome);
-		return outcome;
 	}
 
 	private void checkTransaction() {
@@ -573,21 +566,17 @@ public class EventDispatcher {
 		}
 
 		/**
-		 * Locks a position the first time an event needs it; moves it ahead at once when
-		 * the event is the next one.
+		 * Locks a position the first time an event needs it; when the event is the next
+		 * one, moves it ahead at once to the end of its aggregate's run.
 		 */
 		private InboxRepository.ProjectionPosition lock(Position position, EventMetadata metadata) {
-			long sequence = metadata.sequence();
-			long to = Math.max(sequence, this.runEnds
-				.getOrDefault(new AggregateRef(metadata.aggregateType(), metadata.aggregateId()), sequence));
-			if (sequence > 0
-					&& EventDispatcher.this.inbox.advanceIfAt(EventDispatcher.this.service, position.projection(),
-							position.aggregateType(), position.aggregateId(), sequence - 1, to, this.now)) {
+			long to = Math.max(metadata.sequence(), this.runEnds
+				.getOrDefault(new AggregateRef(metadata.aggregateType(), metadata.aggregateId()), metadata.sequence()));
+			Locked locked = lockPosition(position.projection(), metadata, to, this.now);
+			if (locked.movedAhead()) {
 				this.movedAhead.put(position, to);
-				return new InboxRepository.ProjectionPosition(sequence - 1, false);
 			}
-			return EventDispatcher.this.inbox.lockPosition(EventDispatcher.this.service, position.projection(),
-					position.aggregateType(), position.aggregateId());
+			return locked.position();
 		}
 
 		void flush() {
@@ -607,6 +596,13 @@ public class EventDispatcher {
 			}
 			EventDispatcher.this.inbox.advanceAll(EventDispatcher.this.service, updates, this.now);
 		}
+
+	}
+
+	/**
+	 * A locked position, and whether locking it already moved it past the event.
+	 */
+	private record Locked(InboxRepository.ProjectionPosition position, boolean movedAhead) {
 
 	}
 

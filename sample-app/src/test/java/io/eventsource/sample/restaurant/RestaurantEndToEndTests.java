@@ -157,12 +157,9 @@ class RestaurantEndToEndTests {
 					jdbc.update("DELETE FROM restaurant_bills WHERE order_id = ?", order);
 					// every aggregate of an order (Order, Meal, Bill, the tickets, the
 					// outcome, the process's stream) has the order's id: without this,
-					// the
-					// restaurant of scripts/restaurant.sh, whose services catch up from
-					// the
-					// log, would meet these orders again, and its manager would derive
-					// the
-					// same event ids as this test's and fail to publish them
+					// the restaurant of scripts/restaurant.sh, whose services catch up
+					// from the log, would meet these orders again, and its manager would
+					// derive the same event ids as this test's and fail to publish them
 					jdbc.update("DELETE FROM public_messages WHERE aggregate_id = ?", order);
 					jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_id = ?", order);
 				}
