@@ -3,7 +3,9 @@
 # Linux only) during eventsource's (d) and (f) runs, divided by their events, and the same for the
 # bare client's run just before each. Far less noisy than rates on a shared machine: compare two
 # builds by running this for each, interleaved. The bare client's CPU per message divided by
-# eventsource's per event is the ratio the machine allows when the CPU is what limits both.
+# eventsource's per event is the ratio the machine allows when the CPU is what limits both. On
+# PostgreSQL it also prints the hand-written reference pipeline's figures (bench.reference-throughput):
+# its publishing transactions alone after (b), and its whole pipeline after (d).
 #
 # usage: benchmarks/scripts/cpu-per-event.sh [jar] [events-per-transaction] [events]
 # (defaults: benchmarks/target/eventsource-benchmarks.jar, 1, 20000); services must be up.
@@ -75,6 +77,15 @@ tail -F --pid="$jvm" "$log" 2>/dev/null | while read -r line; do
 	*"round 1/1 (d) eventsource end to end"* | *"round 1/1 (f) partitioned end to end"*)
 		run=$(echo "$line" | sed -E 's/.*round 1\/1 \((.)\).*/\1/')
 		report "$run" "$(per_event "$before" "$(sample "$jvm")")" "until handled"
+		;;
+	*"round 1/1 ("?") reference, "*": measuring")
+		before=$(sample "$jvm")
+		;;
+	*"round 1/1 (b) reference, "*" msg/s")
+		report "b reference" "$(per_event "$before" "$(sample "$jvm")")" "publishing transactions only"
+		;;
+	*"round 1/1 (d) reference, "*" msg/s")
+		report "d reference" "$(per_event "$before" "$(sample "$jvm")")" "until handled"
 		;;
 	esac
 done

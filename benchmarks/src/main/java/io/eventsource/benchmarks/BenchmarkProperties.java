@@ -129,6 +129,14 @@ public class BenchmarkProperties {
 	private boolean referenceLatency = true;
 
 	/**
+	 * Whether each round also measures the hand-written outbox + inbox pipeline's
+	 * throughput (PostgreSQL only): after each (b) pair its publishing transactions
+	 * alone, after each (d) pair the whole pipeline, compared with the bare client's run
+	 * of that pair; the ratios the machine allows that work at that hour.
+	 */
+	private boolean referenceThroughput = true;
+
+	/**
 	 * Key spaces of the partitioned rows (g): the events of a run are drawn at random
 	 * from this many aggregates.
 	 */
@@ -326,6 +334,14 @@ public class BenchmarkProperties {
 
 	public void setReferenceLatency(boolean referenceLatency) {
 		this.referenceLatency = referenceLatency;
+	}
+
+	public boolean isReferenceThroughput() {
+		return this.referenceThroughput;
+	}
+
+	public void setReferenceThroughput(boolean referenceThroughput) {
+		this.referenceThroughput = referenceThroughput;
 	}
 
 }

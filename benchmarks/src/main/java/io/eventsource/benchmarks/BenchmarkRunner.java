@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.stream.IntStream;
 
 import org.apache.commons.logging.Log;
@@ -35,6 +36,10 @@ class BenchmarkRunner implements ApplicationRunner {
 	private static final String PARTITIONED = "(f) (d) on the partitioned topology";
 
 	private static final String KEY_SPACE = "(g) partitioned, %,d aggregates";
+
+	private static final String REFERENCE_COMMITS = "(b) reference: hand-written outbox, commits";
+
+	private static final String REFERENCE_END_TO_END = "(d) reference: hand-written outbox + inbox";
 
 	private static final String KEY_SPACE_PREFIX = "(g) partitioned, ";
 
@@ -79,8 +84,8 @@ class BenchmarkRunner implements ApplicationRunner {
 				this.partitioned.prepare();
 			}
 			warmUp(runs, endToEnd, aggregateIds.size());
-			List<Comparison> comparisons = measure(runs, endToEnd);
-			List<String> notes = new ArrayList<>();
+			List<Comparison> comparisons = measure(runs, endToEnd, aggregateIds);
+			List<String> notes = new ArrayList<>(referenceNotes(comparisons));
 			if (this.properties.isBreakdown()) {
 				for (int perTransaction : this.properties.getEventsPerTransaction()) {
 					notes.add(runs.breakdown(this.properties.getEvents(), perTransaction));
@@ -137,19 +142,25 @@ class BenchmarkRunner implements ApplicationRunner {
 		}
 	}
 
-	private List<Comparison> measure(BenchmarkRuns runs, @Nullable EndToEndRuns endToEnd) throws Exception {
+	private List<Comparison> measure(BenchmarkRuns runs, @Nullable EndToEndRuns endToEnd, List<String> aggregateIds)
+			throws Exception {
 		List<Comparison> comparisons = new ArrayList<>();
+		List<Comparison> referenceCommitRows = new ArrayList<>();
 		for (int perTransaction : this.properties.getEventsPerTransaction()) {
 			comparisons.add(new Comparison(STEADY, perTransaction, "msg/s", steadyTarget(perTransaction)));
+			referenceCommitRows.add(new Comparison(REFERENCE_COMMITS, perTransaction, "msg/s", Double.NaN));
 		}
+		ReferencePipeline reference = this.properties.isReferenceThroughput() ? this.reference : null;
 		int newPerTransaction = this.properties.getNewAggregateEventsPerTransaction();
 		Comparison created = new Comparison(NEW_AGGREGATES, newPerTransaction, "aggr/s", 0.8);
 		List<Comparison> endToEndRows = new ArrayList<>();
+		List<Comparison> referenceEndToEndRows = new ArrayList<>();
 		List<Comparison> partitionedRows = new ArrayList<>();
 		List<Comparison> keySpaceRows = new ArrayList<>();
 		if (endToEnd != null) {
 			for (int perTransaction : this.properties.getEventsPerTransaction()) {
 				endToEndRows.add(new Comparison(END_TO_END, perTransaction, "msg/s", endToEndTarget(perTransaction)));
+				referenceEndToEndRows.add(new Comparison(REFERENCE_END_TO_END, perTransaction, "msg/s", Double.NaN));
 			}
 			for (int perTransaction : this.properties.getEventsPerTransaction()) {
 				partitionedRows
@@ -167,17 +178,27 @@ class BenchmarkRunner implements ApplicationRunner {
 		for (int round = 1; round <= rounds; round++) {
 			String label = "round " + round + "/" + rounds;
 			boolean bareFirst = round % 2 == 1;
-			for (Comparison steady : comparisons) {
+			for (int i = 0; i < comparisons.size(); i++) {
+				Comparison steady = comparisons.get(i);
 				pair(steady, bareFirst, () -> runs.bareSteady(events, label),
 						() -> runs.outboxSteady(events, steady.perTransaction(), label));
+				if (reference != null) {
+					referenceRun(referenceCommitRows.get(i), steady, label, "(b) reference, publishing transactions",
+							() -> reference.commits(aggregateIds, events, steady.perTransaction()));
+				}
 			}
 			List<String> newIds = newAggregateIds("r" + round, this.properties.getNewAggregates());
 			pair(created, bareFirst, () -> runs.bareNew(newIds, label),
 					() -> runs.outboxNew(newIds, newPerTransaction, label));
-			for (Comparison row : endToEndRows) {
+			for (int i = 0; i < endToEndRows.size(); i++) {
+				Comparison row = endToEndRows.get(i);
 				pair(row, bareFirst, () -> endToEnd.bare(endToEndEvents, label),
 						() -> endToEnd.eventsource(endToEndEvents, row.perTransaction(), label));
 				row.figure(TopologyTable.HEAP, Heap.usedMbAfterGc());
+				if (reference != null) {
+					referenceRun(referenceEndToEndRows.get(i), row, label, "(d) reference, end to end",
+							() -> reference.endToEnd(aggregateIds, endToEndEvents, row.perTransaction()));
+				}
 			}
 			for (Comparison row : partitionedRows) {
 				pair(row, bareFirst, () -> endToEnd.bare(endToEndEvents, label),
@@ -193,11 +214,70 @@ class BenchmarkRunner implements ApplicationRunner {
 				row.figure(TopologyTable.NEW_PER_SECOND, this.partitioned.lastNewAggregatesPerSecond());
 			}
 		}
+		if (reference != null) {
+			comparisons.addAll(referenceCommitRows);
+		}
 		comparisons.add(created);
 		comparisons.addAll(endToEndRows);
+		if (reference != null) {
+			comparisons.addAll(referenceEndToEndRows);
+		}
 		comparisons.addAll(partitionedRows);
 		comparisons.addAll(keySpaceRows);
 		return comparisons;
+	}
+
+	/**
+	 * Measures the reference pipeline once and pairs it with the bare client's run of the
+	 * pair just measured.
+	 */
+	private void referenceRun(Comparison row, Comparison pairedWith, String label, String what, Run run)
+			throws Exception {
+		vacuum();
+		// the "measuring" line and the rate's bound the measured part for
+		// scripts/cpu-per-event.sh
+		logger.info(String.format(Locale.ROOT, "%s %s, %d per tx: measuring", label, what, row.perTransaction()));
+		Measurement measured = run.run();
+		row.add(pairedWith.lastBaseline(), measured);
+		logger.info(String.format(Locale.ROOT, "%s %s, %d per tx: %,d events in %.2f s = %,.0f msg/s", label, what,
+				row.perTransaction(), measured.count(), measured.seconds(), measured.rate()));
+	}
+
+	/**
+	 * Lines that put eventsource's ratios beside the reference pipeline's of the same
+	 * rounds, and say when the reference was not measured.
+	 */
+	private List<String> referenceNotes(List<Comparison> comparisons) {
+		if (!this.properties.isReferenceThroughput()) {
+			return List.of();
+		}
+		if (this.reference == null) {
+			return List.of("(b), (d) reference: not measured, its SQL is PostgreSQL's and this database is not");
+		}
+		Map<String, List<String>> compared = Map.of(REFERENCE_COMMITS, List.of(STEADY), REFERENCE_END_TO_END,
+				List.of(END_TO_END, PARTITIONED));
+		List<String> notes = new ArrayList<>();
+		for (Comparison reference : comparisons) {
+			List<String> measures = compared.getOrDefault(reference.measure(), List.of());
+			for (Comparison row : comparisons) {
+				if (measures.contains(row.measure()) && row.perTransaction() == reference.perTransaction()) {
+					String line = String.format(Locale.ROOT,
+							"%s, %d per tx: ratio %.2f against the reference's %.2f in the same rounds (%.2f of it)",
+							row.measure(), row.perTransaction(), row.ratio(), reference.ratio(),
+							row.ratio() / reference.ratio());
+					if (REFERENCE_COMMITS.equals(reference.measure())) {
+						// committing at the reference's rate and relaying at the bare
+						// client's, one after the other on the same CPUs
+						line += String.format(Locale.ROOT,
+								"; publishing transactions as cheap as the reference's and a relay as cheap as the bare"
+										+ " client, sharing the machine, would reach %.2f",
+								1 / (1 + 1 / reference.ratio()));
+					}
+					notes.add(line);
+				}
+			}
+		}
+		return notes;
 	}
 
 	/**

@@ -86,6 +86,15 @@ final class Comparison {
 		return this.target;
 	}
 
+	/**
+	 * Returns the bare client's run of the latest round, so that another measure can be
+	 * compared with the same baseline.
+	 * @return the run
+	 */
+	Measurement lastBaseline() {
+		return this.baselines.get(this.baselines.size() - 1);
+	}
+
 	double baselineRate() {
 		return median(this.baselines, Measurement::rate);
 	}

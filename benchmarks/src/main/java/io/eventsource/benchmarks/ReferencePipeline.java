@@ -1,8 +1,6 @@
 package io.eventsource.benchmarks;
 
-import java.io.IOException;
 import java.security.SecureRandom;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,32 +20,36 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
-import com.rabbitmq.client.MessageProperties;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
- * The latency baseline of (e): a hand-written outbox + inbox pipeline, the plain RabbitMQ
- * client and JDBC on PostgreSQL, one event per transaction on each side, as issue 3
- * describes its reference. Publishers insert the row with its sequence upsert in one
- * statement and commit, then wake the relay; one relay thread reads the unrelayed rows in
- * id order, publishes them to one durable queue, waits for the confirms and marks them;
- * one consumer inserts the inbox row (the duplicate check) and the handler's row in one
- * transaction per message, commits and acknowledges. It keeps per-aggregate order with
- * one relay and one consumer only, and has none of eventsource's other duties (no second
- * relay instance, no catch-up, no parking): a lower bound of the latency the machine
- * allows the same work at that hour, measured in the same process as eventsource's.
+ * The baseline that issues 2 and 3 take their references from: a hand-written outbox +
+ * inbox pipeline, the plain RabbitMQ client and JDBC on PostgreSQL, measured in the same
+ * process as eventsource so that the machine's hour is the same for both. Publisher
+ * threads insert each row with its sequence upsert in one statement and commit after a
+ * number of events, then wake the relay; one {@link ReferenceRelay} reads the unrelayed
+ * rows in id order, publishes them to one durable queue, waits for the confirms and marks
+ * them; one {@link ReferenceInbox} inserts the inbox row (the duplicate check) and the
+ * handler's row of each message, in transactions of one message or of up to
+ * {@value #CONSUMER_BATCH} (issue 3's reference with batching). It keeps per-aggregate
+ * order with one relay and one consumer only, and has none of eventsource's other duties
+ * (no second relay instance, no catch-up, no parking, no per-aggregate routing).
  * <p>
- * Its tables and queue carry a random suffix; each measure creates them and drops them at
- * its end.
+ * It measures three things: the publishing transactions alone (issue 2's reference), the
+ * whole pipeline as fast as it goes (issue 3's throughput reference), and the latency
+ * from each publishing commit to its inbox commit at a paced rate (issue 3's latency
+ * reference). Each measure creates its tables and queue, with a random suffix, and drops
+ * them at its end.
  */
 final class ReferencePipeline {
 
 	private static final Log logger = LogFactory.getLog(ReferencePipeline.class);
+
+	/** The most messages of one consumer transaction when publishers batch. */
+	static final int CONSUMER_BATCH = 50;
 
 	private final DataSource dataSource;
 
@@ -67,11 +69,13 @@ final class ReferencePipeline {
 
 	private final Map<Long, Long> handledNanos = new ConcurrentHashMap<>();
 
+	private final AtomicInteger committed = new AtomicInteger();
+
 	private final AtomicInteger handled = new AtomicInteger();
 
-	private final Object signal = new Object();
+	private volatile boolean recording;
 
-	private boolean signalled;
+	private volatile @Nullable ReferenceInbox inbox;
 
 	ReferencePipeline(DataSource dataSource, BareConnections connections, byte[] payload, int threads, int prefetch,
 			Duration runTimeout) {
@@ -85,9 +89,55 @@ final class ReferencePipeline {
 	}
 
 	/**
+	 * Measures the publishing transactions alone, as fast as the publisher threads go,
+	 * with no relay.
+	 * @param aggregateIds the aggregates, in turn
+	 * @param events how many events
+	 * @param perTransaction events per transaction
+	 * @return the measurement, until the last commit
+	 * @throws Exception if the run fails
+	 */
+	Measurement commits(List<String> aggregateIds, int events, int perTransaction) throws Exception {
+		createTables();
+		try {
+			reset(false);
+			long begin = System.nanoTime();
+			publish(aggregateIds, events, perTransaction, 0, null);
+			long nanos = System.nanoTime() - begin;
+			return new Measurement(events, nanos, nanos);
+		}
+		finally {
+			dropTables();
+		}
+	}
+
+	/**
+	 * Measures the whole pipeline as fast as the publisher threads go, until the inbox
+	 * committed every event: with one event per publishing transaction, one message per
+	 * inbox transaction; with more, inbox transactions of up to {@value #CONSUMER_BATCH}.
+	 * @param aggregateIds the aggregates, in turn
+	 * @param events how many events
+	 * @param perTransaction events per publishing transaction
+	 * @return the measurement
+	 * @throws Exception if the run fails
+	 */
+	Measurement endToEnd(List<String> aggregateIds, int events, int perTransaction) throws Exception {
+		int batch = (perTransaction == 1) ? 1 : CONSUMER_BATCH;
+		return run(batch, Math.max(this.prefetch, 2 * batch), (relay) -> {
+			reset(false);
+			long begin = System.nanoTime();
+			publish(aggregateIds, events, perTransaction, 0, relay);
+			long published = System.nanoTime() - begin;
+			awaitHandled(events);
+			return new Measurement(events, System.nanoTime() - begin, published);
+		});
+	}
+
+	/**
 	 * Measures the latency from each publishing commit to the commit of its inbox
-	 * transaction, after a warm-up at the same rate.
-	 * @param aggregateIds the aggregates, split between the publisher threads
+	 * transaction, one event per transaction on each side, after a warm-up at the same
+	 * rate.
+	 * @param aggregateIds the aggregates, in turn
 	 * @param rate events per second
 	 * @param duration how long to publish
 	 * @param warmup how long to publish first without recording
@@ -95,46 +145,65 @@ final class ReferencePipeline {
 	 * @throws Exception if the run fails
 	 */
 	Latency latency(List<String> aggregateIds, double rate, Duration duration, Duration warmup) throws Exception {
+		long intervalNanos = (long) (1e9 / rate);
+		return run(1, this.prefetch, (relay) -> {
+			if (!warmup.isZero()) {
+				reset(false);
+				awaitHandled(publish(aggregateIds, count(rate, warmup), 1, intervalNanos, relay));
+			}
+			reset(true);
+			long begin = System.nanoTime();
+			int events = publish(aggregateIds, count(rate, duration), 1, intervalNanos, relay);
+			double publishSeconds = (System.nanoTime() - begin) / 1e9;
+			awaitHandled(events);
+			long[] micros = latencyMicros();
+			if (micros.length != events) {
+				throw new IllegalStateException("The reference pipeline recorded " + micros.length + " of " + events
+						+ " events with both commits");
+			}
+			String line = String.format(Locale.ROOT,
+					"(e) reference: hand-written outbox + inbox (plain client and JDBC, 1 event per transaction"
+							+ " on each side) commit-to-inbox-commit latency at %,.0f events/s paced (%,d events in"
+							+ " %.1f s, %,.0f events/s reached): p50 %.1f ms, p99 %.1f ms, max %.1f ms",
+					rate, events, publishSeconds, events / publishSeconds, Latency.percentile(micros, 0.50) / 1e3,
+					Latency.percentile(micros, 0.99) / 1e3, micros[micros.length - 1] / 1e3);
+			logger.info(line);
+			return new Latency(rate, Latency.percentile(micros, 0.50) / 1e3, Latency.percentile(micros, 0.99) / 1e3,
+					line);
+		});
+	}
+
+	private static int count(double rate, Duration duration) {
+		return (int) Math.max(1, Math.round(rate * duration.toNanos() / 1e9));
+	}
+
+	/**
+	 * Creates the tables and the queue, starts the relay and the inbox, runs a measure
+	 * and deletes everything again.
+	 */
+	private <T> T run(int consumerBatch, int consumerPrefetch, Measure<T> measure) throws Exception {
 		createTables();
-		reset();
 		try (com.rabbitmq.client.Connection broker = this.connections.open("eventsource-benchmarks-reference");
 				Connection relayConnection = this.dataSource.getConnection();
 				Connection inboxConnection = this.dataSource.getConnection()) {
 			Channel consumerChannel = broker.createChannel();
 			consumerChannel.queueDeclare(queue(), true, false, false, null);
-			consume(consumerChannel, inboxConnection);
-			Relay relay = new Relay(broker.createChannel(), relayConnection);
+			ReferenceInbox inbox = new ReferenceInbox(consumerChannel, inboxConnection, table("inbox"),
+					table("effects"), consumerBatch, this::handled);
+			ReferenceRelay relay = new ReferenceRelay(broker.createChannel(), relayConnection, table("outbox"), queue(),
+					this.runTimeout);
 			Thread relayThread = new Thread(relay, "reference-relay");
 			relayThread.start();
+			this.inbox = inbox;
 			try {
-				if (!warmup.isZero()) {
-					publishPaced(aggregateIds, rate, warmup);
-					awaitHandled();
-				}
-				reset();
-				long begin = System.nanoTime();
-				int events = publishPaced(aggregateIds, rate, duration);
-				double publishSeconds = (System.nanoTime() - begin) / 1e9;
-				awaitHandled();
-				long[] micros = latencyMicros();
-				if (micros.length != events) {
-					throw new IllegalStateException("The reference pipeline recorded " + micros.length + " of " + events
-							+ " events with both commits");
-				}
-				String line = String.format(Locale.ROOT,
-						"(e) reference: hand-written outbox + inbox (plain client and JDBC, 1 event per transaction"
-								+ " on each side) commit-to-inbox-commit latency at %,.0f events/s paced (%,d events in"
-								+ " %.1f s, %,.0f events/s reached): p50 %.1f ms, p99 %.1f ms, max %.1f ms",
-						rate, events, publishSeconds, events / publishSeconds, Latency.percentile(micros, 0.50) / 1e3,
-						Latency.percentile(micros, 0.99) / 1e3, micros[micros.length - 1] / 1e3);
-				logger.info(line);
-				return new Latency(rate, Latency.percentile(micros, 0.50) / 1e3, Latency.percentile(micros, 0.99) / 1e3,
-						line);
+				inbox.start(queue(), consumerPrefetch);
+				return measure.run(relay);
 			}
 			finally {
+				this.inbox = null;
 				relay.stop();
-				wakeRelay();
 				relayThread.join(TimeUnit.SECONDS.toMillis(30));
+				inbox.stop();
 				consumerChannel.queueDelete(queue());
 			}
 		}
@@ -143,9 +212,15 @@ final class ReferencePipeline {
 		}
 	}
 
-	private int publishPaced(List<String> aggregateIds, double rate, Duration duration) throws Exception {
-		int count = (int) Math.max(1, Math.round(rate * duration.toNanos() / 1e9));
-		long intervalNanos = (long) (1e9 / rate);
+	/**
+	 * Publishes events from the publisher threads, each in transactions of its own:
+	 * transaction {@code k} holds the events from {@code k * perTransaction}, goes to
+	 * thread {@code k % threads} and, when paced, commits no earlier than its first
+	 * event's turn.
+	 * @return how many events were published
+	 */
+	private int publish(List<String> aggregateIds, int events, int perTransaction, long intervalNanos,
+			@Nullable ReferenceRelay relay) throws Exception {
 		ExecutorService executor = Executors.newFixedThreadPool(this.threads);
 		try {
 			long begin = System.nanoTime();
@@ -153,103 +228,97 @@ final class ReferencePipeline {
 			for (int t = 0; t < this.threads; t++) {
 				int thread = t;
 				running.add(executor.submit(() -> {
-					publishShare(aggregateIds, count, thread, begin, intervalNanos);
+					publishShare(aggregateIds, events, perTransaction, thread, begin, intervalNanos, relay);
 					return null;
 				}));
 			}
+			long timeout = TimeUnit.NANOSECONDS.toMillis(intervalNanos * events) + this.runTimeout.toMillis();
 			for (Future<?> future : running) {
-				future.get(duration.plus(this.runTimeout).toMillis(), TimeUnit.MILLISECONDS);
+				future.get(timeout, TimeUnit.MILLISECONDS);
 			}
 		}
 		finally {
 			executor.shutdownNow();
 		}
-		return count;
+		return events;
 	}
 
-	private void publishShare(List<String> aggregateIds, int count, int thread, long begin, long intervalNanos)
-			throws SQLException, InterruptedException {
+	private void publishShare(List<String> aggregateIds, int events, int perTransaction, int thread, long begin,
+			long intervalNanos, @Nullable ReferenceRelay relay) throws SQLException, InterruptedException {
 		String sql = "WITH s AS (INSERT INTO " + table("sequences") + " (aggregate_id, last_sequence) VALUES (?, 1)"
 				+ " ON CONFLICT (aggregate_id) DO UPDATE SET last_sequence = " + table("sequences")
 				+ ".last_sequence + 1 RETURNING last_sequence) INSERT INTO " + table("outbox")
 				+ " (aggregate_id, sequence, payload) SELECT ?, last_sequence, ? FROM s RETURNING id";
+		long[] ids = new long[perTransaction];
 		try (Connection connection = this.dataSource.getConnection()) {
 			connection.setAutoCommit(false);
 			try (PreparedStatement insert = connection.prepareStatement(sql)) {
-				for (int i = 0; i * this.threads + thread < count; i++) {
-					long due = begin + (i * (long) this.threads + thread) * intervalNanos;
-					long wait = due - System.nanoTime();
+				for (int first = thread * perTransaction; first < events; first += this.threads * perTransaction) {
+					long wait = begin + first * intervalNanos - System.nanoTime();
 					if (wait > 0) {
 						TimeUnit.NANOSECONDS.sleep(wait);
 					}
-					String aggregateId = aggregateIds.get((i * this.threads + thread) % aggregateIds.size());
-					insert.setString(1, aggregateId);
-					insert.setString(2, aggregateId);
-					insert.setBytes(3, this.payload);
-					long id;
-					try (ResultSet inserted = insert.executeQuery()) {
-						inserted.next();
-						id = inserted.getLong(1);
+					int last = Math.min(events, first + perTransaction);
+					for (int event = first; event < last; event++) {
+						String aggregateId = aggregateIds.get(event % aggregateIds.size());
+						insert.setString(1, aggregateId);
+						insert.setString(2, aggregateId);
+						insert.setBytes(3, this.payload);
+						try (ResultSet inserted = insert.executeQuery()) {
+							inserted.next();
+							ids[event - first] = inserted.getLong(1);
+						}
 					}
 					connection.commit();
-					this.committedNanos.put(id, System.nanoTime());
-					wakeRelay();
+					committed(ids, last - first);
+					if (relay != null) {
+						relay.wakeUp();
+					}
 				}
 			}
 		}
 	}
 
-	private void consume(Channel channel, Connection inbox) throws IOException, SQLException {
-		inbox.setAutoCommit(false);
-		PreparedStatement dedup = inbox.prepareStatement(
-				"INSERT INTO " + table("inbox") + " (message_id) VALUES (?) ON CONFLICT (message_id) DO NOTHING");
-		PreparedStatement effect = inbox
-			.prepareStatement("INSERT INTO " + table("effects") + " (message_id, payload_size) VALUES (?, ?)");
-		channel.basicQos(this.prefetch);
-		channel.basicConsume(queue(), false, new DefaultConsumer(channel) {
-
-			@Override
-			public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
-					byte[] body) throws IOException {
-				long id = Long.parseLong(properties.getMessageId());
-				try {
-					dedup.setLong(1, id);
-					if (dedup.executeUpdate() == 1) {
-						effect.setLong(1, id);
-						effect.setInt(2, body.length);
-						effect.executeUpdate();
-					}
-					inbox.commit();
-				}
-				catch (SQLException ex) {
-					throw new IOException("The reference inbox failed", ex);
-				}
-				ReferencePipeline.this.handledNanos.put(id, System.nanoTime());
-				getChannel().basicAck(envelope.getDeliveryTag(), false);
-				ReferencePipeline.this.handled.incrementAndGet();
+	private void committed(long[] ids, int count) {
+		if (this.recording) {
+			long now = System.nanoTime();
+			for (int i = 0; i < count; i++) {
+				this.committedNanos.put(ids[i], now);
 			}
+		}
+		this.committed.addAndGet(count);
+	}
 
-		});
+	private void handled(long id, long nanos) {
+		if (this.recording) {
+			this.handledNanos.put(id, nanos);
+		}
+		this.handled.incrementAndGet();
 	}
 
 	/**
-	 * Forgets the events so far: each measure's tables are new, so its ids start again
-	 * from 1.
+	 * Forgets the events so far: the ids of each measure's new tables start from 1.
 	 */
-	private void reset() {
+	private void reset(boolean recording) {
+		this.recording = recording;
 		this.committedNanos.clear();
 		this.handledNanos.clear();
+		this.committed.set(0);
 		this.handled.set(0);
 	}
 
-	private void awaitHandled() throws InterruptedException {
+	private void awaitHandled(int events) throws InterruptedException {
 		long deadline = System.nanoTime() + this.runTimeout.toNanos();
-		while (this.handled.get() < this.committedNanos.size()) {
-			if (System.nanoTime() - deadline > 0) {
-				throw new IllegalStateException("The reference pipeline handled " + this.handled.get() + " of "
-						+ this.committedNanos.size() + " events at the end of the run timeout (bench.run-timeout)");
+		while (this.handled.get() < events) {
+			ReferenceInbox inbox = this.inbox;
+			if (inbox != null && inbox.failure() != null) {
+				throw new IllegalStateException("The reference inbox failed", inbox.failure());
 			}
-			TimeUnit.MILLISECONDS.sleep(10);
+			if (System.nanoTime() - deadline > 0) {
+				throw new IllegalStateException("The reference pipeline handled " + this.handled.get() + " of " + events
+						+ " events at the end of the run timeout (bench.run-timeout)");
+			}
+			TimeUnit.MILLISECONDS.sleep(5);
 		}
 	}
 
@@ -260,24 +329,6 @@ final class ReferencePipeline {
 			.mapToLong((committed) -> (this.handledNanos.get(committed.getKey()) - committed.getValue()) / 1_000)
 			.sorted()
 			.toArray();
-	}
-
-	private void wakeRelay() {
-		synchronized (this.signal) {
-			this.signalled = true;
-			this.signal.notifyAll();
-		}
-	}
-
-	private boolean awaitWakeUp() throws InterruptedException {
-		synchronized (this.signal) {
-			if (!this.signalled) {
-				this.signal.wait(100);
-			}
-			boolean woken = this.signalled;
-			this.signalled = false;
-			return woken;
-		}
 	}
 
 	private void createTables() throws SQLException {
@@ -323,66 +374,12 @@ final class ReferencePipeline {
 	}
 
 	/**
-	 * The relay thread: reads every unrelayed row in id order, publishes it with
-	 * confirms, marks it, until nothing is left; then waits to be woken.
+	 * One measure, run while the relay and the inbox run.
 	 */
-	private final class Relay implements Runnable {
+	@FunctionalInterface
+	private interface Measure<T> {
 
-		private final Channel channel;
-
-		private final Connection connection;
-
-		private volatile boolean running = true;
-
-		Relay(Channel channel, Connection connection) {
-			this.channel = channel;
-			this.connection = connection;
-		}
-
-		@Override
-		public void run() {
-			try (PreparedStatement select = this.connection.prepareStatement(
-					"SELECT id, payload FROM " + table("outbox") + " WHERE NOT relayed ORDER BY id LIMIT 500");
-					PreparedStatement mark = this.connection
-						.prepareStatement("UPDATE " + table("outbox") + " SET relayed = TRUE WHERE id = ANY (?)")) {
-				this.channel.confirmSelect();
-				while (this.running) {
-					awaitWakeUp();
-					while (this.running && relayPage(select, mark)) {
-						// until a read finds nothing
-					}
-				}
-			}
-			catch (Exception ex) {
-				logger.error("The reference relay failed", ex);
-			}
-		}
-
-		private boolean relayPage(PreparedStatement select, PreparedStatement mark) throws Exception {
-			List<Long> ids = new ArrayList<>();
-			try (ResultSet rows = select.executeQuery()) {
-				while (rows.next()) {
-					long id = rows.getLong(1);
-					AMQP.BasicProperties properties = MessageProperties.PERSISTENT_BASIC.builder()
-						.messageId(Long.toString(id))
-						.build();
-					this.channel.basicPublish("", queue(), properties, rows.getBytes(2));
-					ids.add(id);
-				}
-			}
-			if (ids.isEmpty()) {
-				return false;
-			}
-			this.channel.waitForConfirmsOrDie(ReferencePipeline.this.runTimeout.toMillis());
-			Array array = this.connection.createArrayOf("bigint", ids.toArray());
-			mark.setArray(1, array);
-			mark.executeUpdate();
-			return true;
-		}
-
-		void stop() {
-			this.running = false;
-		}
+		T run(ReferenceRelay relay) throws Exception;
 
 	}
 
