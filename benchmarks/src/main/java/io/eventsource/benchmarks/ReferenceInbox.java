@@ -43,7 +43,7 @@ final class ReferenceInbox {
 
 	private final BlockingQueue<Delivered> deliveries = new LinkedBlockingQueue<>();
 
-	private final Thread worker = new Thread(this::run, "reference-inbox");
+	private final Thread worker;
 
 	private volatile boolean running = true;
 
@@ -66,6 +66,8 @@ final class ReferenceInbox {
 		this.effects = effects;
 		this.maxBatch = maxBatch;
 		this.handled = handled;
+		this.worker = new Thread(this::run, "reference-inbox");
+		this.worker.setDaemon(true);
 	}
 
 	/**

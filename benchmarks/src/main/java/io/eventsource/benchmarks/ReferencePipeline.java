@@ -193,6 +193,7 @@ final class ReferencePipeline {
 			ReferenceRelay relay = new ReferenceRelay(broker.createChannel(), relayConnection, table("outbox"), queue(),
 					this.runTimeout);
 			Thread relayThread = new Thread(relay, "reference-relay");
+			relayThread.setDaemon(true);
 			relayThread.start();
 			this.inbox = inbox;
 			try {
