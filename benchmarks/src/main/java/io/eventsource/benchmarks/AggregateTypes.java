@@ -24,12 +24,22 @@ record AggregateTypes(String outbox, String bare, String newOutbox, String newBa
 	 * @return the types
 	 */
 	static AggregateTypes random() {
-		RandomGenerator random = new SecureRandom();
-		StringBuilder prefix = new StringBuilder("Bench");
-		for (int i = 0; i < 6; i++) {
-			prefix.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
-		}
+		String prefix = "Bench" + suffix();
 		return new AggregateTypes(prefix + "Outbox", prefix + "Bare", prefix + "NewOutbox", prefix + "NewBare");
+	}
+
+	/**
+	 * Returns six random letters and digits, the part of a run's names that no other run
+	 * shares.
+	 * @return the suffix
+	 */
+	static String suffix() {
+		RandomGenerator random = new SecureRandom();
+		StringBuilder suffix = new StringBuilder();
+		for (int i = 0; i < 6; i++) {
+			suffix.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+		}
+		return suffix.toString();
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package io.eventsource.benchmarks;
 
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -69,8 +68,6 @@ final class ReferencePipeline {
 
 	private final Map<Long, Long> handledNanos = new ConcurrentHashMap<>();
 
-	private final AtomicInteger committed = new AtomicInteger();
-
 	private final AtomicInteger handled = new AtomicInteger();
 
 	private volatile boolean recording;
@@ -85,7 +82,8 @@ final class ReferencePipeline {
 		this.threads = threads;
 		this.prefetch = prefetch;
 		this.runTimeout = runTimeout;
-		this.suffix = randomSuffix();
+		// lower case: the tables' names are folded to it, the queue's are not
+		this.suffix = AggregateTypes.suffix().toLowerCase(Locale.ROOT);
 	}
 
 	/**
@@ -149,11 +147,14 @@ final class ReferencePipeline {
 		return run(1, this.prefetch, (relay) -> {
 			if (!warmup.isZero()) {
 				reset(false);
-				awaitHandled(publish(aggregateIds, count(rate, warmup), 1, intervalNanos, relay));
+				int warm = count(rate, warmup);
+				publish(aggregateIds, warm, 1, intervalNanos, relay);
+				awaitHandled(warm);
 			}
 			reset(true);
 			long begin = System.nanoTime();
-			int events = publish(aggregateIds, count(rate, duration), 1, intervalNanos, relay);
+			int events = count(rate, duration);
+			publish(aggregateIds, events, 1, intervalNanos, relay);
 			double publishSeconds = (System.nanoTime() - begin) / 1e9;
 			awaitHandled(events);
 			long[] micros = latencyMicros();
@@ -218,9 +219,8 @@ final class ReferencePipeline {
 	 * transaction {@code k} holds the events from {@code k * perTransaction}, goes to
 	 * thread {@code k % threads} and, when paced, commits no earlier than its first
 	 * event's turn.
-	 * @return how many events were published
 	 */
-	private int publish(List<String> aggregateIds, int events, int perTransaction, long intervalNanos,
+	private void publish(List<String> aggregateIds, int events, int perTransaction, long intervalNanos,
 			@Nullable ReferenceRelay relay) throws Exception {
 		ExecutorService executor = Executors.newFixedThreadPool(this.threads);
 		try {
@@ -241,7 +241,6 @@ final class ReferencePipeline {
 		finally {
 			executor.shutdownNow();
 		}
-		return events;
 	}
 
 	private void publishShare(List<String> aggregateIds, int events, int perTransaction, int thread, long begin,
@@ -271,7 +270,9 @@ final class ReferencePipeline {
 						}
 					}
 					connection.commit();
-					committed(ids, last - first);
+					if (this.recording) {
+						committed(ids, last - first);
+					}
 					if (relay != null) {
 						relay.wakeUp();
 					}
@@ -281,13 +282,10 @@ final class ReferencePipeline {
 	}
 
 	private void committed(long[] ids, int count) {
-		if (this.recording) {
-			long now = System.nanoTime();
-			for (int i = 0; i < count; i++) {
-				this.committedNanos.put(ids[i], now);
-			}
+		long now = System.nanoTime();
+		for (int i = 0; i < count; i++) {
+			this.committedNanos.put(ids[i], now);
 		}
-		this.committed.addAndGet(count);
 	}
 
 	private void handled(long id, long nanos) {
@@ -304,7 +302,6 @@ final class ReferencePipeline {
 		this.recording = recording;
 		this.committedNanos.clear();
 		this.handledNanos.clear();
-		this.committed.set(0);
 		this.handled.set(0);
 	}
 
@@ -363,15 +360,6 @@ final class ReferencePipeline {
 
 	private String queue() {
 		return "bench-reference-" + this.suffix;
-	}
-
-	private static String randomSuffix() {
-		SecureRandom random = new SecureRandom();
-		StringBuilder suffix = new StringBuilder();
-		for (int i = 0; i < 6; i++) {
-			suffix.append((char) ('a' + random.nextInt(26)));
-		}
-		return suffix.toString();
 	}
 
 	/**
