@@ -1,6 +1,5 @@
 package io.eventsource.listen;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -8,7 +7,6 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import com.rabbitmq.client.Channel;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -26,7 +24,8 @@ import org.jspecify.annotations.Nullable;
  * between instances) comes first and the prefetch never fills with events that cannot be
  * applied. A failed event is retried after the back-off and holds back the ones behind
  * it. A message is acknowledged to the broker, on the channel it came from, only once
- * every projection is done with it.
+ * every projection is done with it: the lane marks it done in the channel's
+ * {@link ChannelAcks}, which the applier flushes after the batch.
  */
 final class AggregateLane {
 
@@ -40,7 +39,7 @@ final class AggregateLane {
 
 	private final String queue;
 
-	private final Channel channel;
+	private final ChannelAcks acks;
 
 	private final BatchApplier applier;
 
@@ -73,13 +72,13 @@ final class AggregateLane {
 
 	private volatile boolean deliveredAfterCancel;
 
-	AggregateLane(String aggregateType, String aggregateId, String queue, Channel channel, BatchApplier applier,
+	AggregateLane(String aggregateType, String aggregateId, String queue, ChannelAcks acks, BatchApplier applier,
 			ScheduledExecutorService scheduler, Duration retryDelay, RetryBackoff retryBackoff) {
 		this.retryBackoff = retryBackoff;
 		this.aggregateType = aggregateType;
 		this.aggregateId = aggregateId;
 		this.queue = queue;
-		this.channel = channel;
+		this.acks = acks;
 		this.applier = applier;
 		this.scheduler = scheduler;
 		this.retryDelay = retryDelay;
@@ -95,6 +94,13 @@ final class AggregateLane {
 
 	String queue() {
 		return this.queue;
+	}
+
+	/**
+	 * Returns the acknowledgements of the channel this lane's deliveries came on.
+	 */
+	ChannelAcks acks() {
+		return this.acks;
 	}
 
 	/**
@@ -220,7 +226,7 @@ final class AggregateLane {
 				break;
 			}
 			if (outcome.isDone()) {
-				ack(delivery);
+				this.acks.done(delivery.deliveryTag());
 				progress = true;
 			}
 			else {
@@ -302,25 +308,8 @@ final class AggregateLane {
 		}, delay.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
-	private void ack(Delivery delivery) {
-		try {
-			this.channel.basicAck(delivery.deliveryTag(), false);
-		}
-		catch (IOException | RuntimeException ex) {
-			// the broker delivers it again; the inbox then finds it applied
-			logger.debug("Could not acknowledge a delivery on " + this.queue, ex);
-		}
-	}
-
 	private void requeue(Delivery delivery) {
-		try {
-			if (this.channel.isOpen()) {
-				this.channel.basicNack(delivery.deliveryTag(), false, true);
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			// the channel is gone: the broker gives it back anyway
-		}
+		this.acks.requeue(delivery.deliveryTag());
 	}
 
 }

@@ -19,6 +19,8 @@ final class AggregateQueueConsumer {
 
 	private final Channel channel;
 
+	private final ChannelAcks acks;
+
 	private final AggregateLane lane;
 
 	private @Nullable String consumerTag;
@@ -26,7 +28,8 @@ final class AggregateQueueConsumer {
 	AggregateQueueConsumer(String aggregateType, String aggregateId, String queue, Channel channel,
 			BatchApplier applier, ScheduledExecutorService scheduler, Duration retryDelay, RetryBackoff retryBackoff) {
 		this.channel = channel;
-		this.lane = new AggregateLane(aggregateType, aggregateId, queue, channel, applier, scheduler, retryDelay,
+		this.acks = new ChannelAcks(channel, queue, scheduler);
+		this.lane = new AggregateLane(aggregateType, aggregateId, queue, this.acks, applier, scheduler, retryDelay,
 				retryBackoff);
 	}
 
@@ -37,6 +40,7 @@ final class AggregateQueueConsumer {
 			@Override
 			public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
 					byte[] body) {
+				AggregateQueueConsumer.this.acks.received(envelope.getDeliveryTag());
 				AggregateQueueConsumer.this.lane
 					.received(new Delivery(envelope.getDeliveryTag(), envelope.isRedeliver(), properties, body));
 			}
@@ -104,6 +108,7 @@ final class AggregateQueueConsumer {
 	 */
 	void awaitAndClose(Duration timeout) {
 		this.lane.awaitBatch(timeout);
+		this.acks.release();
 		RawChannels.close(this.channel);
 	}
 

@@ -1,6 +1,7 @@
 package io.eventsource.listen;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -192,6 +193,13 @@ final class BatchApplier {
 				}
 			}
 			taken.lane().completed(taken.deliveries(), own);
+		}
+		// one multiple ack per channel for the whole batch
+		Set<ChannelAcks> channels = Collections.newSetFromMap(new IdentityHashMap<>());
+		for (Taken taken : batch) {
+			if (channels.add(taken.lane().acks())) {
+				taken.lane().acks().flush();
+			}
 		}
 	}
 

@@ -40,6 +40,8 @@ final class PartitionConsumer {
 
 	private final Channel channel;
 
+	private final ChannelAcks acks;
+
 	private final LaneFactory lanes;
 
 	private final Map<String, AggregateLane> byAggregate = new HashMap<>();
@@ -68,7 +70,8 @@ final class PartitionConsumer {
 		this.aggregateType = aggregateType;
 		this.queue = queue;
 		this.channel = channel;
-		this.lanes = (type, aggregateId) -> new AggregateLane(type, aggregateId, queue, channel, applier, scheduler,
+		this.acks = new ChannelAcks(channel, queue, scheduler);
+		this.lanes = (type, aggregateId) -> new AggregateLane(type, aggregateId, queue, this.acks, applier, scheduler,
 				retryDelay, retryBackoff);
 	}
 
@@ -79,6 +82,7 @@ final class PartitionConsumer {
 			@Override
 			public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
 					byte[] body) {
+				PartitionConsumer.this.acks.received(envelope.getDeliveryTag());
 				received(new Delivery(envelope.getDeliveryTag(), envelope.isRedeliver(), properties, body));
 			}
 
@@ -150,6 +154,7 @@ final class PartitionConsumer {
 		for (AggregateLane lane : lanes()) {
 			lane.awaitBatch(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
 		}
+		this.acks.release();
 		RawChannels.close(this.channel);
 	}
 
