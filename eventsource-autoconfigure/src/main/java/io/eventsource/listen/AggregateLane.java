@@ -238,6 +238,9 @@ final class AggregateLane {
 			}
 		}
 		List<Delivery> retry = (failedAt >= 0) ? deliveries.subList(failedAt, deliveries.size()) : List.of();
+		// kept beyond this batch: they must not hold back the acks of other lanes
+		early.forEach((delivery) -> this.acks.stalled(delivery.deliveryTag()));
+		retry.forEach((delivery) -> this.acks.stalled(delivery.deliveryTag()));
 		List<Delivery> giveBack = new ArrayList<>();
 		boolean again = false;
 		synchronized (this.monitor) {

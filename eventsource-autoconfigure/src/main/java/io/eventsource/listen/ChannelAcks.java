@@ -2,7 +2,9 @@ package io.eventsource.listen;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.RejectedExecutionException;
@@ -20,10 +22,13 @@ import org.apache.commons.logging.LogFactory;
  * that are all done, so that a transaction of fifty events costs the broker one ack, not
  * fifty.
  * <p>
- * A delivery still open (in another batch, waiting for a predecessor, or retried after a
- * failure) stops the run: a multiple ack would settle it too. The done deliveries behind
- * it are held for a short while ({@link #HOLD}) and then acknowledged one by one, so that
- * a delivery retried for minutes never keeps the prefetch full of finished ones. A
+ * A delivery still open stops the run, since a multiple ack would settle it too. When it
+ * is only in a batch or about to be (the usual case: batches of other aggregates of the
+ * same partition), the done deliveries behind it wait for that batch's flush. When its
+ * lane keeps it for longer ({@link #stalled(long) stalled}: waiting for a predecessor or
+ * for a retry), the done deliveries behind it are acknowledged one by one at once, so
+ * that a delivery retried for minutes never keeps the prefetch full of finished ones;
+ * done deliveries still held after {@link #HOLD} are acknowledged one by one too. A
  * delivery given back to the queue is rejected at once and on its own.
  * <p>
  * Every call that sends an ack or a reject holds this object's lock while it sends, so
@@ -33,8 +38,8 @@ import org.apache.commons.logging.LogFactory;
  */
 final class ChannelAcks {
 
-	/** How long done deliveries wait behind an open one before they are acked alone. */
-	static final Duration HOLD = Duration.ofMillis(50);
+	/** The longest that done deliveries wait behind an open one before each is acked. */
+	static final Duration HOLD = Duration.ofSeconds(1);
 
 	private static final Log logger = LogFactory.getLog(ChannelAcks.class);
 
@@ -46,8 +51,8 @@ final class ChannelAcks {
 
 	private final Duration hold;
 
-	/** Delivery tag to whether it is done; the deliveries not settled on the broker. */
-	private final TreeMap<Long, Boolean> unsettled = new TreeMap<>();
+	/** The deliveries not settled on the broker, by delivery tag. */
+	private final TreeMap<Long, State> unsettled = new TreeMap<>();
 
 	private boolean releaseScheduled;
 
@@ -66,7 +71,7 @@ final class ChannelAcks {
 	 * @param channel the channel the deliveries came on
 	 * @param queue the queue consumed, for the log
 	 * @param scheduler releases the deliveries held too long
-	 * @param hold how long done deliveries wait behind an open one
+	 * @param hold the longest that done deliveries wait behind an open one
 	 */
 	ChannelAcks(Channel channel, String queue, ScheduledExecutorService scheduler, Duration hold) {
 		this.channel = channel;
@@ -81,7 +86,7 @@ final class ChannelAcks {
 	 * @param deliveryTag the delivery's tag
 	 */
 	synchronized void received(long deliveryTag) {
-		this.unsettled.put(deliveryTag, Boolean.FALSE);
+		this.unsettled.put(deliveryTag, State.OPEN);
 	}
 
 	/**
@@ -89,16 +94,26 @@ final class ChannelAcks {
 	 * @param deliveryTag the delivery's tag
 	 */
 	synchronized void done(long deliveryTag) {
-		this.unsettled.replace(deliveryTag, Boolean.TRUE);
+		this.unsettled.replace(deliveryTag, State.DONE);
+	}
+
+	/**
+	 * Marks a delivery its lane keeps beyond the batch it was in (waiting for a
+	 * predecessor or for a retry): it no longer holds back the done deliveries behind it.
+	 * @param deliveryTag the delivery's tag
+	 */
+	synchronized void stalled(long deliveryTag) {
+		this.unsettled.replace(deliveryTag, State.OPEN, State.STALLED);
 	}
 
 	/**
 	 * Acknowledges, with one multiple ack, the deliveries done from the oldest unsettled
-	 * one up to the first still open; schedules the release of those done behind it.
+	 * one up to the first still open, then one by one those done behind stalled ones
+	 * only; schedules the release of those left behind an open one.
 	 */
 	synchronized void flush() {
-		flushPrefix();
-		if (!this.releaseScheduled && this.unsettled.containsValue(Boolean.TRUE)) {
+		settle(false);
+		if (!this.releaseScheduled && this.unsettled.containsValue(State.DONE)) {
 			this.releaseScheduled = true;
 			try {
 				this.scheduler.schedule(this::release, this.hold.toMillis(), TimeUnit.MILLISECONDS);
@@ -130,21 +145,11 @@ final class ChannelAcks {
 
 	/**
 	 * Acknowledges every delivery done, one by one where one still open is before it;
-	 * called before the channel closes.
+	 * called after the hold and before the channel closes.
 	 */
 	synchronized void release() {
 		this.releaseScheduled = false;
-		flushPrefix();
-		Iterator<Map.Entry<Long, Boolean>> entries = this.unsettled.entrySet().iterator();
-		while (entries.hasNext()) {
-			Map.Entry<Long, Boolean> entry = entries.next();
-			if (entry.getValue()) {
-				// read before the removal: TreeMap may reuse the entry for its successor
-				long deliveryTag = entry.getKey();
-				entries.remove();
-				send(deliveryTag, false);
-			}
-		}
+		settle(true);
 	}
 
 	/**
@@ -155,20 +160,36 @@ final class ChannelAcks {
 		return this.unsettled.size();
 	}
 
-	private void flushPrefix() {
-		long last = -1;
-		Iterator<Map.Entry<Long, Boolean>> entries = this.unsettled.entrySet().iterator();
+	private void settle(boolean all) {
+		long multipleUpTo = -1;
+		List<Long> single = new ArrayList<>();
+		boolean prefix = true;
+		Iterator<Map.Entry<Long, State>> entries = this.unsettled.entrySet().iterator();
 		while (entries.hasNext()) {
-			Map.Entry<Long, Boolean> entry = entries.next();
-			if (!entry.getValue()) {
-				break;
+			Map.Entry<Long, State> entry = entries.next();
+			// read before a removal: TreeMap may reuse the entry for its successor
+			long deliveryTag = entry.getKey();
+			State state = entry.getValue();
+			if (state == State.DONE) {
+				if (prefix) {
+					multipleUpTo = deliveryTag;
+				}
+				else {
+					single.add(deliveryTag);
+				}
+				entries.remove();
 			}
-			last = entry.getKey();
-			entries.remove();
+			else {
+				prefix = false;
+				if (state == State.OPEN && !all) {
+					break;
+				}
+			}
 		}
-		if (last >= 0) {
-			send(last, true);
+		if (multipleUpTo >= 0) {
+			send(multipleUpTo, true);
 		}
+		single.forEach((deliveryTag) -> send(deliveryTag, false));
 	}
 
 	private void send(long deliveryTag, boolean multiple) {
@@ -179,6 +200,19 @@ final class ChannelAcks {
 			// the broker delivers them again; the inbox then finds them applied
 			logger.debug("Could not acknowledge deliveries on " + this.queue, ex);
 		}
+	}
+
+	private enum State {
+
+		/** Received, in a lane or a batch. */
+		OPEN,
+
+		/** Kept by its lane beyond a batch. */
+		STALLED,
+
+		/** Done with, to be acknowledged. */
+		DONE
+
 	}
 
 }
