@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.IntFunction;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
@@ -64,12 +65,13 @@ public class WireFormatCost {
 		}
 	}
 
-	private static double[] publish(Channel channel, String queue, byte[] body, Properties properties, int count,
+	private static double[] publish(Channel channel, String queue, byte[] body,
+			IntFunction<AMQP.BasicProperties> properties, int count,
 			String beam, long ticksPerSecond) throws Exception {
 		long ticks = ticks(beam);
 		long start = System.nanoTime();
 		for (int i = 0; i < count; i++) {
-			channel.basicPublish("", queue, true, properties.at(i), body);
+			channel.basicPublish("", queue, true, properties.apply(i), body);
 			if (i % 500 == 499) {
 				channel.waitForConfirmsOrDie(30_000);
 			}
@@ -85,13 +87,6 @@ public class WireFormatCost {
 		String stat = Files.readString(Path.of("/proc", pid, "stat"), StandardCharsets.US_ASCII);
 		String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 		return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-	}
-
-	@FunctionalInterface
-	private interface Properties {
-
-		AMQP.BasicProperties at(int index);
-
 	}
 
 }

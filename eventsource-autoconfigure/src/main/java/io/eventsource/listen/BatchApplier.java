@@ -1,7 +1,6 @@
 package io.eventsource.listen;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -195,12 +194,7 @@ final class BatchApplier {
 			taken.lane().completed(taken.deliveries(), own);
 		}
 		// one multiple ack per channel for the whole batch
-		Set<ChannelAcks> channels = Collections.newSetFromMap(new IdentityHashMap<>());
-		for (Taken taken : batch) {
-			if (channels.add(taken.lane().acks())) {
-				taken.lane().acks().flush();
-			}
-		}
+		batch.stream().map((taken) -> taken.lane().acks()).distinct().forEach(ChannelAcks::flush);
 	}
 
 	/**
