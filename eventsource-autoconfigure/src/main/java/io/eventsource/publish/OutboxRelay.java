@@ -3,7 +3,9 @@ package io.eventsource.publish;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -42,27 +44,28 @@ import org.springframework.util.Assert;
  * that relays of several instances take turns, and pages through the unrelayed rows. It
  * reads a page and publishes it; after a full page (a backlog) it reads and publishes the
  * next one before it waits for the confirms of the one before, so that reading and
- * publishing overlap the broker's confirms; after a shorter page (caught up) it waits for
- * that page's confirms first, so that the rows committed meanwhile go out together in the
- * next page rather than one small page each. It marks the confirmed rows in the lease's
- * transaction, which commits them when the pass ends: a pass ends when a read finds
- * nothing, after every page has been settled, and at the latest after
- * {@value #MAX_PASS_MILLIS} ms plus the confirm wait of its last page, so that other
- * instances get their turn. A row's mark thus commits at most that long after the time it
- * records; if the lease's transaction fails, the pass's rows are sent again (each
- * listener skips what it has applied).
+ * publishing overlap the broker's confirms. After a shorter page (caught up) it waits for
+ * the next commit's wake-up, not for the confirms: what commits meanwhile is read and
+ * published at once, while the pages sent before wait for their confirms (which arrive
+ * after the broker wrote the messages to disk), so that no event waits for the confirms
+ * of another. It marks the rows of each page once its confirms are in, in the lease's
+ * transaction, which commits them when the pass ends: a pass ends when nothing is left to
+ * read or to settle, and at the latest after {@value #MAX_PASS_MILLIS} ms plus the
+ * confirm wait of its pages, so that other instances get their turn. A row's mark thus
+ * commits at most that long after the time it records; if the lease's transaction fails,
+ * the pass's rows are sent again (each listener skips what it has applied).
  * <p>
- * * Per aggregate, a row that was not confirmed holds back every later row of its
- * aggregate for the rest of the pass, so rows are marked strictly in sequence order, and
- * an event that reached the broker ahead of an unconfirmed predecessor is sent again
- * after it. Transactions commit in another order than their rows' ids, so a row can
- * become visible below a page already read: a pass sends a row only when it follows the
- * last row of its aggregate the pass sent, or, for an aggregate the pass meets first on a
- * later page, when no earlier row of that aggregate is left unrelayed; otherwise the
- * aggregate waits for the next pass, which reads from the start. A read that skips an id
- * above the highest one read before ends the pass too ({@code IdGaps}), so that a row
- * committed after a later one goes out as soon as it commits. An aggregate that keeps
- * failing is retried with a growing back-off, while every other aggregate flows.
+ * Per aggregate, a row that was not confirmed holds back every later row of its aggregate
+ * for the rest of the pass, so rows are marked strictly in sequence order, and an event
+ * that reached the broker ahead of an unconfirmed predecessor is sent again after it.
+ * Transactions commit in another order than their rows' ids, so a row can become visible
+ * below a page already read: a pass sends a row only when it follows the last row of its
+ * aggregate the pass sent, or, for an aggregate the pass meets first on a later page,
+ * when no earlier row of that aggregate is left unrelayed; otherwise the aggregate waits
+ * for the next pass, which reads from the start. A read that skips an id above the
+ * highest one read before ends the pass too ({@code IdGaps}), so that a row committed
+ * after a later one goes out as soon as it commits. An aggregate that keeps failing is
+ * retried with a growing back-off, while every other aggregate flows.
  */
 public class OutboxRelay implements SmartLifecycle {
 
@@ -74,6 +77,12 @@ public class OutboxRelay implements SmartLifecycle {
 
 	/** The longest a pass holds the relay lease. */
 	static final long MAX_PASS_MILLIS = 2_000;
+
+	/** How often a relay that is caught up looks at the confirms of the pages it sent. */
+	private static final long CONFIRMS_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+	/** How long a pass that has nothing left waits for another commit before it ends. */
+	private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
 	private final TransactionOperations leaseTransactions;
 
@@ -188,8 +197,11 @@ public class OutboxRelay implements SmartLifecycle {
 	}
 
 	/**
-	 * Reads and publishes the pages of a pass; after a full page, the next one while the
-	 * previous one waits for its confirms.
+	 * Reads and publishes the pages of a pass. After a full page (a backlog) it reads and
+	 * publishes the next one while the previous one waits for its confirms. Caught up, it
+	 * publishes what commits next as soon as it is woken, while the pages sent wait for
+	 * their confirms, and marks each page once its confirms are in; the pass ends when
+	 * nothing is left to read or to settle.
 	 */
 	private Pass pipeline() {
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(MAX_PASS_MILLIS);
@@ -200,40 +212,70 @@ public class OutboxRelay implements SmartLifecycle {
 		Set<AggregateRef> heldBack = new HashSet<>();
 		Map<AggregateRef, Long> lastSent = new HashMap<>();
 		Set<AggregateRef> unconfirmed = new HashSet<>();
-		Page inFlight = null;
+		Deque<Page> inFlight = new ArrayDeque<>();
 		boolean wrapUp = false;
+		boolean read = true;
 		while (true) {
 			List<StoredEvent> rows = List.of();
-			if (this.thread != null && !this.running) {
+			if ((this.thread != null && !this.running) || Thread.currentThread().isInterrupted()) {
 				stopped = true;
 			}
 			else if (wrapUp || System.nanoTime() - deadline >= 0) {
 				more = true;
 			}
-			else {
+			else if (read) {
 				rows = read(afterId);
 			}
 			boolean gap = this.gaps.newGap(rows);
 			Page next = rows.isEmpty() ? null : publish(rows, afterId, heldBack, lastSent);
-			if (inFlight != null) {
-				settled = settled.and(settle(inFlight, heldBack, unconfirmed));
-			}
-			if (next == null) {
+			boolean backlog = rows.size() == this.batchSize;
+			boolean ending = stopped || more;
+			// after a full page, the pages before it are settled while it is confirmed;
+			// otherwise those whose confirms are in, and every one when the pass ends
+			settled = settled.and(settle(inFlight, backlog || ending, heldBack, unconfirmed));
+			if (ending) {
 				return new Pass(settled.marked(), settled.failed(), more, stopped);
 			}
-			inFlight = next;
-			if (rows.size() < this.batchSize) {
-				// caught up: what commits while this page is confirmed goes in the next
-				// one
-				settled = settled.and(settle(inFlight, heldBack, unconfirmed));
-				inFlight = null;
+			if (next != null) {
+				inFlight.add(next);
+				afterId = rows.get(rows.size() - 1).id();
+				// a row that became visible late, or that may become visible below the
+				// rows read (a gap in their ids), is sent by the next pass, which reads
+				// from the start: end this one soon
+				wrapUp = next.late() || gap;
 			}
-			afterId = rows.get(rows.size() - 1).id();
-			// a row that became visible late, or that may become visible below the
-			// rows read (a gap in their ids), is sent by the next pass, which reads from
-			// the start: end this one soon
-			wrapUp = next.late() || gap;
+			if (backlog || wrapUp) {
+				read = true;
+			}
+			else if (next == null && inFlight.isEmpty()) {
+				// nothing left: keep the lease a moment for what commits next, so that a
+				// steady flow does not wait for a new lease (and the commit of the marks)
+				// before each event
+				read = awaitSignal(LINGER_NANOS);
+				if (!read) {
+					return new Pass(settled.marked(), settled.failed(), false, false);
+				}
+			}
+			else {
+				// caught up: read again once a transaction commits; meanwhile, look at
+				// the
+				// confirms of the pages sent every millisecond
+				read = awaitSignal(CONFIRMS_CHECK_NANOS);
+			}
 		}
+	}
+
+	/**
+	 * Settles the pages in flight, oldest first: all of them, or those whose confirms are
+	 * in.
+	 */
+	private Settled settle(Deque<Page> inFlight, boolean all, Set<AggregateRef> heldBack,
+			Set<AggregateRef> unconfirmed) {
+		Settled settled = new Settled(0, false);
+		while (!inFlight.isEmpty() && (all || inFlight.peekFirst().publishing().isSettled())) {
+			settled = settled.and(settle(inFlight.removeFirst(), heldBack, unconfirmed));
+		}
+		return settled;
 	}
 
 	private List<StoredEvent> read(long afterId) {
@@ -377,6 +419,30 @@ public class OutboxRelay implements SmartLifecycle {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			this.running = false;
+		}
+		finally {
+			this.lock.unlock();
+		}
+	}
+
+	/**
+	 * Waits at most a while for a wake-up and consumes it.
+	 * @return whether one came
+	 */
+	private boolean awaitSignal(long nanos) {
+		this.lock.lock();
+		try {
+			long left = nanos;
+			while (!this.signalled && left > 0) {
+				left = this.signal.awaitNanos(left);
+			}
+			boolean woken = this.signalled;
+			this.signalled = false;
+			return woken;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
 		}
 		finally {
 			this.lock.unlock();

@@ -98,8 +98,8 @@ public final class ConfirmingChannel implements AutoCloseable {
 	 * @param mandatory whether the broker returns it when no queue takes it
 	 * @param properties the message properties
 	 * @param body the body
-	 * @return the publish sequence number whose confirm {@link #awaitConfirms(Duration)}
-	 * reports
+	 * @return the publish sequence number whose confirm
+	 * {@link #awaitConfirms(long, Set, Duration)} reports
 	 * @throws IOException if the channel fails
 	 */
 	public long publish(String exchange, String routingKey, boolean mandatory, AMQP.BasicProperties properties,
@@ -166,6 +166,19 @@ public final class ConfirmingChannel implements AutoCloseable {
 			close();
 		}
 		return confirms;
+	}
+
+	/**
+	 * Returns whether every message published up to a sequence number is confirmed or
+	 * refused, or the channel closed: whether {@link #awaitConfirms(long, Set, Duration)}
+	 * returns without waiting.
+	 * @param upTo the last publish sequence number
+	 * @return {@code true} when nothing up to it is outstanding
+	 */
+	public boolean isSettled(long upTo) {
+		synchronized (this.monitor) {
+			return this.shutdown || this.outstanding.isEmpty() || this.outstanding.first() > upTo;
+		}
 	}
 
 	@Override

@@ -1,6 +1,8 @@
 package io.eventsource.topology;
 
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import io.eventsource.envelope.EventEnvelope;
 
@@ -45,6 +47,39 @@ public interface EventTopology {
 		 * @return the outcome of each event
 		 */
 		SendResult await();
+
+		/**
+		 * Returns whether {@link #await()} returns without waiting: the broker confirmed
+		 * or refused every event, or the channel closed. The default answers
+		 * {@code true}, so that a publishing that cannot tell is awaited at once.
+		 * @return {@code true} when the confirms are in
+		 */
+		default boolean isSettled() {
+			return true;
+		}
+
+		/**
+		 * Returns a publishing in progress from how it is awaited and how it tells that
+		 * it is settled.
+		 * @param await waits for the confirms
+		 * @param settled whether the confirms are in
+		 * @return the publishing
+		 */
+		static Publishing of(Supplier<SendResult> await, BooleanSupplier settled) {
+			return new Publishing() {
+
+				@Override
+				public SendResult await() {
+					return await.get();
+				}
+
+				@Override
+				public boolean isSettled() {
+					return settled.getAsBoolean();
+				}
+
+			};
+		}
 
 	}
 

@@ -86,7 +86,7 @@ public class PartitionedTopology implements EventTopology, AutoCloseable {
 			this.declaredExchanges.clear();
 		}
 		long upTo = channel.lastPublished();
-		return () -> awaitConfirms(channel, upTo, published, result);
+		return Publishing.of(() -> awaitConfirms(channel, upTo, published, result), () -> channel.isSettled(upTo));
 	}
 
 	private SendResult awaitConfirms(ConfirmingChannel channel, long upTo, Map<Long, EventMetadata> published,

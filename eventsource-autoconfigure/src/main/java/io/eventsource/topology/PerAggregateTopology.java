@@ -143,7 +143,8 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 		}
 		long upTo = channel.lastPublished();
 		boolean failed = channelFailed;
-		return () -> awaitConfirms(channel, upTo, published, failed, result);
+		return Publishing.of(() -> awaitConfirms(channel, upTo, published, failed, result),
+				() -> channel.isSettled(upTo));
 	}
 
 	private SendResult awaitConfirms(ConfirmingChannel channel, long upTo, Map<Long, EventMetadata> published,

@@ -56,14 +56,14 @@ public class TopologyRouter implements EventTopology, AutoCloseable {
 					.forEach((eventId) -> unrouted.put(eventId, SendOutcome.FAILED));
 			}
 		});
-		return () -> {
+		return Publishing.of(() -> {
 			SendResult result = new SendResult();
 			unrouted.outcomes().forEach(result::put);
 			for (Publishing publishing : publishings) {
 				publishing.await().outcomes().forEach(result::put);
 			}
 			return result;
-		};
+		}, () -> publishings.stream().allMatch(Publishing::isSettled));
 	}
 
 	@Override

@@ -7,6 +7,11 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import javax.sql.DataSource;
@@ -33,7 +38,9 @@ import static org.awaitility.Awaitility.await;
 /**
  * The relay's marking rules on the real database, with a topology whose outcomes the test
  * chooses: per aggregate only a run of confirmed events in sequence order is marked, a
- * failing aggregate does not stop the others, and it is retried with a back-off.
+ * failing aggregate does not stop the others, and it is retried with a back-off; a relay
+ * that is caught up publishes what commits next without waiting for the confirms of what
+ * it sent before.
  */
 class OutboxRelayTests {
 
@@ -87,6 +94,33 @@ class OutboxRelayTests {
 		});
 	}
 
+	@Test
+	void aRowCommittedWhileAPageWaitsForItsConfirmsIsPublishedAtOnce() {
+		run(Duration.ofMinutes(1), (context, topology, relay) -> {
+			EventPublisher publisher = context.getBean(EventPublisher.class);
+			publisher.publish(this.aggregateType, "A", new Changed(1));
+			CountDownLatch confirms = new CountDownLatch(1);
+			topology.confirms = confirms;
+			ExecutorService pass = Executors.newSingleThreadExecutor();
+			try {
+				Future<Integer> marked = pass.submit(relay::relayPending);
+				await().atMost(Duration.ofSeconds(10)).until(() -> topology.sent.contains("A#1"));
+				publisher.publish(this.aggregateType, "B", new Changed(1));
+				relay.wakeUp();
+				await().atMost(Duration.ofSeconds(10)).until(() -> topology.sent.contains("B#1"));
+				assertThat(confirms.getCount()).as("A#1 still waits for its confirm").isEqualTo(1);
+				assertThat(relayed(context)).isEmpty();
+				confirms.countDown();
+				assertThat(marked.get(10, TimeUnit.SECONDS)).isEqualTo(2);
+				assertThat(relayed(context)).containsExactly("A#1", "B#1");
+			}
+			finally {
+				confirms.countDown();
+				pass.shutdownNow();
+			}
+		});
+	}
+
 	private void run(Duration pollInterval, RelayTest test) {
 		EventSourceContexts.runner(Database.POSTGRESQL, "relay-" + TestServices.randomSuffix())
 			.withPropertyValues("eventsource.relay.enabled=false")
@@ -133,8 +167,26 @@ class OutboxRelayTests {
 
 		volatile Function<EventMetadata, SendOutcome> outcome = (event) -> SendOutcome.CONFIRMED;
 
+		/** The confirms of what is published are in once this is counted down. */
+		volatile CountDownLatch confirms = new CountDownLatch(0);
+
 		ScriptedTopology(String aggregateType) {
 			this.aggregateType = aggregateType;
+		}
+
+		@Override
+		public Publishing publish(List<EventEnvelope> events) {
+			CountDownLatch held = this.confirms;
+			SendResult result = send(events);
+			return Publishing.of(() -> {
+				try {
+					held.await(10, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				return result;
+			}, () -> held.getCount() == 0);
 		}
 
 		@Override
