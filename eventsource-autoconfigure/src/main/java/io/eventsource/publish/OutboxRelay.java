@@ -257,9 +257,8 @@ public class OutboxRelay implements SmartLifecycle {
 				}
 			}
 			else {
-				// caught up: read again once a transaction commits; meanwhile, look at
-				// the
-				// confirms of the pages sent every millisecond
+				// caught up: read again once a transaction commits; meanwhile, look
+				// at the confirms of the pages sent every millisecond
 				read = awaitSignal(CONFIRMS_CHECK_NANOS);
 			}
 		}
