@@ -406,21 +406,13 @@ public class OutboxRelay implements SmartLifecycle {
 		}
 	}
 
+	/**
+	 * Waits for a wake-up or the poll interval; {@link #stop()} wakes the relay too.
+	 */
 	private void awaitSignal() {
-		this.lock.lock();
-		try {
-			long nanos = this.pollInterval.toNanos();
-			while (!this.signalled && this.running && nanos > 0) {
-				nanos = this.signal.awaitNanos(nanos);
-			}
-			this.signalled = false;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
+		awaitSignal(this.pollInterval.toNanos());
+		if (Thread.currentThread().isInterrupted()) {
 			this.running = false;
-		}
-		finally {
-			this.lock.unlock();
 		}
 	}
 
