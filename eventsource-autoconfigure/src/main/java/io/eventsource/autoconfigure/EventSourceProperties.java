@@ -239,7 +239,8 @@ public class EventSourceProperties {
 
 		/**
 		 * How long the relay trusts a declaration before declaring again; must be shorter
-		 * than the queue expiry.
+		 * than the queue expiry. A declaration made less than halfway from then to the
+		 * queue expiry is renewed without waiting for the broker's reply.
 		 */
 		private Duration declarationCacheTtl = Duration.ofSeconds(10);
 

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.eventsource.envelope.EventEnvelope;
 import io.eventsource.envelope.EventMetadata;
@@ -34,9 +35,15 @@ import org.springframework.util.Assert;
  * {@code {Type}AggregateIds} at most once per announce interval: a listener that heard an
  * announcement consumes the queue for at least its idle timeout, which must be longer.
  * <p>
- * Declarations are cached for less than the queue expiry. A stale cache shows as a
- * returned message (the queue is gone) or a channel error (the exchange is gone): both
- * forget the cached declarations, so that the next call declares again and resends.
+ * Declarations are cached for less than the queue expiry. Once its time to live has
+ * passed, a declaration made less than halfway from then to the queue expiry is renewed
+ * without waiting for the broker's reply (the queue is known to exist, and the renewal
+ * only resets its expiry), so the relay does not stop for a round trip to keep a busy
+ * aggregate's queues alive; an older or unknown one is declared and its reply awaited
+ * before the event is published. A renewal the broker refuses closes the declaring
+ * channel, which the next call notices and forgets every declaration. A stale cache shows
+ * as a returned message (the queue is gone) or a channel error (the exchange is gone):
+ * both forget the cached declarations, so that the next call declares again and resends.
  */
 public class PerAggregateTopology implements EventTopology, AutoCloseable {
 
@@ -69,7 +76,8 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 		this.registry = registry;
 		this.queueExpiry = queueExpiry;
 		this.confirmTimeout = confirmTimeout;
-		this.declarations = new DeclarationCache(declarationCacheTtl, 0.25, System::nanoTime,
+		Duration trust = declarationCacheTtl.plus(queueExpiry.minus(declarationCacheTtl).dividedBy(2));
+		this.declarations = new DeclarationCache(declarationCacheTtl, trust, 0.25, System::nanoTime,
 				() -> ThreadLocalRandom.current().nextDouble());
 		this.announcements = new DeclarationCache(announceInterval, System::nanoTime);
 		this.metrics = new TopologyMetrics(meterRegistry);
@@ -168,10 +176,25 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 		return result;
 	}
 
+	/**
+	 * Declares what is not fresh. An object due for renewal is declared again without
+	 * waiting for the reply: the exchange {@code {Type}AggregateIds}, or the queue alone,
+	 * whose exchange and binding last as long as it does (the exchange is auto-delete).
+	 * The renewal is an ordinary declaration, not a {@code nowait} one: the broker resets
+	 * a queue's expiry only where it replies. Anything else is declared, bound, and its
+	 * replies awaited.
+	 */
 	private void declare(Channel channel, String aggregateType, String aggregateId, Set<String> services)
 			throws IOException {
 		String aggregateIds = PerAggregateNames.aggregateIdsExchange(aggregateType);
-		if (!this.declarations.isFresh(aggregateIds)) {
+		DeclarationCache.State idsState = this.declarations.state(aggregateIds);
+		if (idsState == DeclarationCache.State.DUE) {
+			channel.asyncCompletableRpc(
+					new AMQP.Exchange.Declare.Builder().exchange(aggregateIds).type("fanout").durable(true).build());
+			this.declarations.declared(aggregateIds);
+			this.metrics.declared(aggregateType, "exchange", true);
+		}
+		else if (idsState == DeclarationCache.State.UNKNOWN) {
 			channel.exchangeDeclare(aggregateIds, "fanout", true, false, null);
 			this.declarations.declared(aggregateIds);
 			this.metrics.declared(aggregateType, "exchange");
@@ -180,7 +203,16 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 		boolean exchangeDeclared = false;
 		for (String service : services) {
 			String queue = PerAggregateNames.aggregateQueue(aggregateType, aggregateId, service);
-			if (this.declarations.isFresh(queue)) {
+			DeclarationCache.State state = this.declarations.state(queue);
+			if (state == DeclarationCache.State.FRESH) {
+				continue;
+			}
+			Map<String, Object> arguments = PerAggregateNames.aggregateQueueArguments(this.queueExpiry);
+			if (state == DeclarationCache.State.DUE) {
+				channel.asyncCompletableRpc(
+						new AMQP.Queue.Declare.Builder().queue(queue).durable(true).arguments(arguments).build());
+				this.declarations.declared(queue);
+				this.metrics.declared(aggregateType, "queue", true);
 				continue;
 			}
 			if (!exchangeDeclared) {
@@ -188,8 +220,7 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 				exchangeDeclared = true;
 				this.metrics.declared(aggregateType, "exchange");
 			}
-			channel.queueDeclare(queue, true, false, false,
-					PerAggregateNames.aggregateQueueArguments(this.queueExpiry));
+			channel.queueDeclare(queue, true, false, false, arguments);
 			channel.queueBind(queue, exchange, "");
 			this.declarations.declared(queue);
 			this.metrics.declared(aggregateType, "queue");
@@ -198,7 +229,14 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 
 	private Channel declareChannel() throws IOException {
 		Channel channel = this.declareChannel;
-		if (channel == null || !channel.isOpen()) {
+		if (channel != null && !channel.isOpen()) {
+			// a renewal not awaited may be what the broker refused
+			logger.warn("The channel declaring per-aggregate queues was closed (" + channel.getCloseReason()
+					+ "); every declaration is made again");
+			forgetDeclarations();
+			channel = null;
+		}
+		if (channel == null) {
 			channel = RawChannels.open(this.connectionFactory);
 			this.declareChannel = channel;
 		}

@@ -13,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 import com.rabbitmq.client.GetResponse;
 import io.cloudevents.CloudEvent;
@@ -351,6 +352,33 @@ class OutboxRelayIntegrationTests {
 	}
 
 	@Test
+	void aBusyAggregatesQueueIsRenewedWithoutWaitingAndOutlivesItsExpiry() {
+		runner(Database.POSTGRESQL)
+			.withPropertyValues("eventsource.per-aggregate.queue-expiry=3s",
+					"eventsource.per-aggregate.declaration-cache-ttl=500ms")
+			.run((context) -> {
+				try {
+					listen(context);
+					EventPublisher publisher = context.getBean(EventPublisher.class);
+					// no consumer: only the relay's renewals keep the queue past 3 s
+					int events = 24;
+					for (int i = 1; i <= events; i++) {
+						publisher.publish(this.aggregateType, id("1"), new PriceChanged(i));
+						Thread.sleep(250);
+					}
+					awaitAllRelayed(context);
+					assertThat(this.rabbit.take(queue("1"), events, WAIT))
+						.extracting((message) -> message.getProps().getHeaders().get("cloudEvents_sequence").toString())
+						.containsExactlyElementsOf(IntStream.rangeClosed(1, events).mapToObj(String::valueOf).toList());
+					assertThat(declarations(context.getBean(MeterRegistry.class), "queue", "renew")).isPositive();
+				}
+				finally {
+					deleteRows(context);
+				}
+			});
+	}
+
+	@Test
 	void withNoLiveServiceTheEventIsMarkedRelayedAndNothingIsDeclared() {
 		runner(Database.POSTGRESQL).run((context) -> {
 			try {
@@ -396,6 +424,17 @@ class OutboxRelayIntegrationTests {
 		return meters.find("eventsource.relay.events")
 			.tag("aggregate.type", this.aggregateType)
 			.tag("outcome", outcome)
+			.counters()
+			.stream()
+			.mapToDouble((counter) -> counter.count())
+			.sum();
+	}
+
+	private double declarations(MeterRegistry meters, String kind, String mode) {
+		return meters.find("eventsource.topology.declarations")
+			.tag("aggregate.type", this.aggregateType)
+			.tag("kind", kind)
+			.tag("mode", mode)
 			.counters()
 			.stream()
 			.mapToDouble((counter) -> counter.count())

@@ -30,8 +30,8 @@ class DeclarationCacheTests {
 	@Test
 	void withJitterEntriesDeclaredTogetherGoStaleAtDifferentTimes() {
 		AtomicLong draws = new AtomicLong();
-		DeclarationCache jittered = new DeclarationCache(Duration.ofSeconds(20), 0.25, this.nanos::get,
-				() -> (draws.getAndIncrement() % 5) / 5.0);
+		DeclarationCache jittered = new DeclarationCache(Duration.ofSeconds(20), Duration.ofSeconds(20), 0.25,
+				this.nanos::get, () -> (draws.getAndIncrement() % 5) / 5.0);
 		for (int i = 0; i < 5; i++) {
 			jittered.declared("q" + i);
 		}
@@ -42,6 +42,31 @@ class DeclarationCacheTests {
 		assertThat(IntStream.range(0, 5).filter((i) -> jittered.isFresh("q" + i)).count()).isEqualTo(3);
 		this.nanos.addAndGet(Duration.ofSeconds(3).toNanos());
 		assertThat(IntStream.range(0, 5).filter((i) -> jittered.isFresh("q" + i)).count()).isZero();
+	}
+
+	@Test
+	void pastItsTimeToLiveADeclarationIsDueForRenewalUntilItsTrustEnds() {
+		DeclarationCache cache = new DeclarationCache(Duration.ofSeconds(10), Duration.ofSeconds(20), 0,
+				this.nanos::get, () -> 0);
+		assertThat(cache.state("Product-1-billing")).isEqualTo(DeclarationCache.State.UNKNOWN);
+		cache.declared("Product-1-billing");
+		this.nanos.addAndGet(Duration.ofMillis(9_999).toNanos());
+		assertThat(cache.state("Product-1-billing")).isEqualTo(DeclarationCache.State.FRESH);
+		this.nanos.addAndGet(Duration.ofMillis(1).toNanos());
+		assertThat(cache.state("Product-1-billing")).isEqualTo(DeclarationCache.State.DUE);
+		this.nanos.addAndGet(Duration.ofMillis(9_999).toNanos());
+		assertThat(cache.state("Product-1-billing")).isEqualTo(DeclarationCache.State.DUE);
+		this.nanos.addAndGet(Duration.ofMillis(1).toNanos());
+		assertThat(cache.state("Product-1-billing")).isEqualTo(DeclarationCache.State.UNKNOWN);
+		cache.declared("Product-1-billing");
+		assertThat(cache.state("Product-1-billing")).isEqualTo(DeclarationCache.State.FRESH);
+	}
+
+	@Test
+	void withoutATrustLongerThanTheTimeToLiveNothingIsEverDue() {
+		this.cache.declared("a");
+		this.nanos.addAndGet(Duration.ofSeconds(10).toNanos());
+		assertThat(this.cache.state("a")).isEqualTo(DeclarationCache.State.UNKNOWN);
 	}
 
 	@Test
