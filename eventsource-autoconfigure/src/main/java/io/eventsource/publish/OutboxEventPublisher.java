@@ -138,7 +138,7 @@ public class OutboxEventPublisher implements EventPublisher {
 	}
 
 	private EventMetadata metadata(String aggregateType, String aggregateId, Object event, PublishOptions options) {
-		UUID eventId = (options.eventId() != null) ? options.eventId() : UUID.randomUUID();
+		UUID eventId = (options.eventId() != null) ? options.eventId() : EventIds.next(this.clock.millis());
 		EventMetadata handled = CorrelationContext.current();
 		String correlationId;
 		String causationId = null;

@@ -82,6 +82,8 @@ class EventPublisherIntegrationTests {
 				assertThat(metadata.correlationId()).isEqualTo(metadata.eventId().toString());
 				assertThat(metadata.causationId()).isNull();
 				assertThat(metadata.eventType()).isEqualTo("ProductCreated");
+				// time-ordered: the indexes keyed by event id grow at their right edge
+				assertThat(metadata.eventId().version()).isEqualTo(7);
 			}
 			finally {
 				cleanUp(context);
