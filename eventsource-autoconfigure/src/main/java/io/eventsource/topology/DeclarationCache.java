@@ -10,7 +10,7 @@ import java.util.function.LongSupplier;
  * Remembers which broker objects were declared, and when. An entry is {@link State#FRESH}
  * until its time to live passes (kept below the queue expiry, since a declaration also
  * resets a queue's expiry), shortened by a random part so that objects declared together
- * are declared again at different times; then {@link State#DUE} for a refresh until its
+ * are declared again at different times; then {@link State#DUE} for a renewal until its
  * trust ends (the object is still known to exist, so it can be declared again without
  * waiting for the broker's reply); then {@link State#UNKNOWN}. Used by the relay thread
  * only.
@@ -40,7 +40,7 @@ final class DeclarationCache {
 	/**
 	 * Creates a cache whose entries are fresh between {@code (1 - jitter) × ttl} and
 	 * {@code ttl}, drawn per declaration, so that objects declared together (at startup,
-	 * in one burst) are not all declared again at once, and due for a refresh from then
+	 * in one burst) are not all declared again at once, and due for a renewal from then
 	 * until {@code trust} after their declaration.
 	 * @param ttl the longest time an entry is fresh
 	 * @param trust how long after its declaration an object is known to exist, at least

@@ -37,13 +37,14 @@ import org.springframework.util.Assert;
  * <p>
  * Declarations are cached for less than the queue expiry. Once its time to live has
  * passed, a declaration made less than halfway from then to the queue expiry is renewed
- * without waiting for the broker's reply (the queue is known to exist, and the renewal
- * only resets its expiry), so the relay does not stop for a round trip to keep a busy
- * aggregate's queues alive; an older or unknown one is declared and its reply awaited
- * before the event is published. A renewal the broker refuses closes the declaring
- * channel, which the next call notices and forgets every declaration. A stale cache shows
- * as a returned message (the queue is gone) or a channel error (the exchange is gone):
- * both forget the cached declarations, so that the next call declares again and resends.
+ * without waiting for the broker's replies (the queue is known to exist: the renewal
+ * resets its expiry, and declares its exchange and binding again in case they were
+ * deleted), so the relay does not stop for round trips to keep a busy aggregate's queues
+ * alive; an older or unknown one is declared and its replies awaited before the event is
+ * published. A renewal the broker refuses closes the declaring channel, which the next
+ * call notices and forgets every declaration. A stale cache shows as a returned message
+ * (the queue is gone) or a channel error (the exchange is gone): both forget the cached
+ * declarations, so that the next call declares again and resends.
  */
 public class PerAggregateTopology implements EventTopology, AutoCloseable {
 
@@ -177,27 +178,28 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 	}
 
 	/**
-	 * Declares what is not fresh. An object due for renewal is declared again without
-	 * waiting for the reply: the exchange {@code {Type}AggregateIds}, or the queue alone,
-	 * whose exchange and binding last as long as it does (the exchange is auto-delete).
-	 * The renewal is an ordinary declaration, not a {@code nowait} one: the broker resets
-	 * a queue's expiry only where it replies. Anything else is declared, bound, and its
-	 * replies awaited.
+	 * Declares what is not fresh. What is due for renewal is declared again without the
+	 * relay waiting: the exchanges and the binding with {@code nowait}, the queue with an
+	 * ordinary declaration whose reply is not awaited (the broker resets a queue's expiry
+	 * only when it answers a declaration). The broker handles them in order, so a queue
+	 * deleted by hand is created and bound again (the event that found it missing may go
+	 * to the other services' queues only: the gap is repaired from the log). Anything
+	 * else is declared and bound, each reply awaited.
 	 */
 	private void declare(Channel channel, String aggregateType, String aggregateId, Set<String> services)
 			throws IOException {
 		String aggregateIds = PerAggregateNames.aggregateIdsExchange(aggregateType);
 		DeclarationCache.State idsState = this.declarations.state(aggregateIds);
-		if (idsState == DeclarationCache.State.DUE) {
-			channel.asyncCompletableRpc(
-					new AMQP.Exchange.Declare.Builder().exchange(aggregateIds).type("fanout").durable(true).build());
+		if (idsState != DeclarationCache.State.FRESH) {
+			boolean renewal = idsState == DeclarationCache.State.DUE;
+			if (renewal) {
+				channel.exchangeDeclareNoWait(aggregateIds, "fanout", true, false, false, null);
+			}
+			else {
+				channel.exchangeDeclare(aggregateIds, "fanout", true, false, null);
+			}
 			this.declarations.declared(aggregateIds);
-			this.metrics.declared(aggregateType, "exchange", true);
-		}
-		else if (idsState == DeclarationCache.State.UNKNOWN) {
-			channel.exchangeDeclare(aggregateIds, "fanout", true, false, null);
-			this.declarations.declared(aggregateIds);
-			this.metrics.declared(aggregateType, "exchange");
+			this.metrics.declared(aggregateType, "exchange", renewal);
 		}
 		String exchange = PerAggregateNames.aggregateExchange(aggregateType, aggregateId);
 		boolean exchangeDeclared = false;
@@ -207,23 +209,29 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 			if (state == DeclarationCache.State.FRESH) {
 				continue;
 			}
+			boolean renewal = state == DeclarationCache.State.DUE;
+			if (!exchangeDeclared) {
+				if (renewal) {
+					channel.exchangeDeclareNoWait(exchange, "fanout", true, true, false, null);
+				}
+				else {
+					channel.exchangeDeclare(exchange, "fanout", true, true, null);
+				}
+				exchangeDeclared = true;
+				this.metrics.declared(aggregateType, "exchange", renewal);
+			}
 			Map<String, Object> arguments = PerAggregateNames.aggregateQueueArguments(this.queueExpiry);
-			if (state == DeclarationCache.State.DUE) {
+			if (renewal) {
 				channel.asyncCompletableRpc(
 						new AMQP.Queue.Declare.Builder().queue(queue).durable(true).arguments(arguments).build());
-				this.declarations.declared(queue);
-				this.metrics.declared(aggregateType, "queue", true);
-				continue;
+				channel.queueBindNoWait(queue, exchange, "", null);
 			}
-			if (!exchangeDeclared) {
-				channel.exchangeDeclare(exchange, "fanout", true, true, null);
-				exchangeDeclared = true;
-				this.metrics.declared(aggregateType, "exchange");
+			else {
+				channel.queueDeclare(queue, true, false, false, arguments);
+				channel.queueBind(queue, exchange, "");
 			}
-			channel.queueDeclare(queue, true, false, false, arguments);
-			channel.queueBind(queue, exchange, "");
 			this.declarations.declared(queue);
-			this.metrics.declared(aggregateType, "queue");
+			this.metrics.declared(aggregateType, "queue", renewal);
 		}
 	}
 

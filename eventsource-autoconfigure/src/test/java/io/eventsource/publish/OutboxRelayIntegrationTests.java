@@ -54,6 +54,8 @@ class OutboxRelayIntegrationTests {
 
 	private final String listener = "listener-" + TestServices.randomSuffix();
 
+	private final String otherListener = "other-" + TestServices.randomSuffix();
+
 	private final Set<String> aggregateIds = new HashSet<>();
 
 	private final RabbitTestClient rabbit = new RabbitTestClient();
@@ -68,6 +70,7 @@ class OutboxRelayIntegrationTests {
 	void cleanUp() {
 		for (String id : this.aggregateIds) {
 			this.rabbit.deleteQueue(PerAggregateNames.aggregateQueue(this.aggregateType, id, this.listener));
+			this.rabbit.deleteQueue(PerAggregateNames.aggregateQueue(this.aggregateType, id, this.otherListener));
 			this.rabbit.deleteExchange(PerAggregateNames.aggregateExchange(this.aggregateType, id));
 		}
 		this.rabbit.deleteQueue(PerAggregateNames.aggregateIdsQueue(this.aggregateType, this.listener));
@@ -371,6 +374,46 @@ class OutboxRelayIntegrationTests {
 						.extracting((message) -> message.getProps().getHeaders().get("cloudEvents_sequence").toString())
 						.containsExactlyElementsOf(IntStream.rangeClosed(1, events).mapToObj(String::valueOf).toList());
 					assertThat(declarations(context.getBean(MeterRegistry.class), "queue", "renew")).isPositive();
+				}
+				finally {
+					deleteRows(context);
+				}
+			});
+	}
+
+	@Test
+	void aQueueDeletedByHandWhileAnotherServicesKeepsTheExchangeIsBoundAgainByTheRenewal() {
+		runner(Database.POSTGRESQL)
+			.withPropertyValues("eventsource.per-aggregate.queue-expiry=3s",
+					"eventsource.per-aggregate.declaration-cache-ttl=500ms")
+			.run((context) -> {
+				try {
+					context.getBean(ServiceRegistry.class).heartbeat(this.listener, List.of(this.aggregateType));
+					context.getBean(ServiceRegistry.class).heartbeat(this.otherListener, List.of(this.aggregateType));
+					EventPublisher publisher = context.getBean(EventPublisher.class);
+					String other = PerAggregateNames.aggregateQueue(this.aggregateType, id("1"), this.otherListener);
+					publisher.publish(this.aggregateType, "1", new PriceChanged(1));
+					this.rabbit.take(other, 1, WAIT);
+					// the other service's binding keeps the exchange: nothing is returned
+					this.rabbit.deleteQueue(queue("1"));
+					Thread.sleep(800);
+					// past the cache's time to live: the renewal declares and binds it
+					// again
+					publisher.publish(this.aggregateType, "1", new PriceChanged(2));
+					this.rabbit.take(other, 1, WAIT);
+					Thread.sleep(200);
+					publisher.publish(this.aggregateType, "1", new PriceChanged(3));
+					this.rabbit.take(other, 1, WAIT);
+					// event 2 may have reached the exchange before the binding: event 3
+					// cannot
+					List<String> sequences = new ArrayList<>();
+					await().atMost(WAIT).until(() -> {
+						GetResponse message = this.rabbit.get(queue("1"));
+						if (message != null) {
+							sequences.add(message.getProps().getHeaders().get("cloudEvents_sequence").toString());
+						}
+						return sequences.contains("3");
+					});
 				}
 				finally {
 					deleteRows(context);
