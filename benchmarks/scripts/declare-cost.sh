@@ -6,10 +6,7 @@
 # usage: benchmarks/scripts/declare-cost.sh [jar] [aggregates] [rounds]
 # (defaults: benchmarks/target/eventsource-benchmarks.jar, 200, 4)
 set -euo pipefail
-jar=$(realpath "${1:-benchmarks/target/eventsource-benchmarks.jar}")
+jar=${1:-benchmarks/target/eventsource-benchmarks.jar}
 aggregates=${2:-200}
 rounds=${3:-4}
-libs=$(mktemp -d)
-trap 'rm -rf "$libs"' EXIT
-unzip -q -o -j "$jar" 'BOOT-INF/lib/*.jar' -d "$libs"
-java -cp "$libs/*" "$(dirname "$0")/DeclareCost.java" "$aggregates" "$rounds" 2>&1 | grep -v '^SLF4J'
+"$(dirname "$0")/java-with-bench-libs.sh" "$jar" "$(dirname "$0")/DeclareCost.java" "$aggregates" "$rounds"

@@ -7,11 +7,8 @@
 # usage: benchmarks/scripts/wire-format-cost.sh [jar] [messages] [rounds]
 # (defaults: benchmarks/target/eventsource-benchmarks.jar, 20000, 3)
 set -euo pipefail
-jar=$(realpath "${1:-benchmarks/target/eventsource-benchmarks.jar}")
+jar=${1:-benchmarks/target/eventsource-benchmarks.jar}
 messages=${2:-20000}
 rounds=${3:-3}
-libs=$(mktemp -d)
-trap 'rm -rf "$libs"' EXIT
-unzip -q -o -j "$jar" 'BOOT-INF/lib/*.jar' -d "$libs"
-java -cp "$libs/*" "$(dirname "$0")/WireFormatCost.java" "$(pgrep -f beam.smp | head -1)" "$messages" "$rounds" \
-	"$(getconf CLK_TCK)" 2>&1 | grep -v '^SLF4J'
+"$(dirname "$0")/java-with-bench-libs.sh" "$jar" "$(dirname "$0")/WireFormatCost.java" \
+	"$(pgrep -f beam.smp | head -1)" "$messages" "$rounds" "$(getconf CLK_TCK)"

@@ -356,69 +356,63 @@ class OutboxRelayIntegrationTests {
 
 	@Test
 	void aBusyAggregatesQueueIsRenewedWithoutWaitingAndOutlivesItsExpiry() {
-		runner(Database.POSTGRESQL)
-			.withPropertyValues("eventsource.per-aggregate.queue-expiry=3s",
-					"eventsource.per-aggregate.declaration-cache-ttl=500ms")
-			.run((context) -> {
-				try {
-					listen(context);
-					EventPublisher publisher = context.getBean(EventPublisher.class);
-					// no consumer: only the relay's renewals keep the queue past 3 s
-					int events = 24;
-					for (int i = 1; i <= events; i++) {
-						publisher.publish(this.aggregateType, id("1"), new PriceChanged(i));
-						Thread.sleep(250);
-					}
-					awaitAllRelayed(context);
-					assertThat(this.rabbit.take(queue("1"), events, WAIT))
-						.extracting((message) -> message.getProps().getHeaders().get("cloudEvents_sequence").toString())
-						.containsExactlyElementsOf(IntStream.rangeClosed(1, events).mapToObj(String::valueOf).toList());
-					assertThat(declarations(context.getBean(MeterRegistry.class), "queue", "renew")).isPositive();
+		renewingRunner().run((context) -> {
+			try {
+				listen(context);
+				EventPublisher publisher = context.getBean(EventPublisher.class);
+				// no consumer: only the relay's renewals keep the queue past 3 s
+				int events = 24;
+				for (int i = 1; i <= events; i++) {
+					publisher.publish(this.aggregateType, id("1"), new PriceChanged(i));
+					Thread.sleep(250);
 				}
-				finally {
-					deleteRows(context);
-				}
-			});
+				awaitAllRelayed(context);
+				assertThat(this.rabbit.take(queue("1"), events, WAIT))
+					.extracting((message) -> message.getProps().getHeaders().get("cloudEvents_sequence").toString())
+					.containsExactlyElementsOf(IntStream.rangeClosed(1, events).mapToObj(String::valueOf).toList());
+				assertThat(declarations(context.getBean(MeterRegistry.class), "queue", "renew")).isPositive();
+			}
+			finally {
+				deleteRows(context);
+			}
+		});
 	}
 
 	@Test
 	void aQueueDeletedByHandWhileAnotherServicesKeepsTheExchangeIsBoundAgainByTheRenewal() {
-		runner(Database.POSTGRESQL)
-			.withPropertyValues("eventsource.per-aggregate.queue-expiry=3s",
-					"eventsource.per-aggregate.declaration-cache-ttl=500ms")
-			.run((context) -> {
-				try {
-					context.getBean(ServiceRegistry.class).heartbeat(this.listener, List.of(this.aggregateType));
-					context.getBean(ServiceRegistry.class).heartbeat(this.otherListener, List.of(this.aggregateType));
-					EventPublisher publisher = context.getBean(EventPublisher.class);
-					String other = PerAggregateNames.aggregateQueue(this.aggregateType, id("1"), this.otherListener);
-					publisher.publish(this.aggregateType, "1", new PriceChanged(1));
-					this.rabbit.take(other, 1, WAIT);
-					// the other service's binding keeps the exchange: nothing is returned
-					this.rabbit.deleteQueue(queue("1"));
-					Thread.sleep(800);
-					// past the cache's time to live: the renewal declares and binds it
-					// again
-					publisher.publish(this.aggregateType, "1", new PriceChanged(2));
-					this.rabbit.take(other, 1, WAIT);
-					Thread.sleep(200);
-					publisher.publish(this.aggregateType, "1", new PriceChanged(3));
-					this.rabbit.take(other, 1, WAIT);
-					// event 2 may have reached the exchange before the binding: event 3
-					// cannot
-					List<String> sequences = new ArrayList<>();
-					await().atMost(WAIT).until(() -> {
-						GetResponse message = this.rabbit.get(queue("1"));
-						if (message != null) {
-							sequences.add(message.getProps().getHeaders().get("cloudEvents_sequence").toString());
-						}
-						return sequences.contains("3");
-					});
-				}
-				finally {
-					deleteRows(context);
-				}
-			});
+		renewingRunner().run((context) -> {
+			try {
+				context.getBean(ServiceRegistry.class).heartbeat(this.listener, List.of(this.aggregateType));
+				context.getBean(ServiceRegistry.class).heartbeat(this.otherListener, List.of(this.aggregateType));
+				EventPublisher publisher = context.getBean(EventPublisher.class);
+				String other = PerAggregateNames.aggregateQueue(this.aggregateType, id("1"), this.otherListener);
+				publisher.publish(this.aggregateType, "1", new PriceChanged(1));
+				this.rabbit.take(other, 1, WAIT);
+				// the other service's binding keeps the exchange: nothing is returned
+				this.rabbit.deleteQueue(queue("1"));
+				Thread.sleep(800);
+				// past the cache's time to live: the renewal declares and binds it
+				// again
+				publisher.publish(this.aggregateType, "1", new PriceChanged(2));
+				this.rabbit.take(other, 1, WAIT);
+				Thread.sleep(200);
+				publisher.publish(this.aggregateType, "1", new PriceChanged(3));
+				this.rabbit.take(other, 1, WAIT);
+				// event 2 may have reached the exchange before the binding: event 3
+				// cannot
+				List<String> sequences = new ArrayList<>();
+				await().atMost(WAIT).until(() -> {
+					GetResponse message = this.rabbit.get(queue("1"));
+					if (message != null) {
+						sequences.add(message.getProps().getHeaders().get("cloudEvents_sequence").toString());
+					}
+					return sequences.contains("3");
+				});
+			}
+			finally {
+				deleteRows(context);
+			}
+		});
 	}
 
 	@Test
@@ -437,6 +431,15 @@ class OutboxRelayIntegrationTests {
 				deleteRows(context);
 			}
 		});
+	}
+
+	/**
+	 * A relay whose declarations are due for renewal after 375-500 ms and trusted for
+	 * 1.75 s, with queues that expire after 3 s.
+	 */
+	private ApplicationContextRunner renewingRunner() {
+		return runner(Database.POSTGRESQL).withPropertyValues("eventsource.per-aggregate.queue-expiry=3s",
+				"eventsource.per-aggregate.declaration-cache-ttl=500ms");
 	}
 
 	private String id(String id) {
