@@ -391,8 +391,7 @@ class OutboxRelayIntegrationTests {
 				// the other service's binding keeps the exchange: nothing is returned
 				this.rabbit.deleteQueue(queue("1"));
 				Thread.sleep(800);
-				// past the cache's time to live: the renewal declares and binds it
-				// again
+				// past the cache's time to live: the renewal binds it again
 				publisher.publish(this.aggregateType, "1", new PriceChanged(2));
 				this.rabbit.take(other, 1, WAIT);
 				Thread.sleep(200);
