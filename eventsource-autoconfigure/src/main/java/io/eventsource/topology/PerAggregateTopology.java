@@ -192,12 +192,7 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 		DeclarationCache.State idsState = this.declarations.state(aggregateIds);
 		if (idsState != DeclarationCache.State.FRESH) {
 			boolean renewal = idsState == DeclarationCache.State.DUE;
-			if (renewal) {
-				channel.exchangeDeclareNoWait(aggregateIds, "fanout", true, false, false, null);
-			}
-			else {
-				channel.exchangeDeclare(aggregateIds, "fanout", true, false, null);
-			}
+			declareExchange(channel, aggregateIds, false, renewal);
 			this.declarations.declared(aggregateIds);
 			this.metrics.declared(aggregateType, "exchange", renewal);
 		}
@@ -211,12 +206,7 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 			}
 			boolean renewal = state == DeclarationCache.State.DUE;
 			if (!exchangeDeclared) {
-				if (renewal) {
-					channel.exchangeDeclareNoWait(exchange, "fanout", true, true, false, null);
-				}
-				else {
-					channel.exchangeDeclare(exchange, "fanout", true, true, null);
-				}
+				declareExchange(channel, exchange, true, renewal);
 				exchangeDeclared = true;
 				this.metrics.declared(aggregateType, "exchange", renewal);
 			}
@@ -232,6 +222,20 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 			}
 			this.declarations.declared(queue);
 			this.metrics.declared(aggregateType, "queue", renewal);
+		}
+	}
+
+	/**
+	 * Declares a durable fanout exchange, without waiting for the reply when it is a
+	 * renewal.
+	 */
+	private static void declareExchange(Channel channel, String exchange, boolean autoDelete, boolean renewal)
+			throws IOException {
+		if (renewal) {
+			channel.exchangeDeclareNoWait(exchange, "fanout", true, autoDelete, false, null);
+		}
+		else {
+			channel.exchangeDeclare(exchange, "fanout", true, autoDelete, null);
 		}
 	}
 

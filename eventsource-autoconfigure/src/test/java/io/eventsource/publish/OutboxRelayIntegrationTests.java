@@ -360,13 +360,15 @@ class OutboxRelayIntegrationTests {
 			try {
 				listen(context);
 				EventPublisher publisher = context.getBean(EventPublisher.class);
-				// no consumer: only the relay's renewals keep the queue past 3 s
-				int events = 24;
-				for (int i = 1; i <= events; i++) {
-					publisher.publish(this.aggregateType, id("1"), new PriceChanged(i));
-					Thread.sleep(250);
+				// no consumer: only the relay's renewals keep the queue past 3 s; an
+				// event
+				// every 250 ms at most, each relayed before the next, for 6 s
+				long end = System.nanoTime() + Duration.ofSeconds(6).toNanos();
+				int events = 0;
+				while (System.nanoTime() - end < 0) {
+					publisher.publish(this.aggregateType, id("1"), new PriceChanged(++events));
+					await().pollDelay(Duration.ofMillis(250)).atMost(WAIT).until(() -> unrelayed(context) == 0);
 				}
-				awaitAllRelayed(context);
 				assertThat(this.rabbit.take(queue("1"), events, WAIT))
 					.extracting((message) -> message.getProps().getHeaders().get("cloudEvents_sequence").toString())
 					.containsExactlyElementsOf(IntStream.rangeClosed(1, events).mapToObj(String::valueOf).toList());
@@ -390,11 +392,15 @@ class OutboxRelayIntegrationTests {
 				this.rabbit.take(other, 1, WAIT);
 				// the other service's binding keeps the exchange: nothing is returned
 				this.rabbit.deleteQueue(queue("1"));
-				Thread.sleep(800);
+				// past the cache's time to live (500 ms at most), within its trust (1.75
+				// s)
+				await().pollDelay(Duration.ofMillis(800))
+					.atMost(WAIT)
+					.until(() -> !this.rabbit.queueExists(queue("1")));
 				// past the cache's time to live: the renewal binds it again
 				publisher.publish(this.aggregateType, "1", new PriceChanged(2));
 				this.rabbit.take(other, 1, WAIT);
-				Thread.sleep(200);
+				await().atMost(WAIT).until(() -> isBound(queue("1")));
 				publisher.publish(this.aggregateType, "1", new PriceChanged(3));
 				this.rabbit.take(other, 1, WAIT);
 				// event 2 may have reached the exchange before the binding: event 3
@@ -473,6 +479,13 @@ class OutboxRelayIntegrationTests {
 			.stream()
 			.mapToDouble((counter) -> counter.count())
 			.sum();
+	}
+
+	private boolean isBound(String queue) {
+		String exchange = PerAggregateNames.aggregateExchange(this.aggregateType, "1");
+		return this.rabbit.management("GET",
+				"/bindings/%2F/e/" + RabbitTestClient.encode(exchange) + "/q/" + RabbitTestClient.encode(queue), null)
+			.contains("\"destination\"");
 	}
 
 	private double declarations(MeterRegistry meters, String kind, String mode) {
