@@ -8,12 +8,13 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
-import io.eventsource.topology.RawChannels;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Consumes one per-aggregate queue {@code {Type}-{id}-{service}} on a channel of its own;
- * its deliveries go, in order, through one {@link AggregateLane}.
+ * Consumes one per-aggregate queue {@code {Type}-{id}-{service}} on a channel it shares
+ * with the consumers of other aggregates ({@link AggregateChannels}); its deliveries go,
+ * in order, through one {@link AggregateLane}. Ending it never closes the channel: the
+ * deliveries it holds are acknowledged once applied or rejected back to the queue.
  */
 final class AggregateQueueConsumer {
 
@@ -25,16 +26,15 @@ final class AggregateQueueConsumer {
 
 	private @Nullable String consumerTag;
 
-	AggregateQueueConsumer(String aggregateType, String aggregateId, String queue, Channel channel,
+	AggregateQueueConsumer(String aggregateType, String aggregateId, String queue, AggregateChannels.Consuming channel,
 			BatchApplier applier, ScheduledExecutorService scheduler, Duration retryDelay, RetryBackoff retryBackoff) {
-		this.channel = channel;
-		this.acks = new ChannelAcks(channel, queue, scheduler);
+		this.channel = channel.channel();
+		this.acks = channel.acks();
 		this.lane = new AggregateLane(aggregateType, aggregateId, queue, this.acks, applier, scheduler, retryDelay,
 				retryBackoff);
 	}
 
-	void start(int prefetch) throws IOException {
-		this.channel.basicQos(prefetch);
+	void start() throws IOException {
 		this.consumerTag = this.channel.basicConsume(this.lane.queue(), false, new DefaultConsumer(this.channel) {
 
 			@Override
@@ -103,13 +103,14 @@ final class AggregateQueueConsumer {
 	}
 
 	/**
-	 * Waits for the batch in progress to finish, then closes the channel; anything
-	 * unacknowledged goes back to the queue.
+	 * Waits for the batch in progress to finish; called after {@link #cancel()}. The
+	 * deliveries of the batch are then acknowledged with the next flush of the shared
+	 * channel, and those it did not apply are rejected back to the queue, also when the
+	 * batch outlasts the wait.
+	 * @param timeout the longest wait
 	 */
-	void awaitAndClose(Duration timeout) {
+	void awaitEnd(Duration timeout) {
 		this.lane.awaitBatch(timeout);
-		this.acks.release();
-		RawChannels.close(this.channel);
 	}
 
 }

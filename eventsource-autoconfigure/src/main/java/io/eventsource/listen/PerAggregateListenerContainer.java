@@ -79,6 +79,8 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 
 	private @Nullable ListenerWorkers workers;
 
+	private @Nullable AggregateChannels channels;
+
 	private @Nullable ScheduledExecutorService heartbeats;
 
 	private final Set<AggregateRef> toAnnounce = new LinkedHashSet<>();
@@ -115,6 +117,8 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		ListenerWorkers workers = ListenerWorkers.start(this.dispatcher, this.metrics, this.settings.maxBatch(),
 				this.settings.concurrency(), "eventsource-listener");
 		this.workers = workers;
+		this.channels = new AggregateChannels(this.connectionFactory, workers.timer(), this.settings.prefetch(),
+				this.settings.service());
 		this.heartbeats = Executors.newSingleThreadScheduledExecutor(ListenerThreads.named("eventsource-heartbeat-"));
 		Gauge.builder("eventsource.aggregate.consumers", this, PerAggregateListenerContainer::activeConsumers)
 			.description("Per-aggregate queues this instance consumes")
@@ -148,8 +152,11 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		RawChannels.close(idsChannel);
 		stopping.forEach(AggregateQueueConsumer::cancel);
 		for (AggregateQueueConsumer consumer : stopping) {
-			consumer.awaitAndClose(this.settings.shutdownTimeout());
+			consumer.awaitEnd(this.settings.shutdownTimeout());
 			announceAgain(consumer.aggregateType(), consumer.aggregateId());
+		}
+		if (this.channels != null) {
+			this.channels.close();
 		}
 		if (this.heartbeats != null) {
 			this.heartbeats.shutdownNow();
@@ -272,7 +279,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		}
 		idle.forEach(AggregateQueueConsumer::cancel);
 		for (AggregateQueueConsumer consumer : idle) {
-			consumer.awaitAndClose(this.settings.shutdownTimeout());
+			consumer.awaitEnd(this.settings.shutdownTimeout());
 			if (consumer.deliveredAfterCancel() || hasMessages(consumer.queue())) {
 				synchronized (this.monitor) {
 					this.toAnnounce.add(new AggregateRef(consumer.aggregateType(), consumer.aggregateId()));
@@ -306,14 +313,8 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 			return;
 		}
 		try {
-			Channel channel = RawChannels.open(this.connectionFactory);
-			try {
-				for (String queue : queues) {
-					channel.queueDeclarePassive(queue);
-				}
-			}
-			finally {
-				RawChannels.close(channel);
+			for (String queue : queues) {
+				declaringChannel().queueDeclarePassive(queue);
 			}
 		}
 		catch (IOException | RuntimeException ex) {
@@ -398,7 +399,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 				}
 				if (!kept) {
 					consumer.cancel();
-					consumer.awaitAndClose(this.settings.shutdownTimeout());
+					consumer.awaitEnd(this.settings.shutdownTimeout());
 					return;
 				}
 				ack(next.channel(), next.deliveryTag());
@@ -421,31 +422,30 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 
 	private AggregateQueueConsumer consume(String aggregateType, String aggregateId) throws IOException {
 		String queue = PerAggregateNames.aggregateQueue(aggregateType, aggregateId, this.settings.service());
-		Channel channel = RawChannels.open(this.connectionFactory);
-		try {
-			channel.queueDeclare(queue, true, false, false,
-					PerAggregateNames.aggregateQueueArguments(this.settings.queueExpiry()));
-			AggregateQueueConsumer consumer = new AggregateQueueConsumer(aggregateType, aggregateId, queue, channel,
-					this.workers.applier(), this.workers.timer(), this.settings.retryDelay(),
-					this.settings.retryBackoff());
-			consumer.start(this.settings.prefetch());
-			return consumer;
+		declaringChannel().queueDeclare(queue, true, false, false,
+				PerAggregateNames.aggregateQueueArguments(this.settings.queueExpiry()));
+		AggregateQueueConsumer consumer = new AggregateQueueConsumer(aggregateType, aggregateId, queue,
+				channels().forConsumer(), this.workers.applier(), this.workers.timer(), this.settings.retryDelay(),
+				this.settings.retryBackoff());
+		consumer.start();
+		return consumer;
+	}
+
+	private AggregateChannels channels() throws IOException {
+		AggregateChannels channels = this.channels;
+		if (channels == null) {
+			throw new IOException("The listener container of " + this.settings.service() + " has not started");
 		}
-		catch (IOException | RuntimeException ex) {
-			RawChannels.close(channel);
-			throw ex;
-		}
+		return channels;
+	}
+
+	private Channel declaringChannel() throws IOException {
+		return channels().forDeclarations();
 	}
 
 	private boolean hasMessages(String queue) {
 		try {
-			Channel channel = RawChannels.open(this.connectionFactory);
-			try {
-				return channel.queueDeclarePassive(queue).getMessageCount() > 0;
-			}
-			finally {
-				RawChannels.close(channel);
-			}
+			return declaringChannel().queueDeclarePassive(queue).getMessageCount() > 0;
 		}
 		catch (IOException | RuntimeException ex) {
 			// cannot tell (the broker may be down): announce again to be sure
@@ -455,16 +455,11 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 
 	private boolean announceAgain(String aggregateType, String aggregateId) {
 		try {
-			Channel channel = RawChannels.open(this.connectionFactory);
-			try {
-				channel.basicPublish("", PerAggregateNames.aggregateIdsQueue(aggregateType, this.settings.service()),
-						new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
-						aggregateId.getBytes(StandardCharsets.UTF_8));
-				return true;
-			}
-			finally {
-				RawChannels.close(channel);
-			}
+			declaringChannel().basicPublish("",
+					PerAggregateNames.aggregateIdsQueue(aggregateType, this.settings.service()),
+					new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
+					aggregateId.getBytes(StandardCharsets.UTF_8));
+			return true;
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.warn("Could not announce " + aggregateType + "-" + aggregateId + " again; retrying: " + ex);

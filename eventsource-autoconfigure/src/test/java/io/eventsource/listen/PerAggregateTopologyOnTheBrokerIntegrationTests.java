@@ -1,6 +1,10 @@
 package io.eventsource.listen;
 
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
@@ -139,6 +143,53 @@ class PerAggregateTopologyOnTheBrokerIntegrationTests {
 				}
 				finally {
 					cleanUp(orders, rabbit, billing, id);
+				}
+			});
+		}
+	}
+
+	@Test
+	void theConsumersOfManyAggregatesShareAFewChannels() {
+		String billing = "billing-" + TestServices.randomSuffix();
+		List<String> ids = IntStream.range(0, 3 * AggregateChannels.SHARED)
+			.mapToObj((n) -> TestServices.randomSuffix())
+			.toList();
+		try (RabbitTestClient rabbit = new RabbitTestClient()) {
+			runner("orders-" + TestServices.randomSuffix()).run((orders) -> {
+				try {
+					runner(billing).withPropertyValues("eventsource.per-aggregate.consumer-idle-timeout=60s")
+						.withBean(Counter.class, Counter::new)
+						.run((listener) -> {
+							await().atMost(Duration.ofSeconds(30))
+								.until(() -> listener.getBean(PerAggregateListenerContainer.class).isConsuming());
+							ids.forEach((id) -> orders.getBean(EventPublisher.class)
+								.publish(AGGREGATE_TYPE, id, new Shipped(1)));
+							Counter counter = listener.getBean(Counter.class);
+							await().atMost(Duration.ofSeconds(30)).until(() -> counter.count == ids.size());
+							assertThat(listener.getBean(PerAggregateListenerContainer.class).activeConsumers())
+								.isEqualTo(ids.size());
+							// the management API learns of consumers with its statistics
+							Set<String> channels = new HashSet<>();
+							await().atMost(Duration.ofSeconds(30)).until(() -> {
+								channels.clear();
+								for (String id : ids) {
+									JsonNode consumers = this.json.readTree(rabbit.management("GET",
+											"/queues/%2F/" + RabbitTestClient
+												.encode(PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, id, billing)),
+											null))
+										.path("consumer_details");
+									if (consumers.size() != 1) {
+										return false;
+									}
+									channels.add(consumers.get(0).path("channel_details").path("name").asString());
+								}
+								return true;
+							});
+							assertThat(channels).hasSizeBetween(1, AggregateChannels.SHARED);
+						});
+				}
+				finally {
+					ids.forEach((id) -> cleanUp(orders, rabbit, billing, id));
 				}
 			});
 		}
