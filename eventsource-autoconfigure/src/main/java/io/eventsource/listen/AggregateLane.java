@@ -70,7 +70,7 @@ final class AggregateLane {
 
 	private volatile boolean cancelled;
 
-	private volatile boolean deliveredAfterCancel;
+	private volatile boolean gaveBack;
 
 	AggregateLane(String aggregateType, String aggregateId, String queue, ChannelAcks acks, BatchApplier applier,
 			ScheduledExecutorService scheduler, Duration retryDelay, RetryBackoff retryBackoff) {
@@ -125,11 +125,12 @@ final class AggregateLane {
 	}
 
 	/**
-	 * Returns whether deliveries arrived after the consumer was cancelled: they went back
-	 * to the queue, which needs a consumer again.
+	 * Returns whether this lane, cancelled, gave deliveries back to the queue (those not
+	 * started, those a batch left, those that arrived after): the queue then needs a
+	 * consumer again, whatever a look at its message count, racing the rejects, says.
 	 */
-	boolean deliveredAfterCancel() {
-		return this.deliveredAfterCancel;
+	boolean gaveBack() {
+		return this.gaveBack;
 	}
 
 	/**
@@ -144,6 +145,9 @@ final class AggregateLane {
 			notStarted.addAll(this.waiting);
 			this.inbound.clear();
 			this.waiting.clear();
+		}
+		if (!notStarted.isEmpty()) {
+			this.gaveBack = true;
 		}
 		notStarted.forEach(this::requeue);
 		this.applier.forgetFailures(this.aggregateType, this.aggregateId);
@@ -172,7 +176,7 @@ final class AggregateLane {
 		this.lastActivity = System.nanoTime();
 		synchronized (this.monitor) {
 			if (this.cancelled) {
-				this.deliveredAfterCancel = true;
+				this.gaveBack = true;
 				requeue(delivery);
 				return;
 			}
@@ -276,6 +280,9 @@ final class AggregateLane {
 				}
 			}
 			this.monitor.notifyAll();
+		}
+		if (!giveBack.isEmpty()) {
+			this.gaveBack = true;
 		}
 		giveBack.forEach(this::requeue);
 		if (again) {

@@ -79,11 +79,11 @@ final class AggregateQueueConsumer {
 	}
 
 	/**
-	 * Returns whether deliveries arrived after the consumer was cancelled: they went back
-	 * to the queue, which needs a consumer again.
+	 * Returns whether the consumer, cancelled, gave deliveries back to the queue, which
+	 * then needs a consumer again.
 	 */
-	boolean deliveredAfterCancel() {
-		return this.lane.deliveredAfterCancel();
+	boolean gaveBack() {
+		return this.lane.gaveBack();
 	}
 
 	/**

@@ -280,7 +280,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		idle.forEach(AggregateQueueConsumer::cancel);
 		for (AggregateQueueConsumer consumer : idle) {
 			consumer.awaitEnd(this.settings.shutdownTimeout());
-			if (consumer.deliveredAfterCancel() || hasMessages(consumer.queue())) {
+			if (consumer.gaveBack() || hasMessages(consumer.queue())) {
 				synchronized (this.monitor) {
 					this.toAnnounce.add(new AggregateRef(consumer.aggregateType(), consumer.aggregateId()));
 				}
