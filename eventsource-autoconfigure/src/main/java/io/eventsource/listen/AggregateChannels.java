@@ -84,8 +84,10 @@ final class AggregateChannels {
 	}
 
 	/**
-	 * Returns the channel for declarations, opening it if needed. A refused declaration
-	 * closes it; the next call opens another.
+	 * Returns the channel for declaring the consumers' queues and announcing aggregates
+	 * again, opening it if needed. A refused declaration closes it; the next call opens
+	 * another. Passive declarations, which the broker refuses for a queue gone, belong on
+	 * channels of their own.
 	 * @return an open channel
 	 * @throws IOException if no channel can be opened
 	 */

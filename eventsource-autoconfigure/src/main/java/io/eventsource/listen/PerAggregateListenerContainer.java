@@ -312,9 +312,16 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		if (queues.isEmpty()) {
 			return;
 		}
+		// on a channel of their own: a passive declaration of a queue gone closes it
 		try {
-			for (String queue : queues) {
-				declaringChannel().queueDeclarePassive(queue);
+			Channel channel = RawChannels.open(this.connectionFactory);
+			try {
+				for (String queue : queues) {
+					channel.queueDeclarePassive(queue);
+				}
+			}
+			finally {
+				RawChannels.close(channel);
 			}
 		}
 		catch (IOException | RuntimeException ex) {
@@ -444,8 +451,15 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 	}
 
 	private boolean hasMessages(String queue) {
+		// on a channel of its own: a passive declaration of a queue gone closes it
 		try {
-			return declaringChannel().queueDeclarePassive(queue).getMessageCount() > 0;
+			Channel channel = RawChannels.open(this.connectionFactory);
+			try {
+				return channel.queueDeclarePassive(queue).getMessageCount() > 0;
+			}
+			finally {
+				RawChannels.close(channel);
+			}
 		}
 		catch (IOException | RuntimeException ex) {
 			// cannot tell (the broker may be down): announce again to be sure
