@@ -54,7 +54,7 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 
 	private final ServiceRegistry registry;
 
-	private final Duration queueExpiry;
+	private final Map<String, Object> queueArguments;
 
 	private final Duration confirmTimeout;
 
@@ -75,7 +75,7 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 				+ declarationCacheTtl + ") must be shorter than the queue expiry (" + queueExpiry + ")");
 		this.connectionFactory = connectionFactory;
 		this.registry = registry;
-		this.queueExpiry = queueExpiry;
+		this.queueArguments = PerAggregateNames.aggregateQueueArguments(queueExpiry);
 		this.confirmTimeout = confirmTimeout;
 		Duration trust = declarationCacheTtl.plus(queueExpiry.minus(declarationCacheTtl).dividedBy(2));
 		this.declarations = new DeclarationCache(declarationCacheTtl, trust, 0.25, System::nanoTime,
@@ -210,14 +210,15 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 				exchangeDeclared = true;
 				this.metrics.declared(aggregateType, "exchange", renewal);
 			}
-			Map<String, Object> arguments = PerAggregateNames.aggregateQueueArguments(this.queueExpiry);
 			if (renewal) {
-				channel.asyncCompletableRpc(
-						new AMQP.Queue.Declare.Builder().queue(queue).durable(true).arguments(arguments).build());
+				channel.asyncCompletableRpc(new AMQP.Queue.Declare.Builder().queue(queue)
+					.durable(true)
+					.arguments(this.queueArguments)
+					.build());
 				channel.queueBindNoWait(queue, exchange, "", null);
 			}
 			else {
-				channel.queueDeclare(queue, true, false, false, arguments);
+				channel.queueDeclare(queue, true, false, false, this.queueArguments);
 				channel.queueBind(queue, exchange, "");
 			}
 			this.declarations.declared(queue);

@@ -360,9 +360,8 @@ class OutboxRelayIntegrationTests {
 			try {
 				listen(context);
 				EventPublisher publisher = context.getBean(EventPublisher.class);
-				// no consumer: only the relay's renewals keep the queue past 3 s; an
-				// event
-				// every 250 ms at most, each relayed before the next, for 6 s
+				// no consumer: only the relay's renewals keep the queue past 3 s;
+				// an event every 250 ms at most, each relayed before the next, 6 s
 				long end = System.nanoTime() + Duration.ofSeconds(6).toNanos();
 				int events = 0;
 				while (System.nanoTime() - end < 0) {
@@ -392,19 +391,19 @@ class OutboxRelayIntegrationTests {
 				this.rabbit.take(other, 1, WAIT);
 				// the other service's binding keeps the exchange: nothing is returned
 				this.rabbit.deleteQueue(queue("1"));
-				// past the cache's time to live (500 ms at most), within its trust (1.75
-				// s)
+				// past the cache's time to live (500 ms at most), within its
+				// trust (1.75 s)
 				await().pollDelay(Duration.ofMillis(800))
 					.atMost(WAIT)
 					.until(() -> !this.rabbit.queueExists(queue("1")));
 				// past the cache's time to live: the renewal binds it again
 				publisher.publish(this.aggregateType, "1", new PriceChanged(2));
 				this.rabbit.take(other, 1, WAIT);
-				await().atMost(WAIT).until(() -> isBound(queue("1")));
+				await().atMost(WAIT).until(() -> isBound("1"));
 				publisher.publish(this.aggregateType, "1", new PriceChanged(3));
 				this.rabbit.take(other, 1, WAIT);
-				// event 2 may have reached the exchange before the binding: event 3
-				// cannot
+				// event 2 may have reached the exchange before the binding;
+				// event 3 cannot
 				List<String> sequences = new ArrayList<>();
 				await().atMost(WAIT).until(() -> {
 					GetResponse message = this.rabbit.get(queue("1"));
@@ -472,31 +471,31 @@ class OutboxRelayIntegrationTests {
 	}
 
 	private double relayed(MeterRegistry meters, String outcome) {
-		return meters.find("eventsource.relay.events")
-			.tag("aggregate.type", this.aggregateType)
-			.tag("outcome", outcome)
-			.counters()
-			.stream()
-			.mapToDouble((counter) -> counter.count())
-			.sum();
-	}
-
-	private boolean isBound(String queue) {
-		String exchange = PerAggregateNames.aggregateExchange(this.aggregateType, "1");
-		return this.rabbit.management("GET",
-				"/bindings/%2F/e/" + RabbitTestClient.encode(exchange) + "/q/" + RabbitTestClient.encode(queue), null)
-			.contains("\"destination\"");
+		return counted(meters, "eventsource.relay.events", "outcome", outcome);
 	}
 
 	private double declarations(MeterRegistry meters, String kind, String mode) {
-		return meters.find("eventsource.topology.declarations")
+		return counted(meters, "eventsource.topology.declarations", "kind", kind, "mode", mode);
+	}
+
+	private double counted(MeterRegistry meters, String name, String... tags) {
+		return meters.find(name)
 			.tag("aggregate.type", this.aggregateType)
-			.tag("kind", kind)
-			.tag("mode", mode)
+			.tags(tags)
 			.counters()
 			.stream()
 			.mapToDouble((counter) -> counter.count())
 			.sum();
+	}
+
+	private boolean isBound(String aggregateId) {
+		String exchange = PerAggregateNames.aggregateExchange(this.aggregateType, aggregateId);
+		return this.rabbit
+			.management("GET",
+					"/bindings/%2F/e/" + RabbitTestClient.encode(exchange) + "/q/"
+							+ RabbitTestClient.encode(queue(aggregateId)),
+					null)
+			.contains("\"destination\"");
 	}
 
 	private void deleteRows(AssertableApplicationContext context) {
