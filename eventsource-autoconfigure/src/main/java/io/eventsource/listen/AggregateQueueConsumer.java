@@ -2,12 +2,15 @@ package io.eventsource.listen;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -15,6 +18,12 @@ import org.jspecify.annotations.Nullable;
  * with the consumers of other aggregates ({@link AggregateChannels}); its deliveries go,
  * in order, through one {@link AggregateLane}. Ending it never closes the channel: the
  * deliveries it holds are acknowledged once applied or rejected back to the queue.
+ * <p>
+ * The client completes a {@code basic.cancel} when the broker's reply arrives, while the
+ * deliveries the broker sent before that reply may still wait for the channel's dispatch
+ * thread. The consumer has ended only once the reply itself is dispatched, after them:
+ * {@link #awaitEnd(Duration)} waits for that, so that whatever arrived before the cancel
+ * has been given back to the queue, and {@link #gaveBack()} says so, when it returns.
  */
 final class AggregateQueueConsumer {
 
@@ -23,6 +32,8 @@ final class AggregateQueueConsumer {
 	private final ChannelAcks acks;
 
 	private final AggregateLane lane;
+
+	private final CountDownLatch ended = new CountDownLatch(1);
 
 	private @Nullable String consumerTag;
 
@@ -46,10 +57,23 @@ final class AggregateQueueConsumer {
 			}
 
 			@Override
+			public void handleCancelOk(String consumerTag) {
+				// dispatched after every delivery that came before the reply
+				AggregateQueueConsumer.this.ended.countDown();
+			}
+
+			@Override
 			public void handleCancel(String consumerTag) {
 				// the queue was deleted or the broker cancelled us: the container notices
 				// and moves on
 				AggregateQueueConsumer.this.lane.cancel();
+				AggregateQueueConsumer.this.ended.countDown();
+			}
+
+			@Override
+			public void handleShutdownSignal(String consumerTag, ShutdownSignalException sig) {
+				// the channel closed: the broker took back every delivery
+				AggregateQueueConsumer.this.ended.countDown();
 			}
 
 		});
@@ -91,26 +115,40 @@ final class AggregateQueueConsumer {
 	 * consumer of the queue (another instance) receives them first.
 	 */
 	void cancel() {
+		boolean cancelling = false;
 		try {
 			if (this.consumerTag != null && this.channel.isOpen()) {
 				this.channel.basicCancel(this.consumerTag);
+				cancelling = true;
 			}
 		}
 		catch (IOException | RuntimeException ex) {
 			// the channel is gone: the broker gives the deliveries back
 		}
+		if (!cancelling) {
+			this.ended.countDown();
+		}
 		this.lane.cancel();
 	}
 
 	/**
-	 * Waits for the batch in progress to finish; called after {@link #cancel()}. The
-	 * deliveries of the batch are then acknowledged with the next flush of the shared
-	 * channel, and those it did not apply are rejected back to the queue, also when the
-	 * batch outlasts the wait.
+	 * Waits until the broker's reply to the cancel is dispatched (every delivery that
+	 * came before it has then reached the lane, which gave it back) and the batch in
+	 * progress finished; called after {@link #cancel()}. The deliveries of the batch are
+	 * then acknowledged with the next flush of the shared channel, and those it did not
+	 * apply are rejected back to the queue, also when the batch outlasts the wait.
 	 * @param timeout the longest wait
 	 */
 	void awaitEnd(Duration timeout) {
-		this.lane.awaitBatch(timeout);
+		long deadline = System.nanoTime() + timeout.toNanos();
+		try {
+			this.ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return;
+		}
+		this.lane.awaitBatch(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
 	}
 
 }
