@@ -440,13 +440,17 @@ public final class EventSourceAutoConfiguration {
 			EventSourceProperties.PerAggregate perAggregate = properties.getPerAggregate();
 			MeterRegistry meters = meterRegistry.getIfAvailable(() -> Metrics.globalRegistry);
 			Duration confirmTimeout = properties.getRelay().getConfirmTimeout();
+			// the relay publishes on a connection of its own (Spring AMQP's publisher
+			// connection when the factory has one), so that the broker's flow control
+			// of the publishes never holds back the listener's deliveries and acks
+			ConnectionFactory publishing = Objects.requireNonNullElse(connectionFactory.getPublisherConnectionFactory(),
+					connectionFactory);
 			return new TopologyRouter(topologies,
 					Map.of(TopologyType.PER_AGGREGATE,
-							new PerAggregateTopology(connectionFactory, registry, perAggregate.getQueueExpiry(),
+							new PerAggregateTopology(publishing, registry, perAggregate.getQueueExpiry(),
 									perAggregate.getDeclarationCacheTtl(), perAggregate.getAnnounceInterval(),
 									confirmTimeout, meters),
-							TopologyType.PARTITIONED,
-							new PartitionedTopology(connectionFactory, confirmTimeout, meters)));
+							TopologyType.PARTITIONED, new PartitionedTopology(publishing, confirmTimeout, meters)));
 		}
 
 	}

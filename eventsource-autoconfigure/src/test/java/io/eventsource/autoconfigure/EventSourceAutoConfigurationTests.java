@@ -36,8 +36,10 @@ import io.eventsource.topology.TopologyRouter;
 import io.eventsource.topology.TopologyType;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.tracing.Tracer;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -223,6 +225,22 @@ class EventSourceAutoConfigurationTests {
 					.getBean(EventTopology.class)
 					.isInstanceOf(TopologyRouter.class);
 			});
+	}
+
+	@Test
+	void theRelayPublishesOnTheConnectionFactorysPublisherConnection() {
+		this.runner.run((context) -> {
+			ConnectionFactory publisher = context.getBean(ConnectionFactory.class).getPublisherConnectionFactory();
+			assertThat(publisher).isNotNull();
+			EventTopology topology = context.getBean(EventTopology.class);
+			for (TopologyType type : TopologyType.values()) {
+				assertThat(topology).extracting("byType")
+					.asInstanceOf(InstanceOfAssertFactories.map(TopologyType.class, EventTopology.class))
+					.extractingByKey(type)
+					.extracting("connectionFactory")
+					.isSameAs(publisher);
+			}
+		});
 	}
 
 	@Test
