@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -71,6 +72,11 @@ class BenchmarkConfiguration {
 			OutboxRows rows, BenchEvent event, BenchmarkProperties properties) {
 		return new OutboxLoad(publisher, relay, new TransactionTemplate(transactionManager), rows, event,
 				properties.getThreads(), properties.getRunTimeout());
+	}
+
+	@Bean
+	static BeanPostProcessor timedTopology(ObjectProvider<HandledEvents> handled) {
+		return TimedTopology.wrapping(handled);
 	}
 
 	@Bean

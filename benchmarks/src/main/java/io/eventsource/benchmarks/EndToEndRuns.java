@@ -202,6 +202,7 @@ class EndToEndRuns {
 				Latency.percentile(toStart, 0.99) / 1e3, Latency.percentile(fromCall, 0.50) / 1e3,
 				Latency.percentile(fromCall, 0.99) / 1e3, Latency.percentile(outbox, 0.50) / 1e3,
 				Latency.percentile(outbox, 0.99) / 1e3);
+		this.report.log("(e) eventsource " + topology + " at %,.0f events/s, hop by hop: %s", rate, handled.hops());
 		return new Latency(rate, Latency.percentile(micros, 0.50) / 1e3, Latency.percentile(micros, 0.99) / 1e3, line);
 	}
 

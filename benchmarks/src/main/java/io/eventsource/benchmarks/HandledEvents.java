@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import io.eventsource.envelope.EventEnvelope;
 
 /**
  * Counts the events the end-to-end handler committed since the last {@link #reset}, and
@@ -30,6 +33,10 @@ final class HandledEvents {
 
 	private final Map<UUID, Long> handlerStartNanos = new HashMap<>();
 
+	private final Map<UUID, Long> relayTakenNanos = new HashMap<>();
+
+	private final Map<UUID, Long> relaySentNanos = new HashMap<>();
+
 	private int count;
 
 	private boolean recording;
@@ -45,6 +52,8 @@ final class HandledEvents {
 			this.publishCommitNanos.clear();
 			this.handlerCommitNanos.clear();
 			this.handlerStartNanos.clear();
+			this.relayTakenNanos.clear();
+			this.relaySentNanos.clear();
 			this.recording = recordLatencies;
 		}
 	}
@@ -58,6 +67,25 @@ final class HandledEvents {
 		synchronized (this.monitor) {
 			if (this.recording) {
 				this.publishCommitNanos.put(eventId, nanos);
+			}
+		}
+	}
+
+	/**
+	 * Notes that the relay handed a page of events to the topology and got it back sent
+	 * (the first time, if it sends one again).
+	 * @param events the events
+	 * @param takenNanos the {@link System#nanoTime()} of the hand-over
+	 * @param sentNanos the {@link System#nanoTime()} when the topology had sent them
+	 */
+	void relayed(List<EventEnvelope> events, long takenNanos, long sentNanos) {
+		synchronized (this.monitor) {
+			if (this.recording) {
+				for (EventEnvelope event : events) {
+					UUID eventId = event.metadata().eventId();
+					this.relayTakenNanos.putIfAbsent(eventId, takenNanos);
+					this.relaySentNanos.putIfAbsent(eventId, sentNanos);
+				}
 			}
 		}
 	}
@@ -142,6 +170,48 @@ final class HandledEvents {
 	 */
 	long[] sortedStartLatencyMicros() {
 		return sortedSincePublishCommit(this.handlerStartNanos);
+	}
+
+	/**
+	 * Splits the way from the commit of each publishing transaction to the commit of the
+	 * handler's into hops, for the events with every moment recorded: to the relay's
+	 * hand-over to the topology (the wake-up and the read), to the topology's return (the
+	 * declarations and the sends of the page), to the handler's start (the broker and the
+	 * listener's queue) and to the handler's commit.
+	 * @return the hops' p50 and p99 over all events, and their means over the slowest 1%
+	 */
+	String hops() {
+		List<long[]> hops = new ArrayList<>();
+		synchronized (this.monitor) {
+			this.handlerCommitNanos.forEach((eventId, committed) -> {
+				Long published = this.publishCommitNanos.get(eventId);
+				Long taken = this.relayTakenNanos.get(eventId);
+				Long sent = this.relaySentNanos.get(eventId);
+				Long started = this.handlerStartNanos.get(eventId);
+				if (published != null && taken != null && sent != null && started != null) {
+					hops.add(new long[] { taken - published, sent - taken, started - sent, committed - started,
+							committed - published });
+				}
+			});
+		}
+		if (hops.isEmpty()) {
+			return "no event with every moment recorded";
+		}
+		String[] names = { "commit to relay", "relay sending", "broker and listener", "handler" };
+		hops.sort(Comparator.comparingLong((hop) -> hop[4]));
+		List<long[]> slowest = hops.subList((int) Math.floor(hops.size() * 0.99), hops.size());
+		StringBuilder line = new StringBuilder();
+		for (int hop = 0; hop < names.length; hop++) {
+			int index = hop;
+			long[] sorted = hops.stream().mapToLong((times) -> times[index]).sorted().toArray();
+			double slowMean = slowest.stream().mapToLong((times) -> times[index]).average().orElse(Double.NaN);
+			line.append(String.format("%s%s p50 %.2f ms, p99 %.2f ms, %.2f ms in the slowest 1%%",
+					(hop > 0) ? "; " : "", names[hop], Latency.percentile(sorted, 0.50) / 1e6,
+					Latency.percentile(sorted, 0.99) / 1e6, slowMean / 1e6));
+		}
+		return line
+			.append(String.format(" (%,d events, slowest 1%% from %.1f ms)", hops.size(), slowest.get(0)[4] / 1e6))
+			.toString();
 	}
 
 	/**
