@@ -178,10 +178,13 @@ class PerAggregateTopologyOnTheBrokerIntegrationTests {
 												.encode(PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, id, billing)),
 											null))
 										.path("consumer_details");
-									if (consumers.size() != 1) {
+									String channel = (consumers.size() != 1) ? ""
+											: consumers.get(0).path("channel_details").path("name").asString();
+									if (channel.isEmpty()) {
+										// the statistics do not name it yet
 										return false;
 									}
-									channels.add(consumers.get(0).path("channel_details").path("name").asString());
+									channels.add(channel);
 								}
 								return true;
 							});
