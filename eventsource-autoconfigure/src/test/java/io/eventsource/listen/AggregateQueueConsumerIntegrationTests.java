@@ -1,5 +1,6 @@
 package io.eventsource.listen;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
@@ -38,8 +39,12 @@ class AggregateQueueConsumerIntegrationTests {
 
 	private final String otherQueue = "aggregate-consumer-other-" + this.suffix;
 
+	/** Lets go of the dispatch thread that a test holds. */
+	private final CountDownLatch release = new CountDownLatch(1);
+
 	@AfterEach
 	void cleanUp() {
+		this.release.countDown();
 		this.scheduler.shutdownNow();
 		this.rabbit.deleteQueue(this.queue);
 		this.rabbit.deleteQueue(this.otherQueue);
@@ -56,12 +61,10 @@ class AggregateQueueConsumerIntegrationTests {
 	@Test
 	void aDeliveryDispatchedAfterTheCancelCompletedIsGivenBackBeforeTheConsumerHasEnded() {
 		CountDownLatch busy = new CountDownLatch(1);
-		CountDownLatch release = new CountDownLatch(1);
 		this.rabbit.withChannel((channel) -> {
 			channel.queueDeclare(this.queue, false, false, false, null);
 			channel.queueDeclare(this.otherQueue, false, false, false, null);
-			// another aggregate's consumer on the shared channel holds its dispatch
-			// thread
+			// another consumer on the channel holds its dispatch thread
 			channel.basicConsume(this.otherQueue, true, new DefaultConsumer(channel) {
 
 				@Override
@@ -69,7 +72,7 @@ class AggregateQueueConsumerIntegrationTests {
 						byte[] body) {
 					busy.countDown();
 					try {
-						release.await(30, TimeUnit.SECONDS);
+						AggregateQueueConsumerIntegrationTests.this.release.await(30, TimeUnit.SECONDS);
 					}
 					catch (InterruptedException ex) {
 						Thread.currentThread().interrupt();
@@ -85,9 +88,9 @@ class AggregateQueueConsumerIntegrationTests {
 			// delivered to the consumer (no longer ready), its dispatch waiting
 			await().atMost(Duration.ofSeconds(10)).until(() -> this.rabbit.messageCount(this.queue) == 0);
 			consumer.cancel();
-			this.scheduler.schedule(release::countDown, 300, TimeUnit.MILLISECONDS);
+			this.scheduler.schedule(this.release::countDown, 300, TimeUnit.MILLISECONDS);
 			consumer.awaitEnd(Duration.ofSeconds(10));
-			assertThat(release.getCount()).as("ended only after the dispatch thread went on").isZero();
+			assertThat(this.release.getCount()).as("ended only after the dispatch thread went on").isZero();
 			assertThat(consumer.gaveBack()).isTrue();
 			await().atMost(Duration.ofSeconds(10)).until(() -> this.rabbit.messageCount(this.queue) == 1);
 		});
@@ -126,7 +129,7 @@ class AggregateQueueConsumerIntegrationTests {
 		}
 	}
 
-	private static void publish(Channel channel, String queue) throws java.io.IOException {
+	private static void publish(Channel channel, String queue) throws IOException {
 		channel.basicPublish("", queue, null, "event".getBytes(StandardCharsets.UTF_8));
 	}
 
