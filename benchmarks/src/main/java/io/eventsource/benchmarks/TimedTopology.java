@@ -35,8 +35,8 @@ final class TimedTopology implements EventTopology, AutoCloseable {
 
 			@Override
 			public Object postProcessAfterInitialization(Object bean, String beanName) {
-				return (bean instanceof EventTopology topology && !(bean instanceof TimedTopology))
-						? new TimedTopology(topology, handled.getObject()) : bean;
+				return (bean instanceof EventTopology topology) ? new TimedTopology(topology, handled.getObject())
+						: bean;
 			}
 
 		};

@@ -146,9 +146,6 @@ final class AggregateLane {
 			this.inbound.clear();
 			this.waiting.clear();
 		}
-		if (!notStarted.isEmpty()) {
-			this.gaveBack = true;
-		}
 		notStarted.forEach(this::requeue);
 		this.applier.forgetFailures(this.aggregateType, this.aggregateId);
 	}
@@ -176,7 +173,6 @@ final class AggregateLane {
 		this.lastActivity = System.nanoTime();
 		synchronized (this.monitor) {
 			if (this.cancelled) {
-				this.gaveBack = true;
 				requeue(delivery);
 				return;
 			}
@@ -281,9 +277,6 @@ final class AggregateLane {
 			}
 			this.monitor.notifyAll();
 		}
-		if (!giveBack.isEmpty()) {
-			this.gaveBack = true;
-		}
 		giveBack.forEach(this::requeue);
 		if (again) {
 			this.applier.ready(this);
@@ -318,7 +311,14 @@ final class AggregateLane {
 		}, delay.toMillis(), TimeUnit.MILLISECONDS);
 	}
 
+	/**
+	 * Rejects a delivery back to the queue; once cancelled, notes that the queue needs a
+	 * consumer again (a retry's give-back racing the cancel included).
+	 */
 	private void requeue(Delivery delivery) {
+		if (this.cancelled) {
+			this.gaveBack = true;
+		}
 		this.acks.requeue(delivery.deliveryTag());
 	}
 
