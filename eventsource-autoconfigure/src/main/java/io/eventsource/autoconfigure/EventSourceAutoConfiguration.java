@@ -54,8 +54,9 @@ import io.eventsource.store.ProcessInstanceRepository;
 import io.eventsource.store.ProcessTimeoutRepository;
 import io.eventsource.store.SchemaInitializer;
 import io.eventsource.store.SchemaMigration;
-import io.eventsource.topology.EventTopology;
 import io.eventsource.topology.AggregateTopologies;
+import io.eventsource.topology.EventTopology;
+import io.eventsource.topology.KeepAlive;
 import io.eventsource.topology.PartitionedTopology;
 import io.eventsource.topology.PerAggregateTopology;
 import io.eventsource.topology.TopologyRouter;
@@ -110,6 +111,13 @@ public final class EventSourceAutoConfiguration {
 	@Bean
 	ServiceName eventSourceServiceName(EventSourceProperties properties, Environment environment) {
 		return ServiceName.resolve(properties, environment);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBooleanProperty(name = "eventsource.keep-alive", matchIfMissing = true)
+	KeepAlive eventSourceKeepAlive() {
+		return new KeepAlive();
 	}
 
 	@Bean

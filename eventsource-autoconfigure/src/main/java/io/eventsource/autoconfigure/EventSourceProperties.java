@@ -29,6 +29,13 @@ public class EventSourceProperties {
 	private @Nullable String serviceName;
 
 	/**
+	 * Whether eventsource keeps the JVM alive (with one non-daemon thread) while the
+	 * application context runs, so that a service without a web server outlives an outage
+	 * of RabbitMQ, which ends the threads of its connections.
+	 */
+	private boolean keepAlive = true;
+
+	/**
 	 * Topology that carries events through RabbitMQ, for the aggregate types without one
 	 * of their own. A producer and every service listening to an aggregate type must use
 	 * the same topology for it.
@@ -72,6 +79,14 @@ public class EventSourceProperties {
 
 	public void setServiceName(@Nullable String serviceName) {
 		this.serviceName = serviceName;
+	}
+
+	public boolean isKeepAlive() {
+		return this.keepAlive;
+	}
+
+	public void setKeepAlive(boolean keepAlive) {
+		this.keepAlive = keepAlive;
 	}
 
 	public TopologyType getTopology() {

@@ -2,6 +2,7 @@ package io.eventsource.autoconfigure;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 
 import io.eventsource.actuate.EventSourceHealthIndicator;
 import io.eventsource.listen.EventDispatcher;
@@ -31,6 +32,7 @@ import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.topology.AggregateTopologies;
 import io.eventsource.topology.EventTopology;
+import io.eventsource.topology.KeepAlive;
 import io.eventsource.topology.SendResult;
 import io.eventsource.topology.TopologyRouter;
 import io.eventsource.topology.TopologyType;
@@ -49,6 +51,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.transaction.PlatformTransactionManager;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link EventSourceAutoConfiguration} and the health and tracing
@@ -87,6 +90,28 @@ class EventSourceAutoConfigurationTests {
 			.run((context) -> assertThat(context.getStartupFailure())
 				.hasStackTraceContaining("eventsource.listener.retry.projections.slow")
 				.hasStackTraceContaining("maxDelay"));
+	}
+
+	@Test
+	void aNonDaemonThreadKeepsTheJvmAliveWhileTheContextRunsAndOnlyThen() {
+		// a context another test left open would hold one too
+		int before = keepAliveThreads().size();
+		this.runner.run((context) -> {
+			assertThat(context).hasSingleBean(KeepAlive.class);
+			assertThat(keepAliveThreads()).hasSize(before + 1).allMatch((thread) -> !thread.isDaemon());
+			context.close();
+			await().atMost(Duration.ofSeconds(10)).until(() -> keepAliveThreads().size() == before);
+		});
+		this.runner.withPropertyValues("eventsource.keep-alive=false")
+			.run((context) -> assertThat(context).doesNotHaveBean(KeepAlive.class));
+	}
+
+	private static List<Thread> keepAliveThreads() {
+		return Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().equals("eventsource-keep-alive") && thread.isAlive())
+			.toList();
 	}
 
 	@Test
