@@ -251,9 +251,12 @@ public final class EventSourceAutoConfiguration {
 		PerAggregateListenerContainer eventSourceListenerContainer(ConnectionFactory connectionFactory,
 				EventSourceListenerAnnotationBeanPostProcessor listeners, AggregateTopologies topologies,
 				EventDispatcher dispatcher, ServiceRegistry registry, ListenerMetrics metrics, ServiceName serviceName,
-				EventSourceProperties properties) {
-			return new PerAggregateListenerContainer(connectionFactory, listeners.getEventHandlers(), topologies,
-					dispatcher, registry, metrics, listenerSettings(serviceName, properties));
+				EventSourceProperties properties, ObjectProvider<CatchUp> catchUp) {
+			PerAggregateListenerContainer container = new PerAggregateListenerContainer(connectionFactory,
+					listeners.getEventHandlers(), topologies, dispatcher, registry, metrics,
+					listenerSettings(serviceName, properties));
+			container.setHeartbeatRecovered(() -> catchUp.ifAvailable(CatchUp::catchUpAfterOutage));
+			return container;
 		}
 
 		@Bean
@@ -420,7 +423,8 @@ public final class EventSourceAutoConfiguration {
 			EventSourceProperties.Registry registry = properties.getRegistry();
 			return new CachingServiceRegistry(
 					new RedisServiceRegistry(redis, registry.getKeyPrefix(), registry.getExpiry(), Clock.systemUTC()),
-					registry.getCacheTtl(), Clock.systemUTC());
+					registry.getCacheTtl(), registry.getTimeout(), registry.getSlowTimeout(), registry.getExpiry(),
+					Clock.systemUTC());
 		}
 
 	}

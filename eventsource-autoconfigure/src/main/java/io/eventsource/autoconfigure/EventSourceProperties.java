@@ -761,6 +761,20 @@ public class EventSourceProperties {
 		 */
 		private Duration cacheTtl = Duration.ofSeconds(2);
 
+		/**
+		 * Longest wait for a read of the registry, when an earlier answer can stand in,
+		 * before it counts as unreachable and the relay goes on with the last services it
+		 * knows.
+		 */
+		private Duration timeout = Duration.ofSeconds(1);
+
+		/**
+		 * Longest wait for a heartbeat, or for a read with no earlier answer to stand in
+		 * (the first call of a process also connects to Redis), before it counts as
+		 * failed.
+		 */
+		private Duration slowTimeout = Duration.ofSeconds(10);
+
 		public String getKeyPrefix() {
 			return this.keyPrefix;
 		}
@@ -791,6 +805,22 @@ public class EventSourceProperties {
 
 		public void setCacheTtl(Duration cacheTtl) {
 			this.cacheTtl = cacheTtl;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Duration getSlowTimeout() {
+			return this.slowTimeout;
+		}
+
+		public void setSlowTimeout(Duration slowTimeout) {
+			this.slowTimeout = slowTimeout;
 		}
 
 	}

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -138,6 +139,28 @@ public class CatchUp implements SmartLifecycle {
 			return false;
 		}
 		scheduler.execute(this::runAll);
+		return true;
+	}
+
+	/**
+	 * Starts a catch-up of every aggregate type now and once more after the producers'
+	 * horizon, as after startup: this instance could not heartbeat for a while, so a
+	 * relay may have counted its service gone and sent its events to nobody.
+	 * @return whether it was started (not when the service does not listen)
+	 */
+	public boolean catchUpAfterOutage() {
+		ScheduledExecutorService scheduler = this.scheduler;
+		if (!this.running || scheduler == null) {
+			return false;
+		}
+		try {
+			scheduler.execute(this::runAll);
+			scheduler.schedule(this::runAll, this.settings.horizon().plusSeconds(1).toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			return false;
+		}
+		logger.info("Catching up from the producers' logs after the registry outage");
 		return true;
 	}
 

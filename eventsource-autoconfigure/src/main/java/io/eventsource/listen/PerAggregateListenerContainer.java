@@ -95,6 +95,9 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 
 	private volatile Set<String> aggregateTypes = Set.of();
 
+	private Runnable heartbeatRecovered = () -> {
+	};
+
 	public PerAggregateListenerContainer(ConnectionFactory connectionFactory, EventHandlers handlers,
 			AggregateTopologies topologies, EventDispatcher dispatcher, ServiceRegistry registry,
 			ListenerMetrics metrics, ListenerSettings settings) {
@@ -105,6 +108,16 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		this.registry = registry;
 		this.metrics = metrics;
 		this.settings = settings;
+	}
+
+	/**
+	 * Sets what to do when the heartbeat is written again after it failed: a relay may
+	 * have counted this service gone meanwhile and sent its events to nobody, so they are
+	 * to be caught up from the producers' logs.
+	 * @param heartbeatRecovered the action, for example a catch-up
+	 */
+	public void setHeartbeatRecovered(Runnable heartbeatRecovered) {
+		this.heartbeatRecovered = heartbeatRecovered;
 	}
 
 	@Override
@@ -248,6 +261,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		if (this.heartbeatFailing) {
 			this.heartbeatFailing = false;
 			logger.info("The heartbeat of " + this.settings.service() + " is written again");
+			this.heartbeatRecovered.run();
 		}
 	}
 

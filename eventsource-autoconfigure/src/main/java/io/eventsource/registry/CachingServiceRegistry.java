@@ -6,10 +6,16 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.logging.Log;
@@ -17,13 +23,18 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * * Reads the live services of another {@link ServiceRegistry} through a short cache. An
+ * Reads the live services of another {@link ServiceRegistry} through a short cache. An
  * entry past its time to live is answered at once and refreshed in the background, so
  * that a busy relay never waits on the registry; an entry older than twice its time to
  * live (the relay was idle) is read again before it is answered, unless the registry is
- * known to be down. While the registry cannot be reached it answers with the last set it
- * read, logs the outage once, and reports it through {@link #status()}; with nothing read
- * yet it throws, so that no event is sent to fewer services than are live.
+ * known to be down. Every call to the registry is given a timeout (the Redis client's own
+ * is a minute), after which the registry counts as unreachable. While the registry cannot
+ * be reached it answers with the last set it read, logs the outage once, and reports it
+ * through {@link #status()}; with nothing read yet it throws, so that no event is sent to
+ * fewer services than are live. A service it saw live stays live for one registry expiry
+ * after it was last seen, counted from the end of an outage for the services known before
+ * it (see {@link KnownServices}), so that the heartbeats Redis lost in an outage or a
+ * restart never make the relay send events to fewer services than are live.
  */
 public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 
@@ -33,7 +44,13 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 
 	private final Duration ttl;
 
+	private final Duration timeout;
+
+	private final Duration slowTimeout;
+
 	private final Clock clock;
+
+	private final KnownServices known;
 
 	private final Map<String, Entry> cache = new ConcurrentHashMap<>();
 
@@ -41,17 +58,40 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 
 	private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
 
-	private final ExecutorService refresher = Executors.newSingleThreadExecutor((runnable) -> {
-		Thread thread = new Thread(runnable, "eventsource-registry-refresh");
-		thread.setDaemon(true);
-		return thread;
-	});
+	private final ExecutorService refresher = Executors.newSingleThreadExecutor(daemon("eventsource-registry-refresh"));
 
-	public CachingServiceRegistry(ServiceRegistry delegate, Duration ttl, Clock clock) {
+	private final ExecutorService calls = Executors.newCachedThreadPool(daemon("eventsource-registry-call"));
+
+	/**
+	 * Creates the cache.
+	 * @param delegate the registry read and written through it
+	 * @param ttl how long an answer is used without reading the registry again
+	 * @param timeout how long a read of the registry may take, when an earlier answer can
+	 * stand in, before it counts as unreachable
+	 * @param slowTimeout how long a heartbeat, or a read with no earlier answer to stand
+	 * in, may take: a heartbeat is on no event's way, and the first call of a process
+	 * also connects to Redis
+	 * @param expiry the registry's expiry: how long a service seen live stays live
+	 * without showing in its answers
+	 * @param clock the clock
+	 */
+	public CachingServiceRegistry(ServiceRegistry delegate, Duration ttl, Duration timeout, Duration slowTimeout,
+			Duration expiry, Clock clock) {
 		this.delegate = delegate;
 		this.ttl = ttl;
+		this.timeout = timeout;
+		this.slowTimeout = slowTimeout;
 		this.clock = clock;
+		this.known = new KnownServices(expiry);
 		this.status = new AtomicReference<>(RegistryStatus.reachable(clock.instant()));
+	}
+
+	private static ThreadFactory daemon(String name) {
+		return (runnable) -> {
+			Thread thread = new Thread(runnable, name);
+			thread.setDaemon(true);
+			return thread;
+		};
 	}
 
 	@Override
@@ -59,7 +99,9 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 		Entry entry = this.cache.get(aggregateType);
 		if (entry == null) {
 			try {
-				return read(aggregateType);
+				// nothing to fall back on: worth the longer wait of a first call, which
+				// may also connect
+				return read(aggregateType, this.slowTimeout);
 			}
 			catch (RuntimeException ex) {
 				throw new RegistryUnavailableException("The service registry cannot be read and no earlier answer "
@@ -81,7 +123,7 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 		}
 		// read long ago (the relay was idle): services may have joined since
 		try {
-			return read(aggregateType);
+			return read(aggregateType, this.timeout);
 		}
 		catch (RuntimeException ex) {
 			return entry.services();
@@ -92,7 +134,7 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 		try {
 			this.refresher.execute(() -> {
 				try {
-					read(aggregateType);
+					read(aggregateType, this.timeout);
 				}
 				catch (RuntimeException ex) {
 					// status() reports it; the stale entry stands in meanwhile
@@ -107,12 +149,13 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 		}
 	}
 
-	private Set<String> read(String aggregateType) {
+	private Set<String> read(String aggregateType, Duration timeout) {
 		Instant now = this.clock.instant();
 		try {
-			Set<String> services = Set.copyOf(this.delegate.liveServices(aggregateType));
-			this.cache.put(aggregateType, new Entry(services, now));
+			Set<String> answer = Set.copyOf(bounded(() -> this.delegate.liveServices(aggregateType), timeout));
 			reachable(now);
+			Set<String> services = this.known.live(aggregateType, answer, now);
+			this.cache.put(aggregateType, new Entry(services, now));
 			return services;
 		}
 		catch (RuntimeException ex) {
@@ -121,11 +164,46 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 		}
 	}
 
+	/**
+	 * Calls the registry on a thread of its own and waits at most the timeout: the Redis
+	 * client keeps a command while it reconnects, up to its own timeout of a minute.
+	 */
+	private <T> T bounded(Callable<T> call, Duration timeout) {
+		Future<T> answer;
+		try {
+			answer = this.calls.submit(call);
+		}
+		catch (RejectedExecutionException ex) {
+			throw new RegistryUnavailableException("The service registry is closed", ex);
+		}
+		try {
+			return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+		}
+		catch (TimeoutException ex) {
+			answer.cancel(true);
+			throw new RegistryUnavailableException("The service registry did not answer within " + timeout, ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException failure) {
+				throw failure;
+			}
+			throw new RegistryUnavailableException("The service registry failed", ex.getCause());
+		}
+		catch (InterruptedException ex) {
+			answer.cancel(true);
+			Thread.currentThread().interrupt();
+			throw new RegistryUnavailableException("Interrupted while calling the service registry", ex);
+		}
+	}
+
 	@Override
 	public void heartbeat(String service, Collection<String> aggregateTypes) {
 		Instant now = this.clock.instant();
 		try {
-			this.delegate.heartbeat(service, aggregateTypes);
+			bounded(() -> {
+				this.delegate.heartbeat(service, aggregateTypes);
+				return null;
+			}, this.slowTimeout);
 			reachable(now);
 		}
 		catch (RuntimeException ex) {
@@ -137,6 +215,7 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 	@Override
 	public void close() {
 		this.refresher.shutdownNow();
+		this.calls.shutdownNow();
 	}
 
 	/**
@@ -151,6 +230,7 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 		RegistryStatus previous = this.status.get();
 		if (!previous.reachable()) {
 			this.status.set(RegistryStatus.reachable(now));
+			this.known.registryRecovered(now);
 			logger.info("The service registry answers again after an outage since " + previous.since());
 		}
 	}

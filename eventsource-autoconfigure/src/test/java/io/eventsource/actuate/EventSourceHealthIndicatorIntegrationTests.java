@@ -79,7 +79,8 @@ class EventSourceHealthIndicatorIntegrationTests {
 					CachingServiceRegistry registry = new CachingServiceRegistry(
 							new RedisServiceRegistry(new StringRedisTemplate(deadRedis), "eventsource",
 									Duration.ofSeconds(30), Clock.systemUTC()),
-							Duration.ofSeconds(2), Clock.systemUTC());
+							Duration.ofSeconds(2), Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(30),
+							Clock.systemUTC());
 					assertThatExceptionOfType(RuntimeException.class)
 						.isThrownBy(() -> registry.liveServices(this.aggregateType));
 					EventSourceHealthIndicator indicator = new EventSourceHealthIndicator(

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Collection;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
@@ -21,12 +23,14 @@ import static org.awaitility.Awaitility.await;
  */
 class CachingServiceRegistryTests {
 
+	private static final Duration EXPIRY = Duration.ofSeconds(30);
+
 	private final Controlled delegate = new Controlled();
 
 	private final MutableClock clock = new MutableClock();
 
 	private final CachingServiceRegistry registry = new CachingServiceRegistry(this.delegate, Duration.ofSeconds(2),
-			this.clock);
+			Duration.ofMillis(500), Duration.ofMillis(500), EXPIRY, this.clock);
 
 	@Test
 	void answersFromTheCacheWithinItsTimeToLive() {
@@ -82,6 +86,59 @@ class CachingServiceRegistryTests {
 	}
 
 	@Test
+	void aRegistryThatDoesNotAnswerCountsAsUnreachableAfterTheTimeout() {
+		this.delegate.services = Set.of("billing");
+		this.registry.liveServices("Order");
+		this.delegate.hanging = true;
+		this.clock.advance(Duration.ofMinutes(10));
+		// read again before it is answered, since it is old: the relay waits no longer
+		// than the timeout (the Redis client's own is a minute) and goes on with what it
+		// knew
+		long started = System.nanoTime();
+		assertThat(this.registry.liveServices("Order")).containsExactly("billing");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+		assertThat(this.registry.status().reachable()).isFalse();
+		assertThat(this.registry.status().error()).contains("did not answer within");
+		assertThatExceptionOfType(RegistryUnavailableException.class)
+			.isThrownBy(() -> this.registry.heartbeat("billing", Set.of("Order")));
+	}
+
+	@Test
+	void aServiceSeenLiveStaysLiveForAnExpiryWhenTheRegistryForgetsIt() {
+		this.delegate.services = Set.of("billing", "shipping");
+		this.registry.liveServices("Order");
+		// Redis restarted between two reads: its answer has lost shipping's heartbeat
+		this.delegate.services = Set.of("billing");
+		this.clock.advance(EXPIRY.minusSeconds(1));
+		assertThat(this.registry.liveServices("Order")).containsExactlyInAnyOrder("billing", "shipping");
+		this.clock.advance(EXPIRY);
+		assertThat(this.registry.liveServices("Order")).containsExactly("billing");
+	}
+
+	@Test
+	void afterAnOutageTheServicesKnownBeforeItHaveAnExpiryToHeartbeatAgain() {
+		this.delegate.services = Set.of("billing", "shipping");
+		this.registry.liveServices("Order");
+		this.delegate.failing = true;
+		this.clock.advance(Duration.ofSeconds(3));
+		this.registry.liveServices("Order");
+		await().until(() -> !this.registry.status().reachable());
+		// a minute without heartbeats, then Redis is back without them
+		this.clock.advance(Duration.ofMinutes(1));
+		this.delegate.services = Set.of();
+		this.delegate.failing = false;
+		this.clock.advance(Duration.ofMinutes(1));
+		assertThat(this.registry.liveServices("Order")).containsExactlyInAnyOrder("billing", "shipping");
+		await().until(() -> this.registry.status().reachable());
+		assertThat(this.registry.liveServices("Order")).containsExactlyInAnyOrder("billing", "shipping");
+		this.delegate.services = Set.of("billing");
+		this.clock.advance(EXPIRY.minusSeconds(1));
+		assertThat(this.registry.liveServices("Order")).containsExactlyInAnyOrder("billing", "shipping");
+		this.clock.advance(Duration.ofSeconds(5));
+		assertThat(this.registry.liveServices("Order")).containsExactly("billing");
+	}
+
+	@Test
 	void outageWithNothingKnownThrows() {
 		this.delegate.failing = true;
 		assertThatExceptionOfType(RegistryUnavailableException.class)
@@ -96,11 +153,17 @@ class CachingServiceRegistryTests {
 
 		volatile boolean failing;
 
+		volatile boolean hanging;
+
 		final AtomicInteger reads = new AtomicInteger();
 
 		@Override
 		public Set<String> liveServices(String aggregateType) {
 			this.reads.incrementAndGet();
+			if (this.hanging) {
+				// a Redis client holding the command while it reconnects
+				hang();
+			}
 			if (this.failing) {
 				throw new IllegalStateException("Redis down");
 			}
@@ -109,6 +172,19 @@ class CachingServiceRegistryTests {
 
 		@Override
 		public void heartbeat(String service, Collection<String> aggregateTypes) {
+			if (this.hanging) {
+				hang();
+			}
+		}
+
+		private static void hang() {
+			try {
+				new CountDownLatch(1).await(1, TimeUnit.MINUTES);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				throw new IllegalStateException("Interrupted", ex);
+			}
 		}
 
 	}
