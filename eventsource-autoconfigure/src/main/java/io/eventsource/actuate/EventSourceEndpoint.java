@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.eventsource.listen.CatchUp;
+import io.eventsource.listen.EventDispatcher;
+import io.eventsource.listen.EventHandlers;
 import io.eventsource.listen.ParkedEvents;
 import io.eventsource.listen.ParkedEvents.RetryResult;
 import io.eventsource.replay.ReplayRequest;
@@ -13,10 +15,12 @@ import io.eventsource.replay.ReplayRequester;
 import io.eventsource.store.InboxRepository;
 import io.eventsource.store.OutboxBacklog;
 import io.eventsource.store.OutboxRepository;
+import io.eventsource.store.ParkedEventRepository;
 import io.eventsource.store.ParkedEventRepository.ParkedEvent;
-
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -30,15 +34,29 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * events for the projection; writing {@code /{aggregateType}/{aggregateId}} asks the
  * producers to replay that aggregate's events; writing the endpoint itself starts a
  * catch-up from the producers' logs; deleting {@code /{projection}/{eventId}} skips a
- * parked event. Like every endpoint, it is reachable over HTTP only where the application
- * exposes it ({@code management.endpoints.web.exposure.include}).
+ * parked event.
+ * <p>
+ * Its access is {@link Access#READ_ONLY read-only} unless the application opens it
+ * ({@code management.endpoint.eventsource.access=unrestricted}): the writes change what
+ * the service applies, so an application that opens them protects them too. Like every
+ * endpoint, it is reachable over HTTP only where the application exposes it
+ * ({@code management.endpoints.web.exposure.include}). A selector that names nothing this
+ * service knows (a projection without handlers or parked events, an aggregate type it
+ * does not listen to, an event id that is not a UUID) is refused with an
+ * {@link InvalidEndpointRequestException} before anything is written; an event that is
+ * not parked is answered {@code null} (404 over HTTP, through
+ * {@link EventSourceEndpointWebExtension}).
  */
-@Endpoint(id = "eventsource")
+@Endpoint(id = "eventsource", defaultAccess = Access.READ_ONLY)
 public class EventSourceEndpoint {
 
 	private static final int LIMIT = 500;
 
 	private final ParkedEvents parkedEvents;
+
+	private final ParkedEventRepository parked;
+
+	private final EventHandlers handlers;
 
 	private final InboxRepository inbox;
 
@@ -52,19 +70,10 @@ public class EventSourceEndpoint {
 
 	/**
 	 * Creates the endpoint.
-	 * @param parkedEvents the parked events of this service
-	 * @param inbox the inbox
-	 * @param outbox the outbox
-	 * @param service this service's name
-	 */
-	public EventSourceEndpoint(ParkedEvents parkedEvents, InboxRepository inbox, OutboxRepository outbox,
-			String service) {
-		this(parkedEvents, inbox, outbox, service, null, null);
-	}
-
-	/**
-	 * Creates the endpoint with replay on demand.
-	 * @param parkedEvents the parked events of this service
+	 * @param parkedEvents retries and skips this service's parked events
+	 * @param parked the parked events' table, where a skipped event is looked up first
+	 * @param handlers the handlers of this service, which name its projections and the
+	 * aggregate types it listens to
 	 * @param inbox the inbox
 	 * @param outbox the outbox
 	 * @param service this service's name
@@ -72,14 +81,17 @@ public class EventSourceEndpoint {
 	 * @param catchUp catches up from the producers' logs, or {@code null} when replay is
 	 * off
 	 */
-	public EventSourceEndpoint(ParkedEvents parkedEvents, InboxRepository inbox, OutboxRepository outbox,
-			String service, @Nullable ReplayRequester replay, @Nullable CatchUp catchUp) {
-		this.catchUp = catchUp;
+	public EventSourceEndpoint(ParkedEvents parkedEvents, ParkedEventRepository parked, EventHandlers handlers,
+			InboxRepository inbox, OutboxRepository outbox, String service, @Nullable ReplayRequester replay,
+			@Nullable CatchUp catchUp) {
 		this.parkedEvents = parkedEvents;
+		this.parked = parked;
+		this.handlers = handlers;
 		this.inbox = inbox;
 		this.outbox = outbox;
 		this.service = service;
 		this.replay = replay;
+		this.catchUp = catchUp;
 	}
 
 	/**
@@ -111,11 +123,23 @@ public class EventSourceEndpoint {
 	 * @param projection the projection
 	 * @param aggregateType the aggregate type
 	 * @param aggregateId the aggregate id
-	 * @return what was applied and what is left
+	 * @return what was applied and what is left, or {@code null} when the projection
+	 * neither handles the aggregate type nor holds parked events of the aggregate
+	 * @throws InvalidEndpointRequestException if the projection is unknown or holds
+	 * malformed messages, or the aggregate type or id cannot name an aggregate
 	 */
 	@WriteOperation
-	public RetryResult retry(@Selector String projection, @Selector String aggregateType,
+	public @Nullable RetryResult retry(@Selector String projection, @Selector String aggregateType,
 			@Selector String aggregateId) {
+		if (EventDispatcher.MALFORMED.equals(projection)) {
+			throw EndpointSelectors.invalid("Malformed messages cannot be applied; look at them and skip them");
+		}
+		EndpointSelectors.aggregate(aggregateType, aggregateId);
+		requireKnown(projection);
+		if (!this.handlers.projections(aggregateType).contains(projection)
+				&& this.parked.count(this.service, projection, aggregateType, aggregateId) == 0) {
+			return null;
+		}
 		return this.parkedEvents.retry(projection, aggregateType, aggregateId);
 	}
 
@@ -124,11 +148,25 @@ public class EventSourceEndpoint {
 	 * rest.
 	 * @param projection the projection
 	 * @param eventId the event id
-	 * @return what the retry of the rest applied and left
+	 * @return what the retry of the rest applied and left, or {@code null} when the event
+	 * is not parked for the projection
+	 * @throws InvalidEndpointRequestException if the event id is not a UUID, the
+	 * projection is unknown, or the event is not the lowest parked one of its aggregate
 	 */
 	@DeleteOperation
-	public RetryResult skip(@Selector String projection, @Selector String eventId) {
-		return this.parkedEvents.skip(projection, UUID.fromString(eventId));
+	public @Nullable RetryResult skip(@Selector String projection, @Selector String eventId) {
+		UUID id = EndpointSelectors.eventId(eventId);
+		requireKnown(projection);
+		if (this.parked.find(this.service, projection, id) == null) {
+			return null;
+		}
+		try {
+			return this.parkedEvents.skip(projection, id);
+		}
+		catch (IllegalArgumentException ex) {
+			// not the lowest of its aggregate, or skipped by someone else meanwhile
+			throw EndpointSelectors.invalid(String.valueOf(ex.getMessage()));
+		}
 	}
 
 	/**
@@ -139,9 +177,16 @@ public class EventSourceEndpoint {
 	 * @param aggregateId the aggregate id
 	 * @return whether the request was sent (the same request is sent at most once per gap
 	 * timeout)
+	 * @throws InvalidEndpointRequestException if this service does not listen to the
+	 * aggregate type or the aggregate id cannot name an aggregate
 	 */
 	@WriteOperation
 	public Map<String, Object> replay(@Selector String aggregateType, @Selector String aggregateId) {
+		EndpointSelectors.aggregate(aggregateType, aggregateId);
+		if (!this.handlers.aggregateTypes().contains(aggregateType)) {
+			throw EndpointSelectors.invalid("Service '" + this.service + "' does not listen to aggregate type "
+					+ EndpointSelectors.quote(aggregateType));
+		}
 		if (this.replay == null) {
 			return Map.of("requested", false, "reason", "eventsource.replay.enabled is false");
 		}
@@ -156,6 +201,26 @@ public class EventSourceEndpoint {
 	@WriteOperation
 	public Map<String, Object> catchUp() {
 		return Map.of("started", this.catchUp != null && this.catchUp.catchUpNow());
+	}
+
+	/**
+	 * Refuses a projection that this service neither handles nor holds parked events of
+	 * (those of a projection whose handlers were removed can still be skipped).
+	 * @param projection the projection selector
+	 */
+	private void requireKnown(String projection) {
+		if (EventDispatcher.MALFORMED.equals(projection)) {
+			return;
+		}
+		for (String aggregateType : this.handlers.aggregateTypes()) {
+			if (this.handlers.projections(aggregateType).contains(projection)) {
+				return;
+			}
+		}
+		if (!this.parked.countByProjection(this.service).containsKey(projection)) {
+			throw EndpointSelectors
+				.invalid("Service '" + this.service + "' has no projection " + EndpointSelectors.quote(projection));
+		}
 	}
 
 	private static Map<String, Object> describe(ParkedEvent event) {

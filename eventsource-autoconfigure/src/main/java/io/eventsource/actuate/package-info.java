@@ -1,5 +1,7 @@
 /**
- * Actuator support: the {@code eventsource} health contributor.
+ * Actuator support: the {@code eventsource} health contributor and the
+ * {@code eventsource} and {@code processes} endpoints, read-only unless the application
+ * opens them.
  */
 @NullMarked
 package io.eventsource.actuate;

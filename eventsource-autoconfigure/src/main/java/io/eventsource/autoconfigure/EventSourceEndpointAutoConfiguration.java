@@ -1,16 +1,21 @@
 package io.eventsource.autoconfigure;
 
 import io.eventsource.actuate.EventSourceEndpoint;
+import io.eventsource.actuate.EventSourceEndpointWebExtension;
 import io.eventsource.actuate.ProcessesEndpoint;
+import io.eventsource.actuate.ProcessesEndpointWebExtension;
 import io.eventsource.listen.CatchUp;
+import io.eventsource.listen.EventSourceListenerAnnotationBeanPostProcessor;
 import io.eventsource.listen.ParkedEvents;
 import io.eventsource.process.ProcessManagers;
 import io.eventsource.replay.ReplayRequester;
 import io.eventsource.store.InboxRepository;
 import io.eventsource.store.OutboxRepository;
+import io.eventsource.store.ParkedEventRepository;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -18,8 +23,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.annotation.Bean;
 
 /**
- * Auto-configuration of the {@code eventsource} Actuator endpoint, for a service that
- * listens.
+ * Auto-configuration of the {@code eventsource} and {@code processes} Actuator endpoints,
+ * for a service that listens, with their web extensions. Both are read-only unless
+ * {@code management.endpoint.<id>.access} opens them.
  */
 @AutoConfiguration(after = EventSourceAutoConfiguration.class)
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
@@ -36,11 +42,28 @@ public final class EventSourceEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	@ConditionalOnBean(ProcessesEndpoint.class)
+	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+	ProcessesEndpointWebExtension eventSourceProcessesEndpointWebExtension(ProcessesEndpoint endpoint) {
+		return new ProcessesEndpointWebExtension(endpoint);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint(EventSourceEndpoint.class)
-	EventSourceEndpoint eventSourceEndpoint(ParkedEvents parkedEvents, InboxRepository inbox, OutboxRepository outbox,
+	EventSourceEndpoint eventSourceEndpoint(ParkedEvents parkedEvents, ParkedEventRepository parked,
+			EventSourceListenerAnnotationBeanPostProcessor listeners, InboxRepository inbox, OutboxRepository outbox,
 			ServiceName serviceName, ObjectProvider<ReplayRequester> replay, ObjectProvider<CatchUp> catchUp) {
-		return new EventSourceEndpoint(parkedEvents, inbox, outbox, serviceName.value(), replay.getIfAvailable(),
-				catchUp.getIfAvailable());
+		return new EventSourceEndpoint(parkedEvents, parked, listeners.getEventHandlers(), inbox, outbox,
+				serviceName.value(), replay.getIfAvailable(), catchUp.getIfAvailable());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(EventSourceEndpoint.class)
+	@ConditionalOnAvailableEndpoint(exposure = EndpointExposure.WEB)
+	EventSourceEndpointWebExtension eventSourceEndpointWebExtension(EventSourceEndpoint endpoint) {
+		return new EventSourceEndpointWebExtension(endpoint);
 	}
 
 }
