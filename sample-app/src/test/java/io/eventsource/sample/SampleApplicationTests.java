@@ -11,6 +11,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.MediaType;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -22,6 +23,10 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
 		properties = { "sample.demo=false", "eventsource.relay.poll-interval=200ms" })
+// closed after the class: its relay would otherwise go on relaying the shared outbox,
+// with
+// its own topology settings, while the later test classes of this JVM run
+@DirtiesContext
 class SampleApplicationTests {
 
 	@LocalServerPort

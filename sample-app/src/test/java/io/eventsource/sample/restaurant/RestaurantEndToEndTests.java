@@ -42,6 +42,8 @@ class RestaurantEndToEndTests {
 	private static final ParameterizedTypeReference<Map<String, Object>> JSON = new ParameterizedTypeReference<>() {
 	};
 
+	private static final String OPERATOR_PASSWORD = "restaurant-test-operator";
+
 	private final String suffix = UUID.randomUUID().toString().substring(0, 8);
 
 	private final Map<String, ConfigurableApplicationContext> services = new LinkedHashMap<>();
@@ -113,6 +115,22 @@ class RestaurantEndToEndTests {
 			.body(JSON);
 		assertThat(one).containsEntry("status", "COMPLETED").containsEntry("version", 1);
 		assertThat((String) one.get("state")).contains("\"paid\":true");
+		// moving an order to another version is the operator's: refused to anyone else,
+		// while the operator's request reaches the operation (a completed order stays)
+		assertThat(upgrade(client("manager"), this.orders.get(0))).isEqualTo(HttpStatusCode.valueOf(401));
+		RestClient operator = client("manager").mutate()
+			.defaultHeaders((headers) -> headers.setBasicAuth("operator", OPERATOR_PASSWORD))
+			.build();
+		assertThat(upgrade(operator, this.orders.get(0))).isEqualTo(HttpStatusCode.valueOf(400));
+		assertThat(processes.find("OrderProcess", this.orders.get(0)).version()).isEqualTo(1);
+	}
+
+	private static HttpStatusCode upgrade(RestClient manager, String order) {
+		return manager.post()
+			.uri("/actuator/processes/OrderProcess/{id}", order)
+			.contentType(MediaType.APPLICATION_JSON)
+			.body(Map.of("toVersion", 2))
+			.exchange((request, response) -> response.getStatusCode());
 	}
 
 	private ConfigurableApplicationContext start(String service) {
@@ -124,7 +142,8 @@ class RestaurantEndToEndTests {
 					"--restaurant.demo=false", "--eventsource.partitioned.partitions=2",
 					"--eventsource.relay.poll-interval=200ms", "--eventsource.replay.catch-up-on-start=false",
 					"--eventsource.processes.timeout-poll-interval=200ms",
-					"--eventsource.registry.heartbeat-interval=1s");
+					"--eventsource.registry.heartbeat-interval=1s",
+					"--spring.security.user.password=" + OPERATOR_PASSWORD);
 	}
 
 	private String name(String service) {

@@ -1,0 +1,257 @@
+package io.eventsource.sample;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import io.eventsource.envelope.EventMetadata;
+import io.eventsource.envelope.EventType;
+import io.eventsource.listen.EventSourceListener;
+import io.eventsource.listen.ListenerContainer;
+import io.eventsource.publish.EventPublisher;
+import io.eventsource.topology.PartitionedNames;
+import io.eventsource.topology.PerAggregateNames;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.HttpMethod;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.client.RestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample's actuator over HTTP, as {@code SecurityConfiguration} protects it: reads
+ * and health are open, the writes of the {@code eventsource} endpoint are refused to
+ * anyone but the operator and change nothing, and the operator's requests work, with 4xx
+ * for selectors that name nothing. A service name of its own; no profile, no demo.
+ */
+@SpringBootTest(classes = SampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+		properties = { "sample.demo=false", "eventsource.relay.poll-interval=200ms",
+				"eventsource.replay.catch-up-on-start=false", "eventsource.replay.catch-up-interval=0",
+				"eventsource.listener.retry.projections." + ActuatorSecurityTests.PROJECTION + ".max-attempts=1",
+				// the handler fails on purpose: no stack traces in the build's output
+				"logging.level.io.eventsource.listen.EventDispatcher=off",
+				"spring.security.user.password=" + ActuatorSecurityTests.PASSWORD,
+				// durable queues: an event published before the relay knows this service
+				// waits in its partition instead of going nowhere
+				"eventsource.aggregate-types." + ActuatorSecurityTests.AGGREGATE_TYPE + ".topology=partitioned",
+				"eventsource.aggregate-types." + ActuatorSecurityTests.AGGREGATE_TYPE + ".partitions=1" })
+@Import(ActuatorSecurityTests.Probes.class)
+@DirtiesContext
+class ActuatorSecurityTests {
+
+	static final String AGGREGATE_TYPE = "SecurityProbe";
+
+	static final String PROJECTION = "security-parking";
+
+	static final String PASSWORD = "test-operator-password";
+
+	private static final String SERVICE = "security-" + UUID.randomUUID().toString().substring(0, 8);
+
+	private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	EventPublisher publisher;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@Autowired
+	ApplicationContext context;
+
+	@DynamicPropertySource
+	static void serviceName(DynamicPropertyRegistry registry) {
+		registry.add("spring.application.name", () -> SERVICE);
+	}
+
+	@BeforeAll
+	static void servicesAnswer() {
+		LocalServices.requireAnswering();
+	}
+
+	@Test
+	void anonymousWritesAreRefusedAndChangeNothing() {
+		String aggregate = RUN + "-anonymous";
+		EventMetadata parked = park(aggregate);
+		RestClient anonymous = client(null);
+		assertThat(status(anonymous, HttpMethod.DELETE, "/actuator/eventsource/" + PROJECTION + "/" + parked.eventId()))
+			.isEqualTo(401);
+		assertThat(status(anonymous, HttpMethod.POST,
+				"/actuator/eventsource/" + PROJECTION + "/" + AGGREGATE_TYPE + "/" + aggregate))
+			.isEqualTo(401);
+		assertThat(status(anonymous, HttpMethod.POST, "/actuator/eventsource/" + AGGREGATE_TYPE + "/" + aggregate))
+			.isEqualTo(401);
+		assertThat(status(anonymous, HttpMethod.POST, "/actuator/eventsource")).isEqualTo(401);
+		assertThat(status(client("not-the-" + PASSWORD), HttpMethod.DELETE,
+				"/actuator/eventsource/" + PROJECTION + "/" + parked.eventId()))
+			.isEqualTo(401);
+		assertThat(parkedIds(aggregate)).containsExactly(parked.eventId().toString());
+		assertThat(ackStatus(parked)).isEqualTo("parked");
+	}
+
+	@Test
+	void readsAndHealthStayOpen() {
+		RestClient anonymous = client(null);
+		assertThat(anonymous.get().uri("/actuator/health").retrieve().body(Map.class)).containsEntry("status", "UP");
+		assertThat(status(anonymous, HttpMethod.GET, "/actuator/eventsource")).isEqualTo(200);
+		assertThat(status(anonymous, HttpMethod.GET, "/actuator/prometheus")).isEqualTo(200);
+		assertThat(status(anonymous, HttpMethod.GET, "/actuator/metrics")).isEqualTo(200);
+	}
+
+	@Test
+	void theOperatorSkipsAParkedEventAndSelectorsThatNameNothingAreClientErrors() {
+		String aggregate = RUN + "-operator";
+		EventMetadata parked = park(aggregate);
+		RestClient operator = client(PASSWORD);
+		assertThat(status(operator, HttpMethod.DELETE, "/actuator/eventsource/" + PROJECTION + "/not-a-uuid"))
+			.isEqualTo(400);
+		assertThat(status(operator, HttpMethod.DELETE, "/actuator/eventsource/unknown/" + parked.eventId()))
+			.isEqualTo(400);
+		assertThat(status(operator, HttpMethod.DELETE, "/actuator/eventsource/" + PROJECTION + "/" + UUID.randomUUID()))
+			.isEqualTo(404);
+		assertThat(parkedIds(aggregate)).containsExactly(parked.eventId().toString());
+		assertThat(status(operator, HttpMethod.DELETE, "/actuator/eventsource/" + PROJECTION + "/" + parked.eventId()))
+			.isEqualTo(200);
+		assertThat(parkedIds(aggregate)).isEmpty();
+		assertThat(ackStatus(parked)).isEqualTo("skipped");
+		assertThat(operator.post().uri("/actuator/eventsource").retrieve().body(Map.class)).containsEntry("started",
+				true);
+	}
+
+	private EventMetadata park(String aggregate) {
+		awaitConsuming();
+		EventMetadata published = this.publisher.publish(AGGREGATE_TYPE, aggregate, new Refused());
+		await().atMost(Duration.ofSeconds(60)).until(() -> parkedIds(aggregate).size() == 1);
+		return published;
+	}
+
+	private void awaitConsuming() {
+		await().atMost(Duration.ofSeconds(60)).until(() -> {
+			List<ListenerContainer> running = this.context.getBeansOfType(ListenerContainer.class)
+				.values()
+				.stream()
+				.filter(ListenerContainer::isRunning)
+				.toList();
+			Set<String> types = running.stream()
+				.flatMap((container) -> container.aggregateTypes().stream())
+				.collect(Collectors.toSet());
+			return types.contains(AGGREGATE_TYPE) && running.stream().allMatch(ListenerContainer::isConsuming);
+		});
+	}
+
+	private List<String> parkedIds(String aggregate) {
+		return this.jdbc.queryForList(
+				"SELECT message_id FROM parked_events WHERE service = ? AND projection = ? AND aggregate_id = ?",
+				String.class, SERVICE, PROJECTION, aggregate);
+	}
+
+	private String ackStatus(EventMetadata event) {
+		return this.jdbc.queryForObject(
+				"SELECT status FROM message_acks WHERE message_id = ? AND service = ? AND projection = ?", String.class,
+				event.eventId().toString(), SERVICE, PROJECTION);
+	}
+
+	private RestClient client(String password) {
+		RestClient.Builder builder = RestClient.builder().baseUrl("http://localhost:" + this.port);
+		if (password != null) {
+			builder.defaultHeaders((headers) -> headers.setBasicAuth("operator", password));
+		}
+		return builder.build();
+	}
+
+	private static int status(RestClient client, HttpMethod method, String path) {
+		return client.method(method).uri(path).exchange((request, response) -> response.getStatusCode().value());
+	}
+
+	@EventType(aggregate = AGGREGATE_TYPE)
+	record Refused() {
+	}
+
+	static class RefusingHandler {
+
+		@EventSourceListener(projection = PROJECTION)
+		void on(Refused event) {
+			throw new IllegalStateException("Always failing, so that the event is parked");
+		}
+
+	}
+
+	@TestConfiguration(proxyBeanMethods = false)
+	static class Probes {
+
+		@Bean
+		RefusingHandler securityRefusingHandler() {
+			return new RefusingHandler();
+		}
+
+		@Bean
+		CleanUp securityCleanUp(ConnectionFactory connectionFactory, ObjectProvider<ListenerContainer> containers,
+				JdbcTemplate jdbc) {
+			return new CleanUp(connectionFactory, containers, jdbc);
+		}
+
+	}
+
+	/**
+	 * Deletes what this run's service left once its listener containers stopped: the
+	 * service name is never used again (the registry forgets it by itself).
+	 */
+	static class CleanUp implements DisposableBean {
+
+		private final ConnectionFactory connectionFactory;
+
+		private final ObjectProvider<ListenerContainer> containers;
+
+		private final JdbcTemplate jdbc;
+
+		CleanUp(ConnectionFactory connectionFactory, ObjectProvider<ListenerContainer> containers, JdbcTemplate jdbc) {
+			this.connectionFactory = connectionFactory;
+			this.containers = containers;
+			this.jdbc = jdbc;
+		}
+
+		@Override
+		public void destroy() {
+			for (String table : List.of("message_acks", "projection_positions", "parked_events")) {
+				this.jdbc.update("DELETE FROM " + table + " WHERE service = ?", SERVICE);
+			}
+			this.jdbc.update("DELETE FROM message_consumer_state WHERE consumer_name LIKE ?", SERVICE + "/%");
+			this.jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
+					RUN + "-%");
+			this.jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id LIKE ?",
+					AGGREGATE_TYPE, RUN + "-%");
+			RabbitAdmin admin = new RabbitAdmin(this.connectionFactory);
+			this.containers.orderedStream()
+				.flatMap((container) -> container.aggregateTypes().stream())
+				.forEach((type) -> {
+					admin.deleteQueue(PerAggregateNames.aggregateIdsQueue(type, SERVICE));
+					admin.deleteQueue(PartitionedNames.queue(type, SERVICE, 0));
+					admin.deleteQueue(PartitionedNames.instancesQueue(type, SERVICE));
+				});
+		}
+
+	}
+
+}
