@@ -14,7 +14,9 @@ package io.eventsource.replay;
  * </ul>
  * Both queues are durable and expire a minute after their last consumer. A request is an
  * empty message whose headers name the aggregate and the sequences, and whose
- * {@code reply-to} names the queue to answer into.
+ * {@code reply-to} names the queue to answer into; a request that names a
+ * {@linkplain #LOG_END_TO log-end queue} is also told where the producer's log of the
+ * aggregate ends.
  */
 public final class ReplayNames {
 
@@ -71,6 +73,26 @@ public final class ReplayNames {
 
 	/** Header of an end message: whether more events follow the cursor. */
 	public static final String MORE = "eventsource_replay_more";
+
+	/**
+	 * Header of a request for the events of one aggregate: the queue into which a
+	 * producer whose log holds the aggregate also sends a {@value #LOG_END} message with
+	 * the last sequence of the aggregate in its log. A requester that does not send it
+	 * gets no such message, and a producer that does not read it sends none.
+	 */
+	public static final String LOG_END_TO = "eventsource_replay_logendto";
+
+	/**
+	 * Kind of the message that tells a requester where a producer's log of an aggregate
+	 * ends; its {@code correlation-id} is the request's.
+	 */
+	public static final String LOG_END = "log-end";
+
+	/**
+	 * Header of a {@value #LOG_END} message: the last sequence of the aggregate in the
+	 * producer's log, read after the request arrived.
+	 */
+	public static final String LAST_SEQUENCE = "eventsource_replay_lastsequence";
 
 	private ReplayNames() {
 	}

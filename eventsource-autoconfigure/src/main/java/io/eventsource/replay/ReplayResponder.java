@@ -1,6 +1,7 @@
 package io.eventsource.replay;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +41,14 @@ import org.springframework.context.SmartLifecycle;
  * queue, with publisher confirms; a request is acknowledged only once its answer is
  * confirmed. A producer that has none of the events asked for (another producer owns the
  * aggregate) answers nothing.
+ * <p>
+ * A request that names a {@value ReplayNames#LOG_END_TO} queue is also told where this
+ * log of the aggregate ends: its last sequence, read after the request arrived, in a
+ * {@value ReplayNames#LOG_END} message with the request's {@code correlation-id}, sent
+ * with the events and confirmed with them. A log that holds no event of the aggregate
+ * sends none (another producer may own it), so a listener never reads "nothing here" as
+ * "nothing anywhere". Every instance of this service reads the same database, so it does
+ * not matter which one answers.
  * <p>
  * The broker deletes the request queue a minute after its last consumer: a request made
  * while no instance runs is then lost, and asked again by the listener, whose gap
@@ -196,10 +205,17 @@ public class ReplayResponder implements SmartLifecycle {
 		String replyTo = properties.getReplyTo();
 		try {
 			if (request != null && replyTo != null) {
+				String logEndTo = logEndTo(properties);
+				// read after the request arrived: an event its requester had received
+				// before sending it is at or below this
+				long lastSequence = (logEndTo != null)
+						? this.outbox.lastSequence(request.aggregateType(), request.aggregateId()) : 0;
 				List<StoredEvent> events = this.outbox.findByAggregate(request.aggregateType(), request.aggregateId(),
 						request.fromSequence(), (request.toSequence() > 0) ? request.toSequence() : Long.MAX_VALUE,
 						this.maxEvents);
-				if (!events.isEmpty() && !send(events, replyTo)) {
+				AMQP.BasicProperties logEnd = (lastSequence > 0)
+						? logEnd(request, lastSequence, properties.getCorrelationId()) : null;
+				if ((!events.isEmpty() || logEnd != null) && !send(events, replyTo, logEnd, logEndTo)) {
 					channel.basicNack(deliveryTag, false, true);
 					return;
 				}
@@ -248,7 +264,7 @@ public class ReplayResponder implements SmartLifecycle {
 			end.put(ReplayNames.PRODUCER, this.service);
 			end.put(ReplayNames.CURSOR, next.toString());
 			end.put(ReplayNames.MORE, rows.size() == this.maxEvents);
-			if (!send(rows.stream().map(RelayedEvent::event).toList(),
+			if (!send(rows.stream().map(RelayedEvent::event).toList(), replyTo,
 					new AMQP.BasicProperties.Builder().deliveryMode(2).headers(end).build(), replyTo)) {
 				channel.basicNack(deliveryTag, false, true);
 				return;
@@ -261,16 +277,39 @@ public class ReplayResponder implements SmartLifecycle {
 		}
 	}
 
-	private synchronized boolean send(List<StoredEvent> events, String replyTo) throws IOException {
-		return send(events, null, replyTo);
+	/**
+	 * Returns the message that tells a requester where this log of an aggregate ends.
+	 */
+	private AMQP.BasicProperties logEnd(ReplayRequest request, long lastSequence, String requestId) {
+		Map<String, Object> headers = new LinkedHashMap<>();
+		headers.put(ReplayNames.KIND, ReplayNames.LOG_END);
+		headers.put(ReplayNames.AGGREGATE_TYPE, request.aggregateType());
+		headers.put(ReplayNames.AGGREGATE_ID, request.aggregateId());
+		headers.put(ReplayNames.PRODUCER, this.service);
+		headers.put(ReplayNames.LAST_SEQUENCE, lastSequence);
+		return new AMQP.BasicProperties.Builder().correlationId(requestId).headers(headers).build();
 	}
 
 	/**
-	 * Sends events, and an end message when given one, into the requester's queue and
-	 * waits for the broker's confirms.
+	 * Returns the queue a request wants the end of the log in, when it wants it and says
+	 * which request it is; a name no queue can have counts as none.
 	 */
-	private synchronized boolean send(List<StoredEvent> events, AMQP.@Nullable BasicProperties end, String replyTo)
-			throws IOException {
+	private static @Nullable String logEndTo(AMQP.BasicProperties properties) {
+		Map<String, Object> headers = properties.getHeaders();
+		Object queue = (headers != null) ? headers.get(ReplayNames.LOG_END_TO) : null;
+		if (queue == null || properties.getCorrelationId() == null) {
+			return null;
+		}
+		String name = queue.toString();
+		return (!name.isEmpty() && name.getBytes(StandardCharsets.UTF_8).length <= 255) ? name : null;
+	}
+
+	/**
+	 * Sends events into the requester's queue, and an end message when given one into its
+	 * queue, and waits for the broker's confirms.
+	 */
+	private synchronized boolean send(List<StoredEvent> events, String replyTo, AMQP.@Nullable BasicProperties end,
+			@Nullable String endTo) throws IOException {
 		ConfirmingChannel answers = this.answers;
 		if (answers == null || !answers.isOpen()) {
 			answers = ConfirmingChannel.open(this.connectionFactory);
@@ -284,8 +323,8 @@ public class ReplayResponder implements SmartLifecycle {
 					EventMessages.body(event.envelope())));
 			messageIds.add(metadata.eventId().toString());
 		}
-		if (end != null) {
-			published.add(answers.publish("", replyTo, false, end, new byte[0]));
+		if (end != null && endTo != null) {
+			published.add(answers.publish("", endTo, false, end, new byte[0]));
 		}
 		ConfirmingChannel.Confirms confirms = answers.awaitConfirms(answers.lastPublished(), messageIds,
 				this.confirmTimeout);

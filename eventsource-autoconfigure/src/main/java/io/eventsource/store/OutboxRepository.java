@@ -170,6 +170,20 @@ public class OutboxRepository {
 	}
 
 	/**
+	 * Returns the last sequence of an aggregate in the log: that of its last event
+	 * committed, whether relayed or not.
+	 * @param aggregateType the aggregate type
+	 * @param aggregateId the aggregate id
+	 * @return the last sequence, {@code 0} when the log holds no event of the aggregate
+	 */
+	public long lastSequence(String aggregateType, String aggregateId) {
+		Long last = this.jdbc.queryForObject(
+				"SELECT MAX(sequence) FROM public_messages WHERE topic = ? AND aggregate_id = ?", Long.class,
+				aggregateType, aggregateId);
+		return (last != null) ? last : 0;
+	}
+
+	/**
 	 * Returns whether the log holds an event.
 	 * @param messageId the event id
 	 * @return whether an event with that id was appended
