@@ -292,7 +292,8 @@ public final class EventSourceAutoConfiguration {
 		@ConditionalOnBean(ReplayRequester.class)
 		GapRepair eventSourceGapRepair(ReplayRequester requester, EventSourceProperties properties,
 				ListenerMetrics metrics) {
-			return new GapRepair(requester, properties.getReplay().getGapTimeout(), System::nanoTime, metrics);
+			return new GapRepair(requester, properties.getReplay().getGapTimeout(),
+					properties.getReplay().getMaxUnansweredRequests(), System::nanoTime, metrics);
 		}
 
 		@Bean

@@ -319,6 +319,16 @@ public class EventSourceProperties {
 		private Duration gapTimeout = Duration.ofSeconds(5);
 
 		/**
+		 * Requests for the same missing events, all sent after an event that waits behind
+		 * them arrived and with nothing applied in between, after which that event is
+		 * parked under "(malformed)" as one no producer answers for (an unknown producer,
+		 * or one unreachable for that long; a real event comes back from its producer's
+		 * log later). An event a producer's log shows it does not hold is parked after
+		 * the first answer.
+		 */
+		private int maxUnansweredRequests = 60;
+
+		/**
 		 * Most events sent for one replay request.
 		 */
 		private int maxEvents = 1000;
@@ -395,6 +405,14 @@ public class EventSourceProperties {
 
 		public void setGapTimeout(Duration gapTimeout) {
 			this.gapTimeout = gapTimeout;
+		}
+
+		public int getMaxUnansweredRequests() {
+			return this.maxUnansweredRequests;
+		}
+
+		public void setMaxUnansweredRequests(int maxUnansweredRequests) {
+			this.maxUnansweredRequests = maxUnansweredRequests;
 		}
 
 		public int getMaxEvents() {

@@ -187,7 +187,8 @@ final class BatchApplier {
 					own.add(parked ? DispatchOutcome.PARKED : null);
 				}
 				else {
-					own.add((outcomes != null) ? outcomes.get(next) : null);
+					DispatchOutcome outcome = (outcomes != null) ? outcomes.get(next) : null;
+					own.add((outcome == DispatchOutcome.GAP) ? unlessAbandoned(taken.lane(), delivery) : outcome);
 					next++;
 				}
 			}
@@ -212,6 +213,23 @@ final class BatchApplier {
 					+ lane.queue() + " of another aggregate";
 		}
 		return null;
+	}
+
+	/**
+	 * Parks an event that waits after a gap once gap repair gave it up (not in the
+	 * producer's log, or no producer answered): away from the projections' positions,
+	 * under {@value EventDispatcher#MALFORMED}, so that it never holds back the real
+	 * events of its aggregate, and an operator can only look at it and skip it.
+	 * @return {@link DispatchOutcome#PARKED} when parked, else
+	 * {@link DispatchOutcome#GAP}: it waits on
+	 */
+	private DispatchOutcome unlessAbandoned(AggregateLane lane, Delivery delivery) {
+		EventMetadata metadata = delivery.metadata();
+		String reason = (metadata != null) ? this.dispatcher.abandoned(metadata) : null;
+		if (reason == null) {
+			return DispatchOutcome.GAP;
+		}
+		return parkMalformed(lane, delivery, reason) ? DispatchOutcome.PARKED : DispatchOutcome.GAP;
 	}
 
 	private boolean parkMalformed(AggregateLane lane, Delivery delivery, String problem) {

@@ -21,8 +21,10 @@ public enum DispatchOutcome {
 
 	/**
 	 * The event was set aside in {@code parked_events}: after its last attempt, at once
-	 * when its payload does not bind, or behind a parked event of its aggregate. It waits
-	 * there to be retried.
+	 * when its payload does not bind, or behind a parked event of its aggregate; it waits
+	 * there to be retried. A message that is no event this service can apply (not one, or
+	 * one that gap repair gave up: in no producer's log) is parked under
+	 * {@value EventDispatcher#MALFORMED}, to be looked at and skipped.
 	 */
 	PARKED(true),
 

@@ -79,6 +79,8 @@ public class EventDispatcher {
 
 	private final DataSource dataSource;
 
+	private final GapListener gaps;
+
 	/** The projections whose last attempt at an aggregate's event failed. */
 	private final Map<AggregateRef, Set<String>> failing = new ConcurrentHashMap<>();
 
@@ -127,6 +129,7 @@ public class EventDispatcher {
 		this.dataSource = dataSource;
 		this.handlers = handlers;
 		this.runner = new HandlerRunner(handlers, payloads, parking.maxPayloadSize().toBytes(), service, gaps, history);
+		this.gaps = gaps;
 		this.parked = parked;
 		this.parking = parking;
 		this.inbox = inbox;
@@ -260,6 +263,17 @@ public class EventDispatcher {
 	public Set<String> failingProjections(String aggregateType, String aggregateId) {
 		Set<String> projections = this.failing.get(new AggregateRef(aggregateType, aggregateId));
 		return (projections != null) ? Set.copyOf(projections) : Set.of();
+	}
+
+	/**
+	 * Returns, once, why an event whose last attempt found a gap before it is not to be
+	 * waited for any longer (see {@link GapListener#abandoned}); the caller parks it with
+	 * {@link #parkMalformed}.
+	 * @param metadata the event
+	 * @return the reason, or {@code null} while it waits
+	 */
+	public @Nullable String abandoned(EventMetadata metadata) {
+		return this.gaps.abandoned(metadata);
 	}
 
 	/**

@@ -1,0 +1,303 @@
+package io.eventsource.faults;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.DoubleSupplier;
+
+import javax.sql.DataSource;
+
+import io.eventsource.envelope.EventMetadata;
+import io.eventsource.envelope.EventType;
+import io.eventsource.listen.EventDispatcher;
+import io.eventsource.listen.EventSourceListener;
+import io.eventsource.publish.EventPublisher;
+import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.TestServices;
+import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestTopology;
+import io.eventsource.topology.EventMessages;
+import io.eventsource.topology.PerAggregateNames;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * An event from the future: a well-formed event of a real aggregate type, with the
+ * CloudEvents headers the relay writes, whose sequence is far past its aggregate's
+ * stream, sent with the plain RabbitMQ client straight into the listening service's
+ * queue. No producer's log holds it, so it must not wait (and ask for the events before
+ * it) for ever, nor be applied in place of the real event of its sequence: it is parked
+ * under {@code (malformed)}, the requests stop, its queue is settled, and the real events
+ * of its aggregate go on.
+ */
+class FutureEventTests {
+
+	/**
+	 * An aggregate type only this test uses: no other test's listener applies its events.
+	 */
+	static final String AGGREGATE_TYPE = "FutureTestOrder";
+
+	private static final long FUTURE = 1_000_000;
+
+	private static final String[] LISTENER_PROPERTIES = { "eventsource.relay.enabled=false",
+			"eventsource.replay.gap-timeout=500ms", "eventsource.replay.max-unanswered-requests=3" };
+
+	private final String prefix = TestServices.randomSuffix() + "-";
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	@ParameterizedTest
+	@EnumSource(value = TestTopology.class, names = { "PER_AGGREGATE", "PARTITIONED" })
+	void anEventTheProducersLogDoesNotHoldIsParkedAndTheRequestsStop(TestTopology topology) {
+		Database database = Database.POSTGRESQL;
+		String orders = "orders-" + TestServices.randomSuffix();
+		String billing = "billing-" + TestServices.randomSuffix();
+		String aggregate = this.prefix + "0";
+		EventSourceContexts.runner(database, orders)
+			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withPropertyValues(topology.properties())
+			.withPropertyValues("eventsource.listener.enabled=false")
+			.run((producer) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(producer.getBean(DataSource.class));
+				Ledger.createTable(jdbc);
+				try {
+					listener(database, topology, billing).run((listener) -> {
+						TestTopology.awaitConsuming(listener);
+						EventPublisher publisher = producer.getBean(EventPublisher.class);
+						for (int n = 1; n <= 4; n++) {
+							publisher.publish(AGGREGATE_TYPE, aggregate, new OrderPlaced(n));
+						}
+						await().atMost(Duration.ofSeconds(30))
+							.until(() -> applied(jdbc, aggregate), (applied) -> applied.size() == 4);
+
+						UUID forged = sendFromTheFuture(topology, billing, aggregate, orders, false);
+						List<Map<String, Object>> parked = awaitParked(jdbc, billing, forged);
+						assertThat((String) parked.get(0).get("reason")).startsWith("Not in the producer's log")
+							.contains("the log of " + AGGREGATE_TYPE + "-" + aggregate)
+							.contains("ends at #4");
+						assertThat(applied(jdbc, aggregate)).containsExactly(1L, 2L, 3L, 4L);
+						double requests = awaitRequestsStopped(listener);
+						assertThat(requests).as("replay requests").isPositive();
+						awaitSettled(topology.queueOf(AGGREGATE_TYPE, aggregate, billing));
+
+						// parked away from the position: the real #5 is applied
+						publisher.publish(AGGREGATE_TYPE, aggregate, new OrderPlaced(5));
+						await().atMost(Duration.ofSeconds(30))
+							.until(() -> applied(jdbc, aggregate), (applied) -> applied.size() == 5);
+						assertThat(applied(jdbc, aggregate)).containsExactly(1L, 2L, 3L, 4L, 5L);
+						assertThat(parked(jdbc, billing)).hasSize(1);
+						FaultReport.record("an event from the future, not in the producer's log (" + topology + ")", 5,
+								applied(jdbc, aggregate).size(), FaultReport.consumed(listener, "duplicate"), 1,
+								"parked as not in the log after " + (int) requests + " requests; later events applied");
+					});
+				}
+				finally {
+					cleanUp(producer, jdbc, topology, billing, List.of(aggregate));
+				}
+			});
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestTopology.class, names = { "PER_AGGREGATE", "PARTITIONED" })
+	void anEventNoProducerAnswersForIsParkedAfterTheUnansweredRequests(TestTopology topology) {
+		Database database = Database.POSTGRESQL;
+		String billing = "billing-" + TestServices.randomSuffix();
+		String aggregate = this.prefix + "nobody";
+		// the listener publishes the real events itself, later
+		listener(database, topology, billing).withPropertyValues("eventsource.relay.enabled=true").run((listener) -> {
+			JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
+			Ledger.createTable(jdbc);
+			try {
+				TestTopology.awaitConsuming(listener);
+				// no log holds the aggregate, and its source is no service
+				UUID forged = sendFromTheFuture(topology, billing, aggregate, "nobody-" + TestServices.randomSuffix(),
+						true);
+				List<Map<String, Object>> parked = awaitParked(jdbc, billing, forged);
+				assertThat((String) parked.get(0).get("reason"))
+					.startsWith("No producer answered: 3 requests for " + AGGREGATE_TYPE + "-" + aggregate + " #1..");
+				double requests = awaitRequestsStopped(listener);
+				assertThat(requests).as("replay requests").isGreaterThanOrEqualTo(3);
+				awaitSettled(topology.queueOf(AGGREGATE_TYPE, aggregate, billing));
+
+				EventPublisher publisher = listener.getBean(EventPublisher.class);
+				publisher.publish(AGGREGATE_TYPE, aggregate, new OrderPlaced(1));
+				publisher.publish(AGGREGATE_TYPE, aggregate, new OrderPlaced(2));
+				await().atMost(Duration.ofSeconds(30))
+					.until(() -> applied(jdbc, aggregate), (applied) -> applied.size() == 2);
+				assertThat(applied(jdbc, aggregate)).containsExactly(1L, 2L);
+				FaultReport.record("an event from the future, no producer answers (" + topology + ")", 2,
+						applied(jdbc, aggregate).size(), FaultReport.consumed(listener, "duplicate"), 1,
+						"parked after " + (int) requests + " unanswered requests; later events applied");
+			}
+			finally {
+				cleanUp(listener, jdbc, topology, billing, List.of(aggregate));
+			}
+		});
+	}
+
+	private ApplicationContextRunner listener(Database database, TestTopology topology, String service) {
+		return EventSourceContexts.runner(database, service)
+			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withPropertyValues(topology.properties())
+			.withPropertyValues(LISTENER_PROPERTIES)
+			.withBean(Ledger.class, Ledger::new)
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
+	}
+
+	/**
+	 * Sends an event of an aggregate with sequence {@value #FUTURE} into the listening
+	 * service's queue of the aggregate, as the relay would send it, with the plain
+	 * client; on the per-aggregate topology, declares the queue where it is not there yet
+	 * and announces the aggregate, as the relay does.
+	 * @return the event's id
+	 */
+	private UUID sendFromTheFuture(TestTopology topology, String service, String aggregate, String source,
+			boolean declare) {
+		UUID id = UUID.randomUUID();
+		EventMetadata metadata = new EventMetadata(id, AGGREGATE_TYPE, aggregate, FUTURE, "OrderPlaced", Instant.now(),
+				id.toString(), null, source, Map.of());
+		String queue = topology.queueOf(AGGREGATE_TYPE, aggregate, service);
+		try (RabbitTestClient rabbit = new RabbitTestClient()) {
+			rabbit.withChannel((channel) -> {
+				if (declare && topology == TestTopology.PER_AGGREGATE) {
+					channel.queueDeclare(queue, true, false, false,
+							PerAggregateNames.aggregateQueueArguments(Duration.ofSeconds(30)));
+				}
+				assertThat(rabbit.queueExists(queue)).as(queue).isTrue();
+				channel.basicPublish("", queue, EventMessages.properties(metadata),
+						("{\"n\":" + FUTURE + "}").getBytes(StandardCharsets.UTF_8));
+				if (topology == TestTopology.PER_AGGREGATE) {
+					channel.basicPublish(PerAggregateNames.aggregateIdsExchange(AGGREGATE_TYPE), "",
+							EventMessages.persistent(), aggregate.getBytes(StandardCharsets.UTF_8));
+				}
+			});
+		}
+		return id;
+	}
+
+	private static List<Map<String, Object>> awaitParked(JdbcTemplate jdbc, String service, UUID eventId) {
+		await().atMost(Duration.ofSeconds(30)).until(() -> parked(jdbc, service), (parked) -> !parked.isEmpty());
+		List<Map<String, Object>> parked = parked(jdbc, service);
+		assertThat(parked).hasSize(1);
+		// away from the projection's position, where no retry can apply it
+		assertThat(parked.get(0)).containsEntry("message_id", eventId.toString())
+			.containsEntry("projection", EventDispatcher.MALFORMED);
+		return parked;
+	}
+
+	private static List<Map<String, Object>> parked(JdbcTemplate jdbc, String service) {
+		return jdbc.queryForList("SELECT projection, message_id, reason FROM parked_events WHERE service = ?", service);
+	}
+
+	/**
+	 * Waits until gap repair sends no more requests: the count is the same across twice
+	 * the gap timeout, then across six times.
+	 */
+	private static double awaitRequestsStopped(ApplicationContext listener) {
+		DoubleSupplier requests = () -> listener.getBean(MeterRegistry.class)
+			.find("eventsource.replay.requests")
+			.counters()
+			.stream()
+			.mapToDouble((counter) -> counter.count())
+			.sum();
+		double[] last = { -1 };
+		await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+			double now = requests.getAsDouble();
+			boolean unchanged = now == last[0];
+			last[0] = now;
+			return unchanged;
+		});
+		double settled = last[0];
+		await().during(Duration.ofSeconds(3))
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> requests.getAsDouble() == settled);
+		return settled;
+	}
+
+	/**
+	 * Waits until a queue holds no message, ready or unacknowledged (the management API's
+	 * figures lag by a few seconds); a queue that expired holds none either.
+	 */
+	private void awaitSettled(String queue) {
+		try (RabbitTestClient rabbit = new RabbitTestClient()) {
+			await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+				if (!rabbit.queueExists(queue)) {
+					return true;
+				}
+				JsonNode info = this.json
+					.readTree(rabbit.management("GET", "/queues/%2F/" + RabbitTestClient.encode(queue), null));
+				return info.path("messages").asInt(-1) == 0 && info.path("messages_unacknowledged").asInt(-1) == 0;
+			});
+		}
+	}
+
+	private static List<Long> applied(JdbcTemplate jdbc, String aggregate) {
+		return jdbc.queryForList("SELECT sequence FROM " + Ledger.TABLE + " WHERE aggregate_id = ? ORDER BY id",
+				Long.class, aggregate);
+	}
+
+	private void cleanUp(ApplicationContext context, JdbcTemplate jdbc, TestTopology topology, String service,
+			List<String> aggregateIds) {
+		jdbc.update("DELETE FROM " + Ledger.TABLE + " WHERE aggregate_id LIKE ?", this.prefix + "%");
+		jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
+				this.prefix + "%");
+		jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
+				this.prefix + "%");
+		jdbc.update("DELETE FROM message_acks WHERE service = ?", service);
+		jdbc.update("DELETE FROM projection_positions WHERE service = ?", service);
+		jdbc.update("DELETE FROM parked_events WHERE service = ?", service);
+		context.getBean(StringRedisTemplate.class)
+			.opsForZSet()
+			.remove("eventsource:services:" + AGGREGATE_TYPE, service);
+		topology.cleanUp(AGGREGATE_TYPE, service, aggregateIds);
+	}
+
+	@EventType(aggregate = AGGREGATE_TYPE)
+	record OrderPlaced(int n) {
+	}
+
+	/**
+	 * Inserts a row per event applied, in the listener's transaction.
+	 */
+	static class Ledger {
+
+		static final String TABLE = "future_test_applied";
+
+		private JdbcTemplate jdbc;
+
+		@Autowired
+		void setDataSource(DataSource dataSource) {
+			this.jdbc = new JdbcTemplate(dataSource);
+		}
+
+		@EventSourceListener(projection = "ledger")
+		void placed(OrderPlaced event, EventMetadata metadata) {
+			this.jdbc.update("INSERT INTO " + TABLE + " (aggregate_id, sequence) VALUES (?, ?)", metadata.aggregateId(),
+					metadata.sequence());
+		}
+
+		static void createTable(JdbcTemplate jdbc) {
+			jdbc.execute("CREATE TABLE IF NOT EXISTS " + TABLE
+					+ " (id BIGSERIAL PRIMARY KEY, aggregate_id VARCHAR(128) NOT NULL, sequence BIGINT NOT NULL)");
+		}
+
+	}
+
+}
