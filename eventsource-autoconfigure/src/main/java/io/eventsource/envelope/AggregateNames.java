@@ -21,6 +21,21 @@ public final class AggregateNames {
 	/** The longest service name, in characters. */
 	public static final int MAX_SERVICE_NAME_LENGTH = 48;
 
+	/** The violation of an aggregate id that is {@code null} or blank. */
+	public static final String EMPTY = "empty";
+
+	/**
+	 * The violation of an aggregate id longer than {@value #MAX_AGGREGATE_ID_BYTES} bytes
+	 * in UTF-8.
+	 */
+	public static final String TOO_LONG = "too-long";
+
+	/**
+	 * The violation of an aggregate id with whitespace, control characters or a lone
+	 * surrogate.
+	 */
+	public static final String INVALID_CHARACTERS = "invalid-characters";
+
 	private static final Pattern AGGREGATE_TYPE = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
 	private static final Pattern SERVICE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -40,8 +55,9 @@ public final class AggregateNames {
 			throw new IllegalArgumentException("'aggregateType' must not be empty");
 		}
 		if (aggregateType.length() > MAX_AGGREGATE_TYPE_LENGTH || !AGGREGATE_TYPE.matcher(aggregateType).matches()) {
-			throw new IllegalArgumentException("'aggregateType' '" + aggregateType + "' is invalid: use a letter, then "
-					+ "letters, digits or '_', at most " + MAX_AGGREGATE_TYPE_LENGTH + " characters");
+			throw new IllegalArgumentException(
+					"'aggregateType' '" + UntrustedText.abbreviate(aggregateType) + "' is invalid: use a letter, then "
+							+ "letters, digits or '_', at most " + MAX_AGGREGATE_TYPE_LENGTH + " characters");
 		}
 	}
 
@@ -53,17 +69,46 @@ public final class AggregateNames {
 	 * hold
 	 */
 	public static void requireAggregateId(@Nullable String aggregateId) {
+		String violation = aggregateIdViolation(aggregateId);
+		if (violation == null) {
+			return;
+		}
+		// the id may come from the wire (a correlation id): never put it whole in a
+		// message
+		String shown = UntrustedText.abbreviate(aggregateId);
+		throw new IllegalArgumentException(switch (violation) {
+			case TOO_LONG ->
+				"'aggregateId' is longer than " + MAX_AGGREGATE_ID_BYTES + " bytes in UTF-8: '" + shown + "'";
+			case INVALID_CHARACTERS ->
+				"'aggregateId' '" + shown + "' must not contain whitespace or control characters";
+			default -> "'aggregateId' must not be empty";
+		});
+	}
+
+	/**
+	 * Tells which rule of {@link #requireAggregateId(String)} an aggregate id breaks,
+	 * without an exception, for ids read from the wire.
+	 * @param aggregateId the aggregate id
+	 * @return {@code null} when the id is valid, else {@link #EMPTY}, {@link #TOO_LONG}
+	 * or {@link #INVALID_CHARACTERS}: short fixed words, fit for a metric tag
+	 */
+	public static @Nullable String aggregateIdViolation(@Nullable String aggregateId) {
 		if (aggregateId == null || aggregateId.isBlank()) {
-			throw new IllegalArgumentException("'aggregateId' must not be empty");
+			return EMPTY;
 		}
-		if (aggregateId.getBytes(StandardCharsets.UTF_8).length > MAX_AGGREGATE_ID_BYTES) {
-			throw new IllegalArgumentException("'aggregateId' is longer than " + MAX_AGGREGATE_ID_BYTES
-					+ " bytes in UTF-8: '" + aggregateId + "'");
+		// a char takes one to three bytes in UTF-8: only a length in between needs
+		// encoding
+		if (aggregateId.length() > MAX_AGGREGATE_ID_BYTES || (aggregateId.length() * 3 > MAX_AGGREGATE_ID_BYTES
+				&& aggregateId.getBytes(StandardCharsets.UTF_8).length > MAX_AGGREGATE_ID_BYTES)) {
+			return TOO_LONG;
 		}
-		if (aggregateId.codePoints().anyMatch((c) -> Character.isWhitespace(c) || Character.isISOControl(c))) {
-			throw new IllegalArgumentException(
-					"'aggregateId' '" + aggregateId + "' must not contain whitespace or control characters");
+		// a lone surrogate would be sent as '?' and name another queue
+		if (aggregateId.codePoints()
+			.anyMatch((c) -> Character.isWhitespace(c) || Character.isISOControl(c)
+					|| Character.getType(c) == Character.SURROGATE)) {
+			return INVALID_CHARACTERS;
 		}
+		return null;
 	}
 
 	/**

@@ -21,6 +21,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import io.eventsource.envelope.UntrustedText;
 import io.eventsource.registry.ServiceRegistry;
 import io.eventsource.topology.AggregateTopologies;
 import io.eventsource.topology.PerAggregateNames;
@@ -38,8 +39,9 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  * has handlers for and that travels through that topology. Per aggregate type it declares
  * the durable fanout exchange {@code {Type}AggregateIds} and this service's durable queue
  * {@code {Type}AggregateIds-{service}} (instances of the service compete on it) and
- * consumes it; on an aggregate id it starts an {@link AggregateQueueConsumer} on
- * {@code {Type}-{id}-{service}} unless one runs, declared with the relay's arguments,
+ * consumes it; an announcement that can never name a queue is dropped
+ * ({@link AnnouncedIds}). On an aggregate id it starts an {@link AggregateQueueConsumer}
+ * on {@code {Type}-{id}-{service}} unless one runs, declared with the relay's arguments,
  * whose {@code x-single-active-consumer} keeps one instance per aggregate at a time. A
  * consumer idle for the idle timeout is cancelled. At most {@code maxAggregates}
  * consumers run at once; further ids stay unacknowledged until a consumer ends, so none
@@ -68,6 +70,8 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 	private final ListenerMetrics metrics;
 
 	private final ListenerSettings settings;
+
+	private final AnnouncedIds announcedIds;
 
 	private final Object monitor = new Object();
 
@@ -108,6 +112,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		this.registry = registry;
 		this.metrics = metrics;
 		this.settings = settings;
+		this.announcedIds = new AnnouncedIds(metrics.registry(), settings.service());
 	}
 
 	/**
@@ -426,9 +431,11 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 				ack(next.channel(), next.deliveryTag());
 			}
 			catch (IOException | RuntimeException ex) {
-				logger.warn("Cannot consume " + next.aggregateType() + "-" + next.aggregateId() + " (is "
-						+ "eventsource.per-aggregate.queue-expiry the same in every service?); the id goes back to "
-						+ "its queue after " + this.settings.retryDelay() + ": " + ex);
+				logger.warn("Cannot consume " + next.aggregateType() + "-"
+						+ UntrustedText.abbreviate(next.aggregateId())
+						+ " (is eventsource.per-aggregate.queue-expiry the same in every service?); the id goes back "
+						+ "to its queue after " + this.settings.retryDelay() + ": "
+						+ UntrustedText.abbreviate(String.valueOf(ex), 512));
 				ScheduledExecutorService scheduler = (this.workers != null) ? this.workers.timer() : null;
 				if (scheduler != null && !scheduler.isShutdown()) {
 					scheduler.schedule(() -> nack(next.channel(), next.deliveryTag()),
@@ -490,7 +497,8 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 			return true;
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.warn("Could not announce " + aggregateType + "-" + aggregateId + " again; retrying: " + ex);
+			logger.warn("Could not announce " + aggregateType + "-" + UntrustedText.abbreviate(aggregateId)
+					+ " again; retrying: " + UntrustedText.abbreviate(String.valueOf(ex), 512));
 			synchronized (this.monitor) {
 				this.toAnnounce.add(new AggregateRef(aggregateType, aggregateId));
 			}
@@ -534,8 +542,13 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		@Override
 		public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
 				byte[] body) {
-			announced(getChannel(), this.aggregateType, new String(body, StandardCharsets.UTF_8),
-					envelope.getDeliveryTag());
+			String aggregateId = PerAggregateListenerContainer.this.announcedIds.read(this.aggregateType, body);
+			if (aggregateId == null) {
+				// it can never be consumed: put back, it would come again for ever
+				ack(getChannel(), envelope.getDeliveryTag());
+				return;
+			}
+			announced(getChannel(), this.aggregateType, aggregateId, envelope.getDeliveryTag());
 		}
 
 		@Override

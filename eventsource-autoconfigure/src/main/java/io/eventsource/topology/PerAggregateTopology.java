@@ -16,6 +16,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.eventsource.envelope.EventEnvelope;
 import io.eventsource.envelope.EventMetadata;
+import io.eventsource.envelope.UntrustedText;
 import io.eventsource.registry.RegistryUnavailableException;
 import io.eventsource.registry.ServiceRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -125,8 +126,9 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 				declare(declareChannel(), first.aggregateType(), first.aggregateId(), services);
 			}
 			catch (IOException | RuntimeException ex) {
-				logger.warn("Cannot declare the queues of " + first.aggregateType() + "-" + first.aggregateId()
-						+ "; its events wait: " + rootMessage(ex));
+				logger.warn("Cannot declare the queues of " + first.aggregateType() + "-"
+						+ UntrustedText.abbreviate(first.aggregateId()) + "; its events wait: "
+						+ UntrustedText.abbreviate(rootMessage(ex), 512));
 				closeDeclareChannel();
 				forgetDeclarations();
 				continue;
@@ -145,8 +147,8 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 				}
 			}
 			catch (IOException | RuntimeException ex) {
-				logger.debug("Relay channel failed while sending " + first.aggregateType() + "-" + first.aggregateId(),
-						ex);
+				logger.debug("Relay channel failed while sending " + first.aggregateType() + "-"
+						+ UntrustedText.abbreviate(first.aggregateId()), ex);
 				channelFailed = true;
 			}
 		}
@@ -244,7 +246,8 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 		Channel channel = this.declareChannel;
 		if (channel != null && !channel.isOpen()) {
 			// a renewal not awaited may be what the broker refused
-			logger.warn("The channel declaring per-aggregate queues was closed (" + channel.getCloseReason()
+			logger.warn("The channel declaring per-aggregate queues was closed ("
+					+ UntrustedText.abbreviate(String.valueOf(channel.getCloseReason()), 512)
 					+ "); every declaration is made again");
 			forgetDeclarations();
 			channel = null;

@@ -2,6 +2,7 @@ package io.eventsource.envelope;
 
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.assertj.core.api.Assertions.assertThatNoException;
 
@@ -40,6 +41,31 @@ class AggregateNamesTests {
 			.withMessageContaining("bytes");
 		assertThatIllegalArgumentException().isThrownBy(() -> AggregateNames.requireServiceName("a/b"))
 			.withMessageContaining("a/b");
+	}
+
+	@Test
+	void aViolationIsToldWithoutAnExceptionAsAWordFitForAMetricTag() {
+		assertThat(AggregateNames.aggregateIdViolation("order-42")).isNull();
+		assertThat(AggregateNames.aggregateIdViolation("\u00e9".repeat(AggregateNames.MAX_AGGREGATE_ID_BYTES / 2)))
+			.isNull();
+		assertThat(AggregateNames.aggregateIdViolation(null)).isEqualTo(AggregateNames.EMPTY);
+		assertThat(AggregateNames.aggregateIdViolation("")).isEqualTo(AggregateNames.EMPTY);
+		assertThat(AggregateNames.aggregateIdViolation(" \t")).isEqualTo(AggregateNames.EMPTY);
+		assertThat(AggregateNames.aggregateIdViolation("x".repeat(70_000))).isEqualTo(AggregateNames.TOO_LONG);
+		assertThat(AggregateNames.aggregateIdViolation("\u00e9".repeat(AggregateNames.MAX_AGGREGATE_ID_BYTES / 2 + 1)))
+			.isEqualTo(AggregateNames.TOO_LONG);
+		assertThat(AggregateNames.aggregateIdViolation("a\u0000b")).isEqualTo(AggregateNames.INVALID_CHARACTERS);
+		assertThat(AggregateNames.aggregateIdViolation("a b")).isEqualTo(AggregateNames.INVALID_CHARACTERS);
+		assertThat(AggregateNames.aggregateIdViolation("a\uD800b")).isEqualTo(AggregateNames.INVALID_CHARACTERS);
+	}
+
+	@Test
+	void theMessageAboutAnInvalidIdNeverHoldsItWhole() {
+		assertThatIllegalArgumentException().isThrownBy(() -> AggregateNames.requireAggregateId("x".repeat(70_000)))
+			.satisfies((ex) -> assertThat(ex.getMessage()).hasSizeLessThan(300).contains("70000 chars"));
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> AggregateNames.requireAggregateId("a\n" + "x".repeat(100)))
+			.satisfies((ex) -> assertThat(ex.getMessage()).doesNotContain("\n").contains("a\\u000a"));
 	}
 
 }
