@@ -406,9 +406,11 @@ public final class EventSourceAutoConfiguration {
 
 		private static ListenerSettings listenerSettings(ServiceName serviceName, EventSourceProperties properties) {
 			EventSourceProperties.Listener listener = properties.getListener();
-			return new ListenerSettings(serviceName.value(), properties.getPerAggregate().getQueueExpiry(),
-					properties.getPerAggregate().getConsumerIdleTimeout(), listener.getMaxAggregates(),
-					listener.getPrefetch(), listener.getConcurrency(), listener.getMaxBatch(), listener.getRetryDelay(),
+			EventSourceProperties.PerAggregate perAggregate = properties.getPerAggregate();
+			return new ListenerSettings(serviceName.value(), perAggregate.getQueueExpiry(),
+					perAggregate.getIdsQueueExpiry(), perAggregate.getIdsQueueMaxLength(),
+					perAggregate.getConsumerIdleTimeout(), listener.getMaxAggregates(), listener.getPrefetch(),
+					listener.getConcurrency(), listener.getMaxBatch(), listener.getRetryDelay(),
 					retryBackoff(listener.getRetry()), properties.getRegistry().getHeartbeatInterval(),
 					listener.getShutdownTimeout());
 		}

@@ -253,6 +253,20 @@ public class EventSourceProperties {
 		private Duration queueExpiry = Duration.ofSeconds(30);
 
 		/**
+		 * How long a service's aggregate ids queue lives without a consumer (x-expires),
+		 * so that the queue of a service that went away is deleted; longer than any
+		 * outage. At most 24 days.
+		 */
+		private Duration idsQueueExpiry = Duration.ofDays(7);
+
+		/**
+		 * Most announcements ready in a service's aggregate ids queue (x-max-length);
+		 * past it the oldest are dropped and catch-up brings their events. 0 for no
+		 * limit.
+		 */
+		private int idsQueueMaxLength = 100_000;
+
+		/**
 		 * How long the relay trusts a declaration before declaring again; must be shorter
 		 * than the queue expiry. A declaration made less than halfway from then to the
 		 * queue expiry is renewed without waiting for the broker's reply.
@@ -276,6 +290,22 @@ public class EventSourceProperties {
 
 		public void setQueueExpiry(Duration queueExpiry) {
 			this.queueExpiry = queueExpiry;
+		}
+
+		public Duration getIdsQueueExpiry() {
+			return this.idsQueueExpiry;
+		}
+
+		public void setIdsQueueExpiry(Duration idsQueueExpiry) {
+			this.idsQueueExpiry = idsQueueExpiry;
+		}
+
+		public int getIdsQueueMaxLength() {
+			return this.idsQueueMaxLength;
+		}
+
+		public void setIdsQueueMaxLength(int idsQueueMaxLength) {
+			this.idsQueueMaxLength = idsQueueMaxLength;
 		}
 
 		public Duration getDeclarationCacheTtl() {

@@ -38,7 +38,8 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  * Listens on the per-aggregate topology of seed 0 for every aggregate type this service
  * has handlers for and that travels through that topology. Per aggregate type it declares
  * the durable fanout exchange {@code {Type}AggregateIds} and this service's durable queue
- * {@code {Type}AggregateIds-{service}} (instances of the service compete on it) and
+ * {@code {Type}AggregateIds-{service}} (instances of the service compete on it; it
+ * expires when no instance has consumed it for long, see {@link AggregateIdsQueues}) and
  * consumes it; an announcement that can never name a queue is dropped
  * ({@link AnnouncedIds}). On an aggregate id it starts an {@link AggregateQueueConsumer}
  * on {@code {Type}-{id}-{service}} unless one runs, declared with the relay's arguments,
@@ -70,6 +71,8 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 	private final ListenerMetrics metrics;
 
 	private final ListenerSettings settings;
+
+	private final AggregateIdsQueues idsQueues;
 
 	private final AnnouncedIds announcedIds;
 
@@ -112,6 +115,8 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		this.registry = registry;
 		this.metrics = metrics;
 		this.settings = settings;
+		this.idsQueues = new AggregateIdsQueues(connectionFactory, settings.service(), settings.idsQueueExpiry(),
+				settings.idsQueueMaxLength());
 		this.announcedIds = new AnnouncedIds(metrics.registry(), settings.service());
 	}
 
@@ -366,15 +371,15 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		if (this.idsChannel != null && this.idsChannel.isOpen()) {
 			return;
 		}
+		// declared before the consuming channel opens: one that fails leaves no consumer
+		Map<String, String> queues = new LinkedHashMap<>();
+		for (String aggregateType : this.aggregateTypes) {
+			queues.put(aggregateType, this.idsQueues.declare(aggregateType));
+		}
 		Channel channel = RawChannels.open(this.connectionFactory);
 		channel.basicQos(this.settings.maxAggregates());
-		for (String aggregateType : this.aggregateTypes) {
-			String exchange = PerAggregateNames.aggregateIdsExchange(aggregateType);
-			String queue = PerAggregateNames.aggregateIdsQueue(aggregateType, this.settings.service());
-			channel.exchangeDeclare(exchange, "fanout", true, false, null);
-			channel.queueDeclare(queue, true, false, false, null);
-			channel.queueBind(queue, exchange, "");
-			channel.basicConsume(queue, false, new IdsConsumer(channel, aggregateType));
+		for (Map.Entry<String, String> queue : queues.entrySet()) {
+			channel.basicConsume(queue.getValue(), false, new IdsConsumer(channel, queue.getKey()));
 		}
 		synchronized (this.monitor) {
 			if (!this.running) {

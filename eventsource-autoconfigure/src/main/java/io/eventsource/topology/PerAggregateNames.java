@@ -1,7 +1,11 @@
 package io.eventsource.topology;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+
+import org.springframework.util.Assert;
 
 /**
  * The names and arguments of the per-aggregate topology (seed 0), shared by the relay
@@ -32,6 +36,31 @@ public final class PerAggregateNames {
 	 */
 	public static String aggregateIdsQueue(String aggregateType, String service) {
 		return aggregateIdsExchange(aggregateType) + "-" + service;
+	}
+
+	/**
+	 * The arguments of a service's aggregate ids queue: {@code x-expires}, so that the
+	 * queue of a service that went away is deleted once nothing has consumed it for that
+	 * long, and, unless {@code maxLength} is {@code 0}, {@code x-max-length}, past which
+	 * the broker drops the oldest announcements (its default overflow, drop-head). Both
+	 * can also be set by a RabbitMQ policy ({@code expires}, {@code max-length}) on a
+	 * queue declared without them.
+	 * @param expiry how long the queue lives without a consumer, at most
+	 * {@link Integer#MAX_VALUE} milliseconds
+	 * @param maxLength the most announcements ready in the queue, {@code 0} for no limit
+	 * @return the arguments
+	 */
+	public static Map<String, Object> aggregateIdsQueueArguments(Duration expiry, int maxLength) {
+		Assert.isTrue(expiry.toMillis() > 0 && expiry.toMillis() <= Integer.MAX_VALUE,
+				() -> "The aggregate ids queue expiry must be between 1 ms and " + Duration.ofMillis(Integer.MAX_VALUE)
+						+ ", not " + expiry);
+		Assert.isTrue(maxLength >= 0, () -> "The aggregate ids queue length limit must not be negative: " + maxLength);
+		Map<String, Object> arguments = new LinkedHashMap<>();
+		arguments.put("x-expires", (int) expiry.toMillis());
+		if (maxLength > 0) {
+			arguments.put("x-max-length", maxLength);
+		}
+		return Collections.unmodifiableMap(arguments);
 	}
 
 	/**

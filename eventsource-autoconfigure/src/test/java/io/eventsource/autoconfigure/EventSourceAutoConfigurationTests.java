@@ -278,6 +278,15 @@ class EventSourceAutoConfigurationTests {
 	}
 
 	@Test
+	void whenIdsQueueExpiryIsOutOfRangeThenStartupFailsNamingTheProperty() {
+		this.runner.withPropertyValues("eventsource.per-aggregate.ids-queue-expiry=30d")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("(eventsource.per-aggregate.ids-queue-expiry) must be between 1ms and 24d"));
+	}
+
+	@Test
 	void replayIsConfiguredAndCanBeSwitchedOff() {
 		this.runner.run((context) -> assertThat(context).hasSingleBean(ReplayResponder.class)
 			.hasSingleBean(ReplayListener.class)
