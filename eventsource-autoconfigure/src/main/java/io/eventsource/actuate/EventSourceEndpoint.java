@@ -232,6 +232,8 @@ public class EventSourceEndpoint {
 		described.put("eventType", event.metadata().eventType());
 		described.put("eventId", event.metadata().eventId().toString());
 		described.put("reason", event.reason());
+		described.put("payloadEncoding", event.payload().encoding().columnValue());
+		described.put("payloadTruncated", event.payload().truncated());
 		described.put("parkedAt", event.parkedAt());
 		return described;
 	}

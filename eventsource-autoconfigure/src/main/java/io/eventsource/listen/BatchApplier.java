@@ -156,7 +156,8 @@ final class BatchApplier {
 			for (Delivery delivery : taken.deliveries()) {
 				String problem = problem(taken.lane(), delivery);
 				if (problem != null) {
-					malformed.put(delivery, parkMalformed(taken.lane(), delivery, problem));
+					malformed.put(delivery, this.dispatcher.settleMalformed(taken.lane().aggregateType(),
+							taken.lane().aggregateId(), delivery, problem));
 				}
 				else if (delivery.metadata() != null) {
 					EventDispatcher.Delivered event = new EventDispatcher.Delivered(delivery.metadata(),
@@ -182,9 +183,10 @@ final class BatchApplier {
 		for (Taken taken : batch) {
 			List<@Nullable DispatchOutcome> own = new ArrayList<>(taken.deliveries().size());
 			for (Delivery delivery : taken.deliveries()) {
-				Boolean parked = malformed.get(delivery);
-				if (parked != null) {
-					own.add(parked ? DispatchOutcome.PARKED : null);
+				Boolean settled = malformed.get(delivery);
+				if (settled != null) {
+					// parked or dropped, it is acknowledged; otherwise tried again
+					own.add(settled ? DispatchOutcome.PARKED : null);
 				}
 				else {
 					DispatchOutcome outcome = (outcomes != null) ? outcomes.get(next) : null;
@@ -220,7 +222,7 @@ final class BatchApplier {
 	 * producer's log, or no producer answered): away from the projections' positions,
 	 * under {@value EventDispatcher#MALFORMED}, so that it never holds back the real
 	 * events of its aggregate, and an operator can only look at it and skip it.
-	 * @return {@link DispatchOutcome#PARKED} when parked, else
+	 * @return {@link DispatchOutcome#PARKED} when settled, else
 	 * {@link DispatchOutcome#GAP}: it waits on
 	 */
 	private DispatchOutcome unlessAbandoned(AggregateLane lane, Delivery delivery) {
@@ -229,14 +231,8 @@ final class BatchApplier {
 		if (reason == null) {
 			return DispatchOutcome.GAP;
 		}
-		return parkMalformed(lane, delivery, reason) ? DispatchOutcome.PARKED : DispatchOutcome.GAP;
-	}
-
-	private boolean parkMalformed(AggregateLane lane, Delivery delivery, String problem) {
-		Map<String, Object> headers = (delivery.properties().getHeaders() != null) ? delivery.properties().getHeaders()
-				: Map.of();
-		return this.dispatcher.parkMalformed(lane.aggregateType(), lane.aggregateId(),
-				delivery.properties().getMessageId(), headers, delivery.body(), problem);
+		return this.dispatcher.settleMalformed(lane.aggregateType(), lane.aggregateId(), delivery, reason)
+				? DispatchOutcome.PARKED : DispatchOutcome.GAP;
 	}
 
 	private record Taken(AggregateLane lane, List<Delivery> deliveries) {

@@ -1,6 +1,5 @@
 package io.eventsource.listen;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -9,22 +8,22 @@ import java.util.Collections;
 
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 import javax.sql.DataSource;
 
+import io.eventsource.envelope.CloudEventsAmqpBinding;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.store.AckStatus;
 import io.eventsource.store.InboxRepository;
 import io.eventsource.store.OutboxRepository.AggregateRef;
 import io.eventsource.store.ParkedEventRepository;
+import io.eventsource.store.ParkedPayload;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -80,6 +79,8 @@ public class EventDispatcher {
 	private final DataSource dataSource;
 
 	private final GapListener gaps;
+
+	private final MalformedMessages malformed;
 
 	/** The projections whose last attempt at an aggregate's event failed. */
 	private final Map<AggregateRef, Set<String>> failing = new ConcurrentHashMap<>();
@@ -137,6 +138,7 @@ public class EventDispatcher {
 		this.transactions = transactions;
 		this.metrics = metrics;
 		this.clock = clock;
+		this.malformed = new MalformedMessages(parked, transactions, metrics, service, clock);
 	}
 
 	/**
@@ -268,7 +270,7 @@ public class EventDispatcher {
 	/**
 	 * Returns, once, why an event whose last attempt found a gap before it is not to be
 	 * waited for any longer (see {@link GapListener#abandoned}); the caller parks it with
-	 * {@link #parkMalformed}.
+	 * {@link #settleMalformed}.
 	 * @param metadata the event
 	 * @return the reason, or {@code null} while it waits
 	 */
@@ -400,8 +402,8 @@ public class EventDispatcher {
 					this.inbox.record(this.service, projection, metadata, AckStatus.FAIL, error, now);
 					return DispatchOutcome.FAIL;
 				}
-				this.parked.park(this.service, projection, metadata, new String(payload, StandardCharsets.UTF_8), error,
-						now);
+				this.parked.park(this.service, projection, metadata,
+						ParkedPayload.of(payload, CloudEventsAmqpBinding.CONTENT_TYPE), error, now);
 				this.inbox.record(this.service, projection, metadata, AckStatus.PARKED, error, now);
 				if (!position.parked()) {
 					this.inbox.setParked(this.service, projection, metadata.aggregateType(), metadata.aggregateId(),
@@ -431,48 +433,18 @@ public class EventDispatcher {
 	/**
 	 * Parks a message that is not an event this service can apply (headers missing or
 	 * invalid, or an aggregate other than its queue's), with what it carried, under the
-	 * projection {@value #MALFORMED}; such a message can be looked at and skipped, not
+	 * projection {@value #MALFORMED}, or drops it when it cannot be parked (see
+	 * {@link MalformedMessages}); such a message can be looked at and skipped, not
 	 * retried.
-	 * @param aggregateType the aggregate type of its queue
-	 * @param aggregateId the aggregate id of its queue
-	 * @param messageId its message id, if it has one
-	 * @param headers its headers
-	 * @param body its body
+	 * @param aggregateType the aggregate type of its lane
+	 * @param aggregateId the aggregate id of its lane
+	 * @param delivery the message
 	 * @param reason what is wrong with it
-	 * @return whether it is parked; {@code false} when the database refused (it is tried
-	 * again later)
+	 * @return whether it is settled (parked or dropped); {@code false} when it is tried
+	 * again later
 	 */
-	public boolean parkMalformed(String aggregateType, String aggregateId, @Nullable String messageId,
-			Map<String, Object> headers, byte[] body, String reason) {
-		UUID id = parseUuid(messageId);
-		Map<String, String> raw = new LinkedHashMap<>();
-		headers.forEach((name, value) -> raw.put(name, String.valueOf(value)));
-		EventMetadata metadata = new EventMetadata(id, aggregateType, aggregateId, 0, "(malformed)",
-				this.clock.instant(), id.toString(), null, "unknown", raw);
-		try {
-			this.transactions.executeWithoutResult((status) -> this.parked.park(this.service, MALFORMED, metadata,
-					new String(body, StandardCharsets.UTF_8), reason, this.clock.instant()));
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Could not park a malformed message of " + aggregateType + "-" + aggregateId
-					+ "; it is tried again", ex);
-			return false;
-		}
-		logger.error("Parked a malformed message of " + aggregateType + "-" + aggregateId + " (" + id + "): " + reason);
-		this.metrics.consumed(metadata, MALFORMED, DispatchOutcome.PARKED);
-		return true;
-	}
-
-	private static UUID parseUuid(@Nullable String messageId) {
-		if (messageId != null) {
-			try {
-				return UUID.fromString(messageId);
-			}
-			catch (IllegalArgumentException ex) {
-				// not one of ours: a new id
-			}
-		}
-		return UUID.randomUUID();
+	boolean settleMalformed(String aggregateType, String aggregateId, Delivery delivery, String reason) {
+		return this.malformed.settle(aggregateType, aggregateId, delivery, reason);
 	}
 
 	/**
@@ -481,7 +453,8 @@ public class EventDispatcher {
 	private void parkBehind(String projection, EventMetadata metadata, byte[] payload, Instant now) {
 		String reason = "An earlier event of " + metadata.aggregateType() + "-" + metadata.aggregateId()
 				+ " is parked for '" + projection + "'";
-		this.parked.park(this.service, projection, metadata, new String(payload, StandardCharsets.UTF_8), reason, now);
+		this.parked.park(this.service, projection, metadata,
+				ParkedPayload.of(payload, CloudEventsAmqpBinding.CONTENT_TYPE), reason, now);
 		this.inbox.record(this.service, projection, metadata, AckStatus.PARKED, reason, now);
 	}
 

@@ -18,7 +18,8 @@ import io.micrometer.core.instrument.Timer;
  * {@code eventsource.handler.duration} and {@code eventsource.delivery.latency} (from the
  * event's publish to its handler's commit), tagged by aggregate type, service and
  * projection; {@code eventsource.listener.batch.events}, the events applied per database
- * transaction.
+ * transaction; {@code eventsource.messages.dropped}, the messages that are not events and
+ * could not be parked, by reason.
  */
 public class ListenerMetrics {
 
@@ -85,6 +86,17 @@ public class ListenerMetrics {
 			.description("Failed attempts of an event that will be tried again")
 			.tag("aggregate.type", metadata.aggregateType())
 			.tag("projection", projection)
+			.tag("service", this.service)
+			.register(this.registry)
+			.increment();
+	}
+
+	void dropped(String aggregateType, String reason) {
+		Counter.builder("eventsource.messages.dropped")
+			.description(
+					"Messages that are not eventsource events and could not be parked, so were acknowledged unparked")
+			.tag("aggregate.type", aggregateType)
+			.tag("reason", reason)
 			.tag("service", this.service)
 			.register(this.registry)
 			.increment();

@@ -1,6 +1,5 @@
 package io.eventsource.listen;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -163,7 +162,7 @@ public class ParkedEvents {
 		ParkedEvent event = next.get(0);
 		EventMetadata metadata = event.metadata();
 		DispatchOutcome outcome = this.runner.runIfNext(new ProjectionPosition(position.lastSequence(), false),
-				projection, metadata, event.payload().getBytes(StandardCharsets.UTF_8));
+				projection, metadata, event.payload().bytes());
 		if (outcome == DispatchOutcome.GAP) {
 			return Step.WAITS;
 		}

@@ -10,6 +10,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.util.StringUtils;
+
 /**
  * The {@code headers} column of the tables that keep whole events: the attributes that
  * have no column of their own (source, correlation and causation ids, extra headers), as
@@ -53,9 +55,12 @@ final class HeadersJson {
 		String source = headers.remove(SOURCE);
 		String correlationId = headers.remove(CORRELATION_ID);
 		String causationId = headers.remove(CAUSATION_ID);
+		// a message parked as malformed keeps its own headers, which may use these names
+		// with any value
 		return new EventMetadata(UUID.fromString(messageId), aggregateType, aggregateId, sequence, eventType,
-				(occurredAt != null) ? occurredAt : Instant.EPOCH, (correlationId != null) ? correlationId : messageId,
-				causationId, (source != null) ? source : "unknown", headers);
+				(occurredAt != null) ? occurredAt : Instant.EPOCH,
+				StringUtils.hasText(correlationId) ? correlationId : messageId, causationId,
+				StringUtils.hasText(source) ? source : "unknown", headers);
 	}
 
 }

@@ -193,10 +193,11 @@ public class InboxRepository {
 	}
 
 	/**
-	 * Returns an error text cut to {@link #MAX_ERROR_LENGTH}.
+	 * Returns an error text cut to {@link #MAX_ERROR_LENGTH}, without the NUL characters
+	 * PostgreSQL refuses (an exception's message may quote a message's bytes).
 	 */
 	static String trimmed(String error) {
-		return (error.length() > MAX_ERROR_LENGTH) ? error.substring(0, MAX_ERROR_LENGTH) : error;
+		return ParkedPayload.storable(error, MAX_ERROR_LENGTH);
 	}
 
 	private String upsert() {

@@ -16,13 +16,16 @@ import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
  * The {@code parked_events} table: the events a (service, projection) set aside, whole
- * (metadata and payload), so that they can be applied again in sequence order. Every
- * method runs in the caller's transaction.
+ * (metadata and payload), so that they can be applied again in sequence order. The
+ * payload is kept as a {@link ParkedPayload}: text, or the base64 of bytes that are not
+ * text, so that no content makes the insert fail. Every method runs in the caller's
+ * transaction.
  */
 public class ParkedEventRepository {
 
 	private static final String COLUMNS = "message_id, projection, aggregate_type, aggregate_id, sequence, "
-			+ "message_type, payload, headers, published_at, reason, parked_at";
+			+ "message_type, payload, headers, published_at, reason, parked_at, payload_encoding, "
+			+ "payload_content_type, payload_truncated";
 
 	private final JdbcTemplate jdbc;
 
@@ -41,21 +44,22 @@ public class ParkedEventRepository {
 	 * @param service the service
 	 * @param projection the projection
 	 * @param metadata the event
-	 * @param payload its JSON payload
-	 * @param reason why it is parked
+	 * @param payload its payload
+	 * @param reason why it is parked; cut to {@link InboxRepository#MAX_ERROR_LENGTH}
 	 * @param now the current time
 	 */
-	public void park(String service, String projection, EventMetadata metadata, String payload, String reason,
+	public void park(String service, String projection, EventMetadata metadata, ParkedPayload payload, String reason,
 			Instant now) {
 		String insert = "INSERT INTO parked_events (message_id, service, projection, aggregate_type, aggregate_id, "
-				+ "sequence, message_type, payload, headers, published_at, reason, parked_at) "
-				+ "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+				+ "sequence, message_type, payload, headers, published_at, reason, parked_at, payload_encoding, "
+				+ "payload_content_type, payload_truncated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 		String sql = (this.databaseType == DatabaseType.POSTGRESQL) ? insert + " ON CONFLICT DO NOTHING"
 				: insert.replace("INSERT INTO", "INSERT IGNORE INTO");
 		this.jdbc.update(sql, metadata.eventId().toString(), service, projection, metadata.aggregateType(),
-				metadata.aggregateId(), metadata.sequence(), metadata.eventType(), payload,
+				metadata.aggregateId(), metadata.sequence(), metadata.eventType(), payload.content(),
 				this.headers.write(metadata), this.databaseType.toSql(metadata.occurredAt()),
-				InboxRepository.trimmed(reason), this.databaseType.toSql(now));
+				InboxRepository.trimmed(reason), this.databaseType.toSql(now), payload.encoding().columnValue(),
+				payload.contentType(), payload.truncated());
 	}
 
 	/**
@@ -149,7 +153,9 @@ public class ParkedEventRepository {
 				rs.getString("aggregate_id"), rs.getLong("sequence"), rs.getString("message_type"),
 				this.databaseType.fromSql(rs, 9), rs.getString("headers"));
 		Instant parkedAt = this.databaseType.fromSql(rs, 11);
-		return new ParkedEvent(rs.getString("projection"), metadata, rs.getString("payload"), rs.getString("reason"),
+		ParkedPayload payload = new ParkedPayload(ParkedPayload.Encoding.fromColumn(rs.getString("payload_encoding")),
+				rs.getString("payload"), rs.getString("payload_content_type"), rs.getBoolean("payload_truncated"));
+		return new ParkedEvent(rs.getString("projection"), metadata, payload, rs.getString("reason"),
 				(parkedAt != null) ? parkedAt : Instant.EPOCH);
 	}
 
@@ -158,11 +164,11 @@ public class ParkedEventRepository {
 	 *
 	 * @param projection the projection that parked it
 	 * @param metadata the event's metadata
-	 * @param payload its JSON payload
+	 * @param payload its payload, as parked
 	 * @param reason why it was parked
 	 * @param parkedAt when
 	 */
-	public record ParkedEvent(String projection, EventMetadata metadata, String payload, String reason,
+	public record ParkedEvent(String projection, EventMetadata metadata, ParkedPayload payload, String reason,
 			Instant parkedAt) {
 
 	}

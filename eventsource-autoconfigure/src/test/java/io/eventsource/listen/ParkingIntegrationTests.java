@@ -2,9 +2,11 @@ package io.eventsource.listen;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -16,17 +18,21 @@ import io.eventsource.actuate.EventSourceEndpoint;
 import io.eventsource.actuate.EventSourceHealthIndicator;
 import io.eventsource.autoconfigure.EventSourceEndpointAutoConfiguration;
 import io.eventsource.autoconfigure.EventSourceHealthContributorAutoConfiguration;
+import io.eventsource.envelope.CloudEventsAmqpBinding;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.faults.FaultReport;
 import io.eventsource.listen.ParkedEvents.RetryResult;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.PublishOptions;
+import io.eventsource.store.ParkedEventRepository.ParkedEvent;
+import io.eventsource.store.ParkedPayload;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.test.TestTopology;
+import io.eventsource.topology.PerAggregateNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -206,6 +212,55 @@ class ParkingIntegrationTests {
 			assertThat(reasons(jdbc, service, EventDispatcher.MALFORMED)).isEmpty();
 			publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(4));
 			await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(aggregate).size() == 3);
+		}, aggregate);
+	}
+
+	@ParameterizedTest
+	@MethodSource("io.eventsource.test.TestTopology#withDatabases")
+	void anEventWhosePayloadIsNotTextIsParkedWithItsBytesAndCanBeSkipped(Database database, TestTopology topology) {
+		String service = "accounts-" + TestServices.randomSuffix();
+		Ledger ledger = new Ledger();
+		String aggregate = this.prefix + "binary";
+		withAccounts(database, topology, service, ledger, (context, jdbc, publisher) -> {
+			publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(1));
+			await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(aggregate).size() == 1);
+			// the next event of the aggregate, well-formed but for its payload: NUL bytes
+			// and invalid UTF-8, which PostgreSQL's TEXT refuses
+			byte[] payload = { '{', 0, '"', (byte) 0xFF, (byte) 0xC3, '(', '"', ':', 0, '}' };
+			EventMetadata forged = new EventMetadata(UUID.randomUUID(), AGGREGATE_TYPE, aggregate, 2, "Deposited",
+					Instant.now(), UUID.randomUUID().toString(), null, "forger", Map.of());
+			try (RabbitTestClient rabbit = new RabbitTestClient()) {
+				rabbit.withChannel((channel) -> {
+					channel.basicPublish("", topology.queueOf(AGGREGATE_TYPE, aggregate, service),
+							new AMQP.BasicProperties.Builder().messageId(forged.eventId().toString())
+								.contentType(CloudEventsAmqpBinding.CONTENT_TYPE)
+								.headers(CloudEventsAmqpBinding.toHeaders(forged))
+								.build(),
+							payload);
+					if (topology == TestTopology.PER_AGGREGATE) {
+						// in case the consumer of the aggregate's queue was cancelled as
+						// idle
+						channel.basicPublish("", PerAggregateNames.aggregateIdsQueue(AGGREGATE_TYPE, service), null,
+								aggregate.getBytes(StandardCharsets.UTF_8));
+					}
+				});
+			}
+			await().atMost(Duration.ofSeconds(30)).until(() -> parkedSequences(jdbc, service, aggregate).size() == 1);
+			ParkedEvent parked = context.getBean(ParkedEvents.class).list(10).get(0);
+			assertThat(parked.metadata().eventId()).isEqualTo(forged.eventId());
+			assertThat(parked.payload().encoding()).isEqualTo(ParkedPayload.Encoding.BASE64);
+			assertThat(parked.payload().bytes()).isEqualTo(payload);
+			Map<String, Object> ack = jdbc.queryForMap(
+					"SELECT status, attempts, last_error FROM message_acks WHERE message_id = ? AND service = ?",
+					forged.eventId().toString(), service);
+			assertThat(ack.get("status")).isEqualTo("parked");
+			assertThat((String) ack.get("last_error")).contains("EventPayloadException").doesNotContain("\u0000");
+
+			RetryResult skipped = context.getBean(EventSourceEndpoint.class)
+				.skip("ledger", forged.eventId().toString());
+			assertThat(skipped.left()).isZero();
+			assertThat(parkedSequences(jdbc, service, aggregate)).isEmpty();
+			assertThat(ledger.applied(aggregate)).containsExactly(1);
 		}, aggregate);
 	}
 

@@ -1,0 +1,201 @@
+package io.eventsource.listen;
+
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+
+import io.eventsource.envelope.AggregateNames;
+import io.eventsource.envelope.EventMetadata;
+import io.eventsource.store.ParkedEventRepository;
+import io.eventsource.store.ParkedPayload;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.core.NestedRuntimeException;
+import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.transaction.support.TransactionOperations;
+
+/**
+ * Settles the messages that are not eventsource events (CloudEvents headers missing or
+ * invalid, or an aggregate other than their queue's): each is parked under the projection
+ * {@value EventDispatcher#MALFORMED} with its headers, body and reason, whatever bytes it
+ * carries (see {@link ParkedPayload}, {@link MalformedHeaders}); a body over
+ * {@value #MAX_BODY_BYTES} bytes is cut, and its reason says so. Such a message can be
+ * looked at and skipped, never applied.
+ * <p>
+ * When parking it fails, the message is tried again with the lane's back-off; after
+ * {@value #MAX_ATTEMPTS} failed attempts, or at once when the database refuses its
+ * content, it is dropped: acknowledged, counted in {@code eventsource.messages.dropped},
+ * and logged once. Nothing is lost by that: it is not an event of a producer's log.
+ */
+final class MalformedMessages {
+
+	private static final Log logger = LogFactory.getLog(MalformedMessages.class);
+
+	/** The most bytes of a body kept. */
+	static final int MAX_BODY_BYTES = 1024 * 1024;
+
+	/**
+	 * The attempts to park one message before it is dropped. They are counted per
+	 * message, not per lane or over time: a database outage fails every message, and each
+	 * malformed one then holds its lane for at most this many back-off periods, while the
+	 * real events are never dropped (they wait and are retried, as always). A message
+	 * whose consumer is cancelled goes back to the queue and starts again with its next
+	 * consumer, which again gives up after this many attempts.
+	 */
+	static final int MAX_ATTEMPTS = 5;
+
+	/** The reason of a drop after {@link #MAX_ATTEMPTS} failed attempts. */
+	static final String ATTEMPTS_EXHAUSTED = "parking-failed";
+
+	/** The reason of a drop at once, when the database refuses the message's content. */
+	static final String REFUSED = "parking-refused";
+
+	private static final int MAX_REASON_LENGTH = 1000;
+
+	private static final int LOGGED_LENGTH = 160;
+
+	private final ParkedEventRepository parked;
+
+	private final TransactionOperations transactions;
+
+	private final ListenerMetrics metrics;
+
+	private final String service;
+
+	private final Clock clock;
+
+	MalformedMessages(ParkedEventRepository parked, TransactionOperations transactions, ListenerMetrics metrics,
+			String service, Clock clock) {
+		this.parked = parked;
+		this.transactions = transactions;
+		this.metrics = metrics;
+		this.service = service;
+		this.clock = clock;
+	}
+
+	/**
+	 * Parks a message that is not an eventsource event, or drops it when it cannot be
+	 * parked.
+	 * @param aggregateType the aggregate type of its lane
+	 * @param aggregateId the aggregate id of its lane
+	 * @param delivery the message
+	 * @param problem what is wrong with it
+	 * @return whether it is settled (parked or dropped) and can be acknowledged;
+	 * {@code false} when it is to be tried again
+	 */
+	boolean settle(String aggregateType, String aggregateId, Delivery delivery, String problem) {
+		byte[] body = delivery.body();
+		ParkedPayload payload = ParkedPayload.of(body, delivery.properties().getContentType(), MAX_BODY_BYTES);
+		String reason = ParkedPayload.storable(problem, MAX_REASON_LENGTH);
+		if (payload.truncated()) {
+			reason += "; its body was cut to its first " + payload.bytes().length + " of " + body.length + " bytes";
+		}
+		Map<String, ?> headers = (delivery.properties().getHeaders() != null) ? delivery.properties().getHeaders()
+				: Map.of();
+		UUID id = parseUuid(delivery.properties().getMessageId());
+		Instant now = this.clock.instant();
+		// the lane's aggregate id fits its column (of as many characters as an id's
+		// bytes)
+		EventMetadata metadata = new EventMetadata(id, aggregateType,
+				ParkedPayload.storable(aggregateId, AggregateNames.MAX_AGGREGATE_ID_BYTES), 0,
+				EventDispatcher.MALFORMED, now, id.toString(), null, "unknown", MalformedHeaders.of(headers));
+		String parkedReason = reason;
+		try {
+			this.transactions.executeWithoutResult((status) -> this.parked.park(this.service, EventDispatcher.MALFORMED,
+					metadata, payload, parkedReason, now));
+		}
+		catch (RuntimeException ex) {
+			return failed(metadata, delivery, ex);
+		}
+		logger.warn("Parked a message that is not an eventsource event as " + describe(metadata, body) + ", kept as "
+				+ payload.encoding().columnValue()
+				+ (payload.truncated() ? " and cut to " + MAX_BODY_BYTES + " bytes" : "") + ": " + shortened(problem));
+		this.metrics.consumed(metadata, EventDispatcher.MALFORMED, DispatchOutcome.PARKED);
+		return true;
+	}
+
+	private boolean failed(EventMetadata metadata, Delivery delivery, RuntimeException ex) {
+		int attempts = delivery.failedToPark();
+		boolean refused = refusesContent(ex);
+		String error = error(ex);
+		if (!refused && attempts < MAX_ATTEMPTS) {
+			// no stack trace: the same failure comes back with each attempt
+			logger.debug("Could not park " + describe(metadata, delivery.body()) + " (attempt " + attempts + " of "
+					+ MAX_ATTEMPTS + "); it is tried again: " + error);
+			return false;
+		}
+		String reason = refused ? REFUSED : ATTEMPTS_EXHAUSTED;
+		this.metrics.dropped(metadata.aggregateType(), reason);
+		logger.warn("Dropped a message that is not an eventsource event, " + describe(metadata, delivery.body())
+				+ ", as it could not be parked"
+				+ (refused ? " (the database refused its content)" : " after " + attempts + " attempts") + ": "
+				+ error);
+		return true;
+	}
+
+	/**
+	 * Returns whether the database refused what the message carries, so that another
+	 * attempt would be refused too: a data exception or an integrity constraint (SQL
+	 * states of class 22 and 23, whatever the driver's error codes), not a lost
+	 * connection, a timeout or a lock.
+	 */
+	private static boolean refusesContent(RuntimeException ex) {
+		if (ex instanceof DataIntegrityViolationException) {
+			return true;
+		}
+		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
+			if (cause instanceof SQLException sql && sql.getSQLState() != null
+					&& (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Returns the database's own words, shortened: the exception that wraps them repeats
+	 * the whole statement.
+	 */
+	private static String error(RuntimeException ex) {
+		Throwable cause = (ex instanceof NestedRuntimeException nested) ? nested.getMostSpecificCause() : ex;
+		return shortened(cause.getClass().getSimpleName() + ": " + cause.getMessage());
+	}
+
+	private static String describe(EventMetadata metadata, byte[] body) {
+		return metadata.eventId() + " of " + metadata.aggregateType() + "-" + shortened(metadata.aggregateId(), 40)
+				+ " (" + body.length + " bytes)";
+	}
+
+	private static UUID parseUuid(@Nullable String messageId) {
+		if (messageId != null) {
+			try {
+				return UUID.fromString(messageId);
+			}
+			catch (IllegalArgumentException ex) {
+				// not one of ours: a new id
+			}
+		}
+		return UUID.randomUUID();
+	}
+
+	/**
+	 * Returns a text for a log line: control characters replaced, cut to a length.
+	 * @param text the text, possibly from the wire
+	 * @return the text to log
+	 */
+	static String shortened(String text) {
+		return shortened(text, LOGGED_LENGTH);
+	}
+
+	private static String shortened(String text, int maxLength) {
+		String cut = (text.length() > maxLength) ? text.substring(0, maxLength) + "…" : text;
+		StringBuilder logged = new StringBuilder(cut.length());
+		cut.codePoints().forEach((c) -> logged.appendCodePoint(Character.isISOControl(c) ? '?' : c));
+		return logged.toString();
+	}
+
+}
