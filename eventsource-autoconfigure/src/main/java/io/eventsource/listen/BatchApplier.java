@@ -153,11 +153,16 @@ final class BatchApplier {
 		Map<EventDispatcher.Delivered, AggregateLane> lanes = new IdentityHashMap<>();
 		Map<Delivery, Boolean> malformed = new IdentityHashMap<>();
 		for (Taken taken : batch) {
+			boolean settling = true;
 			for (Delivery delivery : taken.deliveries()) {
 				String problem = problem(taken.lane(), delivery);
 				if (problem != null) {
-					malformed.put(delivery, this.dispatcher.settleMalformed(taken.lane().aggregateType(),
-							taken.lane().aggregateId(), delivery, problem));
+					// after one that is tried again, the lane gives the rest back too:
+					// they
+					// wait for the next attempt rather than be parked or counted twice
+					settling = settling && this.dispatcher.settleMalformed(taken.lane().aggregateType(),
+							taken.lane().aggregateId(), delivery, problem);
+					malformed.put(delivery, settling);
 				}
 				else if (delivery.metadata() != null) {
 					EventDispatcher.Delivered event = new EventDispatcher.Delivered(delivery.metadata(),

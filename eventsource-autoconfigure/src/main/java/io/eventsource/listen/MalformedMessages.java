@@ -1,5 +1,8 @@
 package io.eventsource.listen;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
@@ -96,7 +99,7 @@ final class MalformedMessages {
 		}
 		Map<String, ?> headers = (delivery.properties().getHeaders() != null) ? delivery.properties().getHeaders()
 				: Map.of();
-		UUID id = parseUuid(delivery.properties().getMessageId());
+		UUID id = id(delivery.properties().getMessageId(), body);
 		Instant now = this.clock.instant();
 		// the lane's aggregate id fits its column (of as many characters as an id's
 		// bytes)
@@ -170,16 +173,33 @@ final class MalformedMessages {
 				+ " (" + body.length + " bytes)";
 	}
 
-	private static UUID parseUuid(@Nullable String messageId) {
+	/**
+	 * Returns the message's own id when it is a UUID, otherwise one made from its id and
+	 * body, so that parking it again (delivered again after its consumer stopped) changes
+	 * nothing.
+	 */
+	private static UUID id(@Nullable String messageId, byte[] body) {
 		if (messageId != null) {
 			try {
 				return UUID.fromString(messageId);
 			}
 			catch (IllegalArgumentException ex) {
-				// not one of ours: a new id
+				// not one of ours
 			}
 		}
-		return UUID.randomUUID();
+		MessageDigest digest = sha256();
+		digest.update(String.valueOf(messageId).getBytes(StandardCharsets.UTF_8));
+		digest.update(body);
+		return UUID.nameUUIDFromBytes(digest.digest());
+	}
+
+	private static MessageDigest sha256() {
+		try {
+			return MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("Every Java platform has SHA-256", ex);
+		}
 	}
 
 	/**
