@@ -319,6 +319,12 @@ public class OutboxRelay implements SmartLifecycle {
 		Instant now = this.clock.instant();
 		List<Long> done = new ArrayList<>(page.sendable().size());
 		boolean failed = false;
+		// a page that failed as a whole (the broker is down or the connection was lost)
+		// says nothing about its aggregates: backing each off would delay them up to a
+		// minute after the broker is back; the next pass tries them at the poll interval
+		boolean brokerFailed = !page.sendable().isEmpty() && page.sendable()
+			.stream()
+			.allMatch((row) -> result.outcome(row.envelope().metadata().eventId()) == SendOutcome.FAILED);
 		for (StoredEvent row : page.sendable()) {
 			AggregateRef aggregate = aggregate(row);
 			EventMetadata metadata = row.envelope().metadata();
@@ -336,7 +342,9 @@ public class OutboxRelay implements SmartLifecycle {
 				unconfirmed.add(aggregate);
 				heldBack.add(aggregate);
 				this.metrics.relayed(metadata, outcome, now);
-				this.backoff.failed(aggregate, now);
+				if (!brokerFailed) {
+					this.backoff.failed(aggregate, now);
+				}
 			}
 		}
 		if (!done.isEmpty()) {

@@ -95,6 +95,26 @@ class OutboxRelayTests {
 	}
 
 	@Test
+	void pagesThatFailAsAWholeBackNoAggregateOffSoThatAllGoOutOnceTheBrokerIsBack() {
+		run(Duration.ofMinutes(1), (context, topology, relay) -> {
+			EventPublisher publisher = context.getBean(EventPublisher.class);
+			publisher.publish(this.aggregateType, "A", new Changed(1));
+			publisher.publish(this.aggregateType, "B", new Changed(1));
+			// the broker is down: every event of every page fails, pass after pass
+			topology.outcome = (event) -> SendOutcome.FAILED;
+			for (int pass = 0; pass < 4; pass++) {
+				relay.relayPending();
+			}
+			assertThat(relayed(context)).isEmpty();
+			topology.outcome = (event) -> SendOutcome.CONFIRMED;
+			topology.sent.clear();
+			relay.relayPending();
+			assertThat(relayed(context)).as("sent on the first pass after the outage, none waiting out a backoff")
+				.containsExactlyInAnyOrder("A#1", "B#1");
+		});
+	}
+
+	@Test
 	void aRowCommittedWhileAPageWaitsForItsConfirmsIsPublishedAtOnce() {
 		run(Duration.ofMinutes(1), (context, topology, relay) -> {
 			EventPublisher publisher = context.getBean(EventPublisher.class);
