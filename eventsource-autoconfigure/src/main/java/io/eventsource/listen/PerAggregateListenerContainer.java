@@ -94,6 +94,8 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 
 	private boolean heartbeatFailing;
 
+	private volatile boolean announceFailing;
+
 	private long lastLeaseRenewal = System.nanoTime();
 
 	private volatile boolean running;
@@ -359,10 +361,13 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 			aggregates = new ArrayList<>(this.toAnnounce);
 		}
 		for (AggregateRef aggregate : aggregates) {
-			if (announceAgain(aggregate.aggregateType(), aggregate.aggregateId())) {
-				synchronized (this.monitor) {
-					this.toAnnounce.remove(aggregate);
-				}
+			if (!announceAgain(aggregate.aggregateType(), aggregate.aggregateId())) {
+				// the broker is away: the others would fail the same way, each with a
+				// connection attempt; all are tried again on the next round
+				return;
+			}
+			synchronized (this.monitor) {
+				this.toAnnounce.remove(aggregate);
 			}
 		}
 	}
@@ -499,11 +504,20 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 					PerAggregateNames.aggregateIdsQueue(aggregateType, this.settings.service()),
 					new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
 					aggregateId.getBytes(StandardCharsets.UTF_8));
+			if (this.announceFailing) {
+				this.announceFailing = false;
+				logger.info("Aggregates are announced again");
+			}
 			return true;
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.warn("Could not announce " + aggregateType + "-" + UntrustedText.abbreviate(aggregateId)
-					+ " again; retrying: " + UntrustedText.abbreviate(String.valueOf(ex), 512));
+			// once per outage, not once per aggregate and attempt
+			if (!this.announceFailing) {
+				this.announceFailing = true;
+				logger.warn("Could not announce " + aggregateType + "-" + UntrustedText.abbreviate(aggregateId)
+						+ " again; retrying it and the others until the broker answers: "
+						+ UntrustedText.abbreviate(String.valueOf(ex), 512));
+			}
 			synchronized (this.monitor) {
 				this.toAnnounce.add(new AggregateRef(aggregateType, aggregateId));
 			}
