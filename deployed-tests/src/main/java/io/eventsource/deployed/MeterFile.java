@@ -20,18 +20,19 @@ import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Writes this instance's eventsource counters, its heap after the last collection and its
- * live threads to {@code deployed.meter-file} every second, as {@code name{tags} value}
- * lines, so that the tests read the meters of instances without a web server too.
+ * Writes this instance's eventsource counters, its memory in use and its live threads to
+ * {@code deployed.meter-file} every second, as {@code name{tags} value} lines, so that
+ * the tests read the meters of instances without a web server too.
  */
 @Component
 @EnableScheduling
 class MeterFile {
 
 	/**
-	 * The gauges the soak samples: the heap after the last collection, the live threads.
+	 * The gauges the soak samples: the heap in use (read after a full collection it asks
+	 * for) and the live threads.
 	 */
-	private static final Set<String> SAMPLED_GAUGES = Set.of("jvm.gc.live.data.size", "jvm.threads.live");
+	private static final Set<String> SAMPLED_GAUGES = Set.of("jvm.memory.used", "jvm.threads.live");
 
 	private final MeterRegistry meters;
 

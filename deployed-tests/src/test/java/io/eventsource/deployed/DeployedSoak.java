@@ -63,13 +63,18 @@ class DeployedSoak {
 				pause(Duration.ofSeconds(1));
 			}
 			deployment.stopPublishing();
-			Map<String, Long> published = await().atMost(Duration.ofSeconds(30))
-				.until(deployment::published, (map) -> !map.isEmpty());
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> deployment.instancesOf(deployment.publisher())
+					.get(0)
+					.lines()
+					.stream()
+					.anyMatch((line) -> line.startsWith("STOPPED")));
+			Map<String, Long> published = deployment.published();
 			for (String service : deployment.listeningServices()) {
 				await().atMost(Duration.ofMinutes(2))
 					.ignoreExceptions()
-					.until(() -> deployment.caughtUp(service, deployment.published()));
-				Deployment.LedgerCheck check = deployment.check(service, deployment.published());
+					.until(() -> deployment.caughtUp(service, published));
+				Deployment.LedgerCheck check = deployment.check(service, published);
 				assertThat(check.problems()).as(service).isEmpty();
 				assertThat(check.duplicates()).as(service).isZero();
 			}
@@ -135,11 +140,14 @@ class DeployedSoak {
 	}
 
 	private static Sample sample(Deployment deployment, Duration at) {
+		// the heap in use right after a full collection: what the services hold
+		deployment.instances().forEach(ServiceProcess::collectGarbage);
+		pause(Duration.ofMillis(2500));
 		long heap = 0;
 		long threads = 0;
 		for (ServiceProcess instance : deployment.instances()) {
-			heap += deployment.counter(instance.name(), "jvm.gc.live.data.size", "");
-			threads += deployment.counter(instance.name(), "jvm.threads.live", "");
+			heap += deployment.counter(instance.name(), "jvm.memory.used", "area=heap");
+			threads += deployment.counter(instance.name(), "jvm.threads.live");
 		}
 		int connections = 0;
 		int channels = 0;

@@ -6,12 +6,15 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import io.eventsource.test.RabbitTestClient;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import tools.jackson.databind.JsonNode;
@@ -51,6 +54,9 @@ final class Deployment implements AutoCloseable {
 	Deployment(Path folder, List<String> extraProperties) {
 		this.folder = folder.resolve(this.suffix);
 		this.extraProperties = extraProperties;
+		// the services keep themselves alive: never leave them running after the tests
+		Runtime.getRuntime()
+			.addShutdownHook(new Thread(() -> instances().forEach(ServiceProcess::destroy), "deployed-cleanup"));
 	}
 
 	String publisher() {
@@ -75,6 +81,10 @@ final class Deployment implements AutoCloseable {
 
 	int webPort() {
 		return this.webPort;
+	}
+
+	private String registryPrefix() {
+		return "deployed-" + this.suffix;
 	}
 
 	/**
@@ -103,6 +113,10 @@ final class Deployment implements AutoCloseable {
 		arguments.add("--deployed.id-prefix=" + idPrefix());
 		arguments.add("--deployed.stop-file=" + this.folder.resolve("stop"));
 		arguments.add("--deployed.meter-file=" + meterFile(instance));
+		arguments.add("--deployed.parent-pid=" + ProcessHandle.current().pid());
+		// nothing of the deployment outlives it on the shared broker and Redis
+		arguments.add("--eventsource.registry.key-prefix=" + registryPrefix());
+		arguments.add("--eventsource.per-aggregate.ids-queue-expiry=10m");
 		TestServices.rabbitProperties().forEach((property) -> arguments.add("--" + property));
 		TestServices.redisProperties().forEach((property) -> arguments.add("--" + property));
 		arguments.add("--spring.datasource.url=" + this.databases.get(service));
@@ -227,13 +241,14 @@ final class Deployment implements AutoCloseable {
 	}
 
 	/**
-	 * Returns the sum of an instance's counters whose name and tags start with a prefix,
-	 * from the file the instance writes every second.
+	 * Returns the sum of an instance's meters of a name whose tags include all the given
+	 * ones, from the file the instance writes every second.
 	 * @param instance the instance, for example {@code b1}
-	 * @param prefix for example {@code eventsource.consumed.events{outcome=duplicate}}
+	 * @param meter the meter name, for example {@code eventsource.consumed.events}
+	 * @param tags tags as {@code name=value}, for example {@code outcome=duplicate}
 	 * @return the sum
 	 */
-	long counter(String instance, String meter, String tag) {
+	long counter(String instance, String meter, String... tags) {
 		try {
 			Path file = meterFile(instance);
 			if (!Files.exists(file)) {
@@ -241,11 +256,13 @@ final class Deployment implements AutoCloseable {
 			}
 			return Files.readAllLines(file)
 				.stream()
-				.filter((line) -> line.startsWith(meter + "{") && line.contains(tag))
+				.filter((line) -> line.startsWith(meter + "{"))
+				.filter((line) -> Arrays.stream(tags)
+					.allMatch((tag) -> line.contains("{" + tag + ",") || line.contains("," + tag + ",")))
 				.mapToLong((line) -> Long.parseLong(line.substring(line.lastIndexOf(' ') + 1)))
 				.sum();
 		}
-		catch (IOException ex) {
+		catch (IOException | RuntimeException ex) {
 			return 0;
 		}
 	}
@@ -287,28 +304,60 @@ final class Deployment implements AutoCloseable {
 
 	@Override
 	public void close() {
-		stopPublishing();
-		instances().forEach(ServiceProcess::stop);
+		try {
+			stopPublishing();
+			instances().forEach(ServiceProcess::stop);
+		}
+		finally {
+			try {
+				deleteBrokerResources();
+			}
+			finally {
+				try {
+					deleteRegistryKeys();
+				}
+				finally {
+					dropDatabases();
+				}
+			}
+		}
+	}
+
+	private void deleteBrokerResources() {
 		try (RabbitTestClient rabbit = new RabbitTestClient()) {
-			JsonNode queues = JsonMapper.builder()
-				.build()
-				.readTree(rabbit.management("GET", "/queues?columns=name", null));
-			for (JsonNode queue : queues) {
+			JsonMapper json = JsonMapper.builder().build();
+			for (JsonNode queue : json.readTree(rabbit.management("GET", "/queues?columns=name", null))) {
 				String name = queue.get("name").asString();
 				if (name.contains(this.suffix)) {
 					rabbit.deleteQueue(name);
 				}
 			}
-			JsonNode exchanges = JsonMapper.builder()
-				.build()
-				.readTree(rabbit.management("GET", "/exchanges?columns=name", null));
-			for (JsonNode exchange : exchanges) {
+			for (JsonNode exchange : json.readTree(rabbit.management("GET", "/exchanges?columns=name", null))) {
 				String name = exchange.get("name").asString();
 				if (name.contains(this.suffix)) {
 					rabbit.deleteExchange(name);
 				}
 			}
 		}
+	}
+
+	private void deleteRegistryKeys() {
+		List<String> redis = TestServices.redisProperties();
+		String host = redis.get(0).substring(redis.get(0).indexOf('=') + 1);
+		String port = redis.get(1).substring(redis.get(1).indexOf('=') + 1);
+		RedisClient client = RedisClient.create("redis://" + host + ":" + port);
+		try (StatefulRedisConnection<String, String> connection = client.connect()) {
+			List<String> keys = connection.sync().keys(registryPrefix() + ":*");
+			if (!keys.isEmpty()) {
+				connection.sync().del(keys.toArray(String[]::new));
+			}
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
+	private void dropDatabases() {
 		JdbcTemplate admin = jdbcTemplate(TestServices.jdbcUrl(Database.POSTGRESQL));
 		for (String service : this.databases.keySet()) {
 			admin.execute("DROP DATABASE IF EXISTS " + service.replace('-', '_') + " WITH (FORCE)");

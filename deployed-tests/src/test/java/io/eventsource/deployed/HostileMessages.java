@@ -97,7 +97,32 @@ final class HostileMessages {
 				headers.put("x-" + "z".repeat(200), new String(randomBytes(2000), StandardCharsets.ISO_8859_1));
 			}
 		}
+		// whatever else the case broke: a name no producer could publish
+		headers.put("cloudEvents_aggregatetype",
+				pick(List.of("Not A Type", "Type\u0000", "", "T".repeat(300), "Deployed\tOrder")));
 		return new Hostile(name, body, properties(headers));
+	}
+
+	/**
+	 * Returns an event with valid headers of a new aggregate (sequence 1, the next one)
+	 * and a body that cannot bind to the handler's class: deeply nested, truncated, a
+	 * gadget array, text for a number, or a megabyte of it.
+	 * @param aggregateType the aggregate type
+	 * @param eventType the event type of the handler
+	 * @param aggregateId an aggregate id nobody publishes
+	 * @return the message
+	 */
+	Hostile payload(String aggregateType, String eventType, String aggregateId) {
+		Map<String, Object> headers = validHeaders(aggregateType, aggregateId);
+		headers.put("cloudEvents_type", eventType);
+		String body = switch (this.random.nextInt(5)) {
+			case 0 -> "[".repeat(2_000 + this.random.nextInt(100_000));
+			case 1 -> "{\"step\": 12";
+			case 2 -> "[\"" + pick(List.of(GADGETS)) + "\",{\"command\":\"touch /tmp/pwned\"}]";
+			case 3 -> "{\"step\":\"" + "9".repeat(1 + this.random.nextInt(200)) + "x\"}";
+			default -> "{\"step\":\"" + "x".repeat((this.random.nextInt(20) == 0) ? 1024 * 1024 : 10) + "\"}";
+		};
+		return new Hostile("payload that cannot bind", body.getBytes(StandardCharsets.UTF_8), properties(headers));
 	}
 
 	/**
@@ -127,6 +152,7 @@ final class HostileMessages {
 		headers.put("cloudEvents_aggregatetype", aggregateType);
 		headers.put("cloudEvents_sequence", "1");
 		headers.put("cloudEvents_partitionkey", aggregateId);
+		headers.put("cloudEvents_correlationid", headers.get("cloudEvents_id"));
 		return headers;
 	}
 
@@ -139,7 +165,7 @@ final class HostileMessages {
 			case 4 -> Map.of("nested", Map.of("deeper", List.of(1, 2, 3)));
 			case 5 -> List.of("a", 1, List.of());
 			case 6 -> new Date(Long.MAX_VALUE / 1000);
-			case 7 -> new BigDecimal("1e400");
+			case 7 -> new BigDecimal("-1234567.891");
 			case 8 -> 3.5e300;
 			default -> (byte) -1;
 		};

@@ -97,6 +97,32 @@ final class ServiceProcess {
 	}
 
 	/**
+	 * Asks the instance's JVM for a full garbage collection ({@code jcmd GC.run}).
+	 */
+	void collectGarbage() {
+		String jcmd = System.getProperty("java.home") + File.separator + "bin" + File.separator + "jcmd";
+		try {
+			Process gc = new ProcessBuilder(jcmd, Long.toString(pid()), "GC.run").redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.start();
+			gc.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Kills the instance without waiting, from a shutdown hook.
+	 */
+	void destroy() {
+		this.process.destroyForcibly();
+	}
+
+	/**
 	 * Stops the instance the way an operator does ({@code SIGTERM}, then {@code SIGKILL}
 	 * after 30 s).
 	 */
@@ -116,10 +142,11 @@ final class ServiceProcess {
 	 */
 	List<String> lines() {
 		try {
-			return Files.readAllLines(this.log, StandardCharsets.UTF_8);
+			// decoded leniently: a log line with broken UTF-8 must still count
+			return new String(Files.readAllBytes(this.log), StandardCharsets.UTF_8).lines().toList();
 		}
 		catch (IOException ex) {
-			return List.of();
+			throw new UncheckedIOException(ex);
 		}
 	}
 
