@@ -819,7 +819,8 @@ public class EventSourceProperties {
 		/**
 		 * Longest wait for a heartbeat, or for a read with no earlier answer to stand in
 		 * (the first call of a process also connects to Redis), before it counts as
-		 * failed.
+		 * failed. While the registry is known to be down, such a read fails at once and
+		 * is tried in the background.
 		 */
 		private Duration slowTimeout = Duration.ofSeconds(10);
 

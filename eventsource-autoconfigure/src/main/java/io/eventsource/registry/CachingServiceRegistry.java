@@ -31,7 +31,9 @@ import org.jspecify.annotations.Nullable;
  * is a minute), after which the registry counts as unreachable. While the registry cannot
  * be reached it answers with the last set it read, logs the outage once, and reports it
  * through {@link #status()}; with nothing read yet it throws, so that no event is sent to
- * fewer services than are live. A service it saw live stays live for one registry expiry
+ * fewer services than are live: at once while the registry is known to be down, or for a
+ * read timeout after the first read of that aggregate type failed, reading it again in
+ * the background meanwhile. A service it saw live stays live for one registry expiry
  * after it was last seen, counted from the end of an outage for the services known before
  * it (see {@link KnownServices}), so that the heartbeats Redis lost in an outage or a
  * restart never make the relay send events to fewer services than are live.
@@ -56,6 +58,8 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 
 	private final AtomicReference<RegistryStatus> status;
 
+	private final Map<String, Instant> failedFirstReads = new ConcurrentHashMap<>();
+
 	private final Set<String> refreshing = ConcurrentHashMap.newKeySet();
 
 	private final ExecutorService refresher = Executors.newSingleThreadExecutor(daemon("eventsource-registry-refresh"));
@@ -69,8 +73,8 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 	 * @param timeout how long a read of the registry may take, when an earlier answer can
 	 * stand in, before it counts as unreachable
 	 * @param slowTimeout how long a heartbeat, or a read with no earlier answer to stand
-	 * in, may take: a heartbeat is on no event's way, and the first call of a process
-	 * also connects to Redis
+	 * in while the registry is not known to be down, may take: a heartbeat is on no
+	 * event's way, and the first call of a process also connects to Redis
 	 * @param expiry the registry's expiry: how long a service seen live stays live
 	 * without showing in its answers
 	 * @param clock the clock
@@ -98,15 +102,7 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 	public Set<String> liveServices(String aggregateType) {
 		Entry entry = this.cache.get(aggregateType);
 		if (entry == null) {
-			try {
-				// nothing to fall back on: worth the longer wait of a first call, which
-				// may also connect
-				return read(aggregateType, this.slowTimeout);
-			}
-			catch (RuntimeException ex) {
-				throw new RegistryUnavailableException("The service registry cannot be read and no earlier answer "
-						+ "is known for '" + aggregateType + "'", ex);
-			}
+			return firstRead(aggregateType);
 		}
 		Instant now = this.clock.instant();
 		if (entry.readAt().plus(this.ttl).isAfter(now)) {
@@ -127,6 +123,35 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 		}
 		catch (RuntimeException ex) {
 			return entry.services();
+		}
+	}
+
+	/**
+	 * Reads the services of an aggregate type nothing is known of yet. The relay asks
+	 * once per aggregate: while the registry is down, or soon after this type's read
+	 * failed, it is told so at once rather than waiting once per aggregate of its pass,
+	 * and one read in the background finds when the registry answers again.
+	 */
+	private Set<String> firstRead(String aggregateType) {
+		Instant failedAt = this.failedFirstReads.get(aggregateType);
+		boolean failedRecently = failedAt != null && failedAt.plus(this.timeout).isAfter(this.clock.instant());
+		if (failedRecently || !this.status.get().reachable()) {
+			if (this.refreshing.add(aggregateType)) {
+				refreshInBackground(aggregateType);
+			}
+			throw new RegistryUnavailableException("The service registry cannot be reached and no earlier answer is "
+					+ "known for '" + aggregateType + "'; reading it in the background");
+		}
+		try {
+			// nothing to fall back on: worth the longer wait of a first call, which may
+			// also connect
+			return read(aggregateType, this.slowTimeout);
+		}
+		catch (RuntimeException ex) {
+			this.failedFirstReads.put(aggregateType, this.clock.instant());
+			throw new RegistryUnavailableException(
+					"The service registry cannot be read and no earlier answer is known for '" + aggregateType + "'",
+					ex);
 		}
 	}
 
@@ -156,6 +181,7 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 			reachable(now);
 			Set<String> services = this.known.live(aggregateType, answer, now);
 			this.cache.put(aggregateType, new Entry(services, now));
+			this.failedFirstReads.remove(aggregateType);
 			return services;
 		}
 		catch (RuntimeException ex) {

@@ -5,6 +5,10 @@ package io.eventsource.registry;
  */
 public class RegistryUnavailableException extends RuntimeException {
 
+	public RegistryUnavailableException(String message) {
+		super(message);
+	}
+
 	public RegistryUnavailableException(String message, Throwable cause) {
 		super(message, cause);
 	}

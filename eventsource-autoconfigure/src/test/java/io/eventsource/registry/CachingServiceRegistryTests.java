@@ -4,12 +4,17 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,8 +34,22 @@ class CachingServiceRegistryTests {
 
 	private final MutableClock clock = new MutableClock();
 
-	private final CachingServiceRegistry registry = new CachingServiceRegistry(this.delegate, Duration.ofSeconds(2),
-			Duration.ofMillis(500), Duration.ofMillis(500), EXPIRY, this.clock);
+	private final List<CachingServiceRegistry> registries = new ArrayList<>();
+
+	private final CachingServiceRegistry registry = registry(Duration.ofMillis(500), Duration.ofMillis(500));
+
+	private CachingServiceRegistry registry(Duration timeout, Duration slowTimeout) {
+		CachingServiceRegistry registry = new CachingServiceRegistry(this.delegate, Duration.ofSeconds(2), timeout,
+				slowTimeout, EXPIRY, this.clock);
+		this.registries.add(registry);
+		return registry;
+	}
+
+	@AfterEach
+	void close() {
+		this.delegate.release();
+		this.registries.forEach(CachingServiceRegistry::close);
+	}
 
 	@Test
 	void answersFromTheCacheWithinItsTimeToLive() {
@@ -147,6 +166,57 @@ class CachingServiceRegistryTests {
 		assertThat(this.registry.status().reachable()).isFalse();
 	}
 
+	@Test
+	void aTypeNothingIsKnownOfFailsAtOnceWhileTheRegistryIsDownAndIsReadInTheBackground() {
+		CachingServiceRegistry registry = registry(Duration.ofSeconds(1), Duration.ofSeconds(5));
+		this.delegate.services = Set.of("billing");
+		registry.liveServices("Order");
+		this.delegate.hanging = true;
+		this.clock.advance(Duration.ofSeconds(3));
+		registry.liveServices("Order");
+		await().atMost(Duration.ofSeconds(10)).until(() -> !registry.status().reachable());
+		// the relay asks once per aggregate: a new aggregate type published during the
+		// outage must not cost it the slow timeout per aggregate
+		long started = System.nanoTime();
+		for (int aggregate = 0; aggregate < 5; aggregate++) {
+			assertThatExceptionOfType(RegistryUnavailableException.class)
+				.isThrownBy(() -> registry.liveServices("Invoice"))
+				.withMessageContaining("Invoice");
+		}
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+		// one read in the background at a time, not one per aggregate
+		assertThat(this.delegate.readsOf("Invoice")).isBetween(1, 2);
+		this.delegate.services = Set.of("shipping");
+		this.delegate.hanging = false;
+		await().atMost(Duration.ofSeconds(10))
+			.ignoreExceptions()
+			.until(() -> registry.liveServices("Invoice").equals(Set.of("shipping")));
+		assertThat(registry.status().reachable()).isTrue();
+	}
+
+	@Test
+	void aFailedFirstReadOfATypeIsRememberedForTheTimeout() {
+		CachingServiceRegistry registry = registry(Duration.ofSeconds(1), Duration.ofSeconds(3));
+		this.delegate.readsHanging = true;
+		assertThatExceptionOfType(RegistryUnavailableException.class)
+			.isThrownBy(() -> registry.liveServices("Invoice"));
+		// a heartbeat gets through: the registry counts as reachable again
+		registry.heartbeat("billing", Set.of("Order"));
+		assertThat(registry.status().reachable()).isTrue();
+		long started = System.nanoTime();
+		for (int aggregate = 0; aggregate < 3; aggregate++) {
+			assertThatExceptionOfType(RegistryUnavailableException.class)
+				.isThrownBy(() -> registry.liveServices("Invoice"));
+		}
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(3));
+		this.delegate.readsHanging = false;
+		this.delegate.services = Set.of("billing");
+		this.clock.advance(Duration.ofSeconds(1));
+		await().atMost(Duration.ofSeconds(10))
+			.ignoreExceptions()
+			.until(() -> registry.liveServices("Invoice").equals(Set.of("billing")));
+	}
+
 	static class Controlled implements ServiceRegistry {
 
 		volatile Set<String> services = Set.of();
@@ -155,12 +225,34 @@ class CachingServiceRegistryTests {
 
 		volatile boolean hanging;
 
+		volatile boolean readsHanging;
+
+		/**
+		 * Calls hang and ignore the interrupt of their timeout, like a client blocked on
+		 * a socket.
+		 */
+		volatile boolean stuck;
+
 		final AtomicInteger reads = new AtomicInteger();
+
+		final Map<String, AtomicInteger> readsByType = new ConcurrentHashMap<>();
+
+		private final CountDownLatch released = new CountDownLatch(1);
+
+		int readsOf(String aggregateType) {
+			AtomicInteger reads = this.readsByType.get(aggregateType);
+			return (reads != null) ? reads.get() : 0;
+		}
+
+		void release() {
+			this.released.countDown();
+		}
 
 		@Override
 		public Set<String> liveServices(String aggregateType) {
 			this.reads.incrementAndGet();
-			if (this.hanging) {
+			this.readsByType.computeIfAbsent(aggregateType, (type) -> new AtomicInteger()).incrementAndGet();
+			if (this.hanging || this.readsHanging) {
 				// a Redis client holding the command while it reconnects
 				hang();
 			}
@@ -172,8 +264,26 @@ class CachingServiceRegistryTests {
 
 		@Override
 		public void heartbeat(String service, Collection<String> aggregateTypes) {
+			if (this.stuck) {
+				stayStuck();
+			}
 			if (this.hanging) {
 				hang();
+			}
+		}
+
+		private void stayStuck() {
+			boolean interrupted = false;
+			while (this.released.getCount() > 0) {
+				try {
+					this.released.await();
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+			}
+			if (interrupted) {
+				Thread.currentThread().interrupt();
 			}
 		}
 
