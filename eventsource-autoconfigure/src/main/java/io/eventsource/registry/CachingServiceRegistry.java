@@ -12,8 +12,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
@@ -42,6 +44,10 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(CachingServiceRegistry.class);
 
+	private static final int CALL_THREADS = 4;
+
+	private static final int WAITING_CALLS = 16;
+
 	private final ServiceRegistry delegate;
 
 	private final Duration ttl;
@@ -64,7 +70,17 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 
 	private final ExecutorService refresher = Executors.newSingleThreadExecutor(daemon("eventsource-registry-refresh"));
 
-	private final ExecutorService calls = Executors.newCachedThreadPool(daemon("eventsource-registry-call"));
+	/**
+	 * Runs each call to the registry, so that its caller waits no longer than the call's
+	 * timeout. Few calls run at once: each listening container heartbeats one at a time,
+	 * background reads go one at a time through the refresher, and the relay reads on its
+	 * one thread. A call that times out is cancelled (interrupted, or taken out of the
+	 * queue). A client that ignores the interrupt keeps its thread until its own timeout:
+	 * with every thread held so and the queue full, a call is refused at once and counts
+	 * as the registry not answering, instead of a new thread per call piling up.
+	 */
+	private final ThreadPoolExecutor calls = new ThreadPoolExecutor(CALL_THREADS, CALL_THREADS, 30, TimeUnit.SECONDS,
+			new LinkedBlockingQueue<>(WAITING_CALLS), daemon("eventsource-registry-call"));
 
 	/**
 	 * Creates the cache.
@@ -88,6 +104,7 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 		this.clock = clock;
 		this.known = new KnownServices(expiry);
 		this.status = new AtomicReference<>(RegistryStatus.reachable(clock.instant()));
+		this.calls.allowCoreThreadTimeOut(true);
 	}
 
 	private static ThreadFactory daemon(String name) {
@@ -200,13 +217,17 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 			answer = this.calls.submit(call);
 		}
 		catch (RejectedExecutionException ex) {
-			throw new RegistryUnavailableException("The service registry is closed", ex);
+			throw new RegistryUnavailableException(this.calls.isShutdown() ? "The service registry is closed"
+					: "The service registry has not answered " + (CALL_THREADS + WAITING_CALLS) + " calls", ex);
 		}
 		try {
 			return answer.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
 		}
 		catch (TimeoutException ex) {
 			answer.cancel(true);
+			if (answer instanceof Runnable waiting) {
+				this.calls.remove(waiting);
+			}
 			throw new RegistryUnavailableException("The service registry did not answer within " + timeout, ex);
 		}
 		catch (ExecutionException ex) {

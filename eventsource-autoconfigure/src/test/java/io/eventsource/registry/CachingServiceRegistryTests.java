@@ -217,6 +217,27 @@ class CachingServiceRegistryTests {
 			.until(() -> registry.liveServices("Invoice").equals(Set.of("billing")));
 	}
 
+	@Test
+	void callsThatIgnoreTheirTimeoutHoldAFewThreadsOnly() {
+		CachingServiceRegistry registry = registry(Duration.ofMillis(20), Duration.ofMillis(20));
+		this.delegate.stuck = true;
+		int before = callThreads();
+		for (int heartbeat = 0; heartbeat < 30; heartbeat++) {
+			assertThatExceptionOfType(RegistryUnavailableException.class)
+				.isThrownBy(() -> registry.heartbeat("billing", Set.of("Order")));
+		}
+		assertThat(registry.status().reachable()).isFalse();
+		assertThat(callThreads()).isLessThanOrEqualTo(before + 4);
+	}
+
+	private static int callThreads() {
+		return (int) Thread.getAllStackTraces()
+			.keySet()
+			.stream()
+			.filter((thread) -> thread.getName().equals("eventsource-registry-call") && thread.isAlive())
+			.count();
+	}
+
 	static class Controlled implements ServiceRegistry {
 
 		volatile Set<String> services = Set.of();
