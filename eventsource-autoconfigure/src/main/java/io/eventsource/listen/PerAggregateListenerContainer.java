@@ -158,8 +158,12 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		this.running = true;
 		this.heartbeats.scheduleWithFixedDelay(this::heartbeat, this.settings.heartbeatInterval().toMillis(),
 				this.settings.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
-		workers.timer().scheduleWithFixedDelay(this::maintain, 500, 500, TimeUnit.MILLISECONDS);
+		// consuming when start returns, so the health is up at once; the timer takes over
+		// only after this first run: two at once would each open a channel on the ids
+		// queues, and the one overwritten would hold up to max-aggregates ids
+		// unacknowledged, their aggregates unconsumed until the connection drops
 		maintain();
+		workers.timer().scheduleWithFixedDelay(this::maintain, 500, 500, TimeUnit.MILLISECONDS);
 	}
 
 	@Override
@@ -279,7 +283,8 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 
 	/**
 	 * Keeps the aggregate ids consumers open, ends idle per-aggregate consumers, and
-	 * starts waiting ones.
+	 * starts waiting ones. Never runs twice at once: first on the starting thread, then
+	 * on the timer's one thread.
 	 */
 	private void maintain() {
 		if (!this.running) {

@@ -1,13 +1,19 @@
 package io.eventsource.listen;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
+import com.rabbitmq.client.Channel;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.publish.EventPublisher;
@@ -16,10 +22,14 @@ import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.topology.PerAggregateNames;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
+import org.springframework.amqp.rabbit.connection.Connection;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -198,6 +208,49 @@ class PerAggregateTopologyOnTheBrokerIntegrationTests {
 		}
 	}
 
+	@Test
+	void oneChannelConsumesTheIdsQueueAfterAStartWhoseFirstDeclarationIsSlow() {
+		String billing = "billing-" + TestServices.randomSuffix();
+		String idsQueue = PerAggregateNames.aggregateIdsQueue(AGGREGATE_TYPE, billing);
+		TestServices.Endpoint endpoint = TestServices.rabbit();
+		CachingConnectionFactory connectionFactory = new CachingConnectionFactory(endpoint.host(), endpoint.port());
+		connectionFactory.setUsername("guest");
+		connectionFactory.setPassword("guest");
+		// the broker answers the first declaration of the ids queue, made while the
+		// container starts, only once the maintenance timer declares it too (at most
+		// a few seconds later)
+		ConnectionFactory slow = SlowFirstDeclaration.of(connectionFactory, idsQueue, Thread.currentThread(),
+				Duration.ofSeconds(2));
+		try (RabbitTestClient rabbit = new RabbitTestClient()) {
+			try {
+				runner(billing).withBean(ConnectionFactory.class, () -> slow)
+					.withBean(Counter.class, Counter::new)
+					.run((listener) -> {
+						try {
+							await().atMost(Duration.ofSeconds(30))
+								.until(() -> listener.getBean(PerAggregateListenerContainer.class).isConsuming());
+							// a second channel would hold up to max-aggregates ids
+							// unacknowledged for as long as the connection lives
+							await().during(Duration.ofSeconds(2))
+								.atMost(Duration.ofSeconds(10))
+								.untilAsserted(
+										() -> assertThat(consumers(rabbit, idsQueue)).as("consumers of %s", idsQueue)
+											.isOne());
+						}
+						finally {
+							listener.getBean(StringRedisTemplate.class)
+								.opsForZSet()
+								.remove("eventsource:services:" + AGGREGATE_TYPE, billing);
+						}
+					});
+			}
+			finally {
+				rabbit.deleteQueue(idsQueue);
+				connectionFactory.destroy();
+			}
+		}
+	}
+
 	private static void cleanUp(ApplicationContext orders, RabbitTestClient rabbit, String billing, String id) {
 		JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
 		jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id = ?", AGGREGATE_TYPE, id);
@@ -252,6 +305,94 @@ class PerAggregateTopologyOnTheBrokerIntegrationTests {
 
 	@EventType(aggregate = AGGREGATE_TYPE)
 	record Shipped(int n) {
+	}
+
+	/**
+	 * A connection factory on which one thread's declaration of a queue waits until
+	 * another thread declares it too, or at most a while.
+	 */
+	static final class SlowFirstDeclaration {
+
+		private final String queue;
+
+		private final Thread slowThread;
+
+		private final Duration atMost;
+
+		private final CountDownLatch declaredElsewhere = new CountDownLatch(1);
+
+		private SlowFirstDeclaration(String queue, Thread slowThread, Duration atMost) {
+			this.queue = queue;
+			this.slowThread = slowThread;
+			this.atMost = atMost;
+		}
+
+		static ConnectionFactory of(ConnectionFactory target, String queue, Thread slowThread, Duration atMost) {
+			SlowFirstDeclaration slow = new SlowFirstDeclaration(queue, slowThread, atMost);
+			return wrap(ConnectionFactory.class, target,
+					(method, args, call) -> method.getName().equals("createConnection")
+							? slow.connection((Connection) call.proceed()) : call.proceed());
+		}
+
+		private Connection connection(Connection target) {
+			return wrap(Connection.class, target, (method, args, call) -> {
+				Object result = call.proceed();
+				return (method.getName().equals("getDelegate") && result != null)
+						? rabbitConnection((com.rabbitmq.client.Connection) result) : result;
+			});
+		}
+
+		private com.rabbitmq.client.Connection rabbitConnection(com.rabbitmq.client.Connection target) {
+			return wrap(com.rabbitmq.client.Connection.class, target, (method, args, call) -> {
+				Object result = call.proceed();
+				return (method.getName().equals("createChannel") && result != null) ? channel((Channel) result)
+						: result;
+			});
+		}
+
+		private Channel channel(Channel target) {
+			return wrap(Channel.class, target, (method, args, call) -> {
+				if (method.getName().equals("queueDeclare") && args != null && this.queue.equals(args[0])) {
+					if (Thread.currentThread() == this.slowThread) {
+						this.declaredElsewhere.await(this.atMost.toMillis(), TimeUnit.MILLISECONDS);
+					}
+					else {
+						this.declaredElsewhere.countDown();
+					}
+				}
+				return call.proceed();
+			});
+		}
+
+		private static <T> T wrap(Class<T> type, T target, Interceptor interceptor) {
+			return type
+				.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type }, (proxy, method, args) -> {
+					if (method.getName().equals("equals") && args != null && args.length == 1) {
+						return proxy == args[0] || target.equals(args[0]);
+					}
+					return interceptor.invoke(method, args, () -> {
+						try {
+							return method.invoke(target, args);
+						}
+						catch (InvocationTargetException ex) {
+							throw ex.getCause();
+						}
+					});
+				}));
+		}
+
+		interface Interceptor {
+
+			@Nullable Object invoke(Method method, @Nullable Object[] args, Call call) throws Throwable;
+
+		}
+
+		interface Call {
+
+			@Nullable Object proceed() throws Throwable;
+
+		}
+
 	}
 
 	static class Counter {
