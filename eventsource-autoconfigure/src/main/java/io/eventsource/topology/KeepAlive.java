@@ -72,6 +72,17 @@ public class KeepAlive implements SmartLifecycle {
 	}
 
 	/**
+	 * Holds on while the context is paused
+	 * ({@code ConfigurableApplicationContext.pause()}): a paused context is not closed,
+	 * and the service would otherwise exit in the middle of the pause when nothing else
+	 * holds the JVM.
+	 */
+	@Override
+	public boolean isPauseable() {
+		return false;
+	}
+
+	/**
 	 * Starts before everything else of the library and stops after it, so that no
 	 * container is left running without it.
 	 */

@@ -106,6 +106,20 @@ class EventSourceAutoConfigurationTests {
 			.run((context) -> assertThat(context).doesNotHaveBean(KeepAlive.class));
 	}
 
+	@Test
+	void aPausedContextStillKeepsTheJvmAlive() {
+		int before = keepAliveThreads().size();
+		this.runner.run((context) -> {
+			context.pause();
+			assertThat(context.getBean(KeepAlive.class).isRunning()).isTrue();
+			assertThat(keepAliveThreads()).hasSize(before + 1);
+			context.restart();
+			assertThat(keepAliveThreads()).hasSize(before + 1);
+			context.close();
+			await().atMost(Duration.ofSeconds(10)).until(() -> keepAliveThreads().size() == before);
+		});
+	}
+
 	private static List<Thread> keepAliveThreads() {
 		return Thread.getAllStackTraces()
 			.keySet()
