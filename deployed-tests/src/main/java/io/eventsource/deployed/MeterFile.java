@@ -29,10 +29,11 @@ import org.springframework.stereotype.Component;
 class MeterFile {
 
 	/**
-	 * The gauges the soak samples: the heap in use (read after a full collection it asks
-	 * for) and the live threads.
+	 * The gauges the soak samples: the old generation after the last full collection (it
+	 * asks for one before it reads), the heap in use, and the live threads.
 	 */
-	private static final Set<String> SAMPLED_GAUGES = Set.of("jvm.memory.used", "jvm.threads.live");
+	private static final Set<String> SAMPLED_GAUGES = Set.of("jvm.gc.live.data.size", "jvm.memory.used",
+			"jvm.threads.live");
 
 	private final MeterRegistry meters;
 
