@@ -151,18 +151,23 @@ final class BatchApplier {
 		}
 		List<EventDispatcher.Delivered> events = new ArrayList<>();
 		Map<EventDispatcher.Delivered, AggregateLane> lanes = new IdentityHashMap<>();
-		Map<Delivery, Boolean> malformed = new IdentityHashMap<>();
+		// not dispatched: settled as malformed (true), or waiting for the lane's next
+		// attempt (false)
+		Map<Delivery, Boolean> held = new IdentityHashMap<>();
 		for (Taken taken : batch) {
 			boolean settling = true;
 			for (Delivery delivery : taken.deliveries()) {
+				if (!settling) {
+					// the lane gives back what follows a malformed message that is tried
+					// again: applied, parked or counted now, it would be again with it
+					held.put(delivery, false);
+					continue;
+				}
 				String problem = problem(taken.lane(), delivery);
 				if (problem != null) {
-					// after one that is tried again, the lane gives the rest back too:
-					// they
-					// wait for the next attempt rather than be parked or counted twice
-					settling = settling && this.dispatcher.settleMalformed(taken.lane().aggregateType(),
-							taken.lane().aggregateId(), delivery, problem);
-					malformed.put(delivery, settling);
+					settling = this.dispatcher.settleMalformed(taken.lane().aggregateType(), taken.lane().aggregateId(),
+							delivery, problem);
+					held.put(delivery, settling);
 				}
 				else if (delivery.metadata() != null) {
 					EventDispatcher.Delivered event = new EventDispatcher.Delivered(delivery.metadata(),
@@ -188,7 +193,7 @@ final class BatchApplier {
 		for (Taken taken : batch) {
 			List<@Nullable DispatchOutcome> own = new ArrayList<>(taken.deliveries().size());
 			for (Delivery delivery : taken.deliveries()) {
-				Boolean settled = malformed.get(delivery);
+				Boolean settled = held.get(delivery);
 				if (settled != null) {
 					// parked or dropped, it is acknowledged; otherwise tried again
 					own.add(settled ? DispatchOutcome.PARKED : null);

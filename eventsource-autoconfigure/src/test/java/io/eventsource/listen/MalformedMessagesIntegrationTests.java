@@ -19,6 +19,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.impl.LongStringHelper;
 import io.eventsource.actuate.EventSourceEndpoint;
 import io.eventsource.autoconfigure.EventSourceEndpointAutoConfiguration;
+import io.eventsource.envelope.CloudEventsAmqpBinding;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.publish.EventPublisher;
@@ -34,6 +35,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -52,7 +54,7 @@ import static org.awaitility.Awaitility.await;
  * with the plain client straight into a listening service's queue between real events of
  * the same aggregate: each ends parked (readable back, its bytes kept or cut as
  * documented) or dropped with a meter, the queue is settled, and the real events are
- * applied in order.
+ * applied in order, also behind one whose parking fails.
  */
 class MalformedMessagesIntegrationTests {
 
@@ -125,7 +127,7 @@ class MalformedMessagesIntegrationTests {
 				// with
 				// an error of the data class (its content: dropped at once, counted once)
 				send(queue, List.of(hostile(UUID.randomUUID().toString(), randomBytes(512), Map.of()),
-						hostile(REFUSED_ID, randomBytes(512), Map.of())));
+						hostile(UUID.randomUUID().toString(), randomBytes(512), Map.of(REFUSED_HEADER, "yes"))));
 				publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(2));
 				MeterRegistry meters = context.getBean(MeterRegistry.class);
 				await("both messages dropped").atMost(Duration.ofSeconds(60))
@@ -144,6 +146,68 @@ class MalformedMessagesIntegrationTests {
 				allowParking(jdbc, database, trigger);
 			}
 		});
+	}
+
+	@ParameterizedTest
+	@EnumSource(Database.class)
+	void eventsBehindAMalformedMessageThatIsTriedAgainWaitForItAndAreAppliedOnce(Database database) {
+		// only a per-aggregate queue holds a message of another aggregate in the lane of
+		// real events; a partition queue gives it a lane of its own
+		TestTopology topology = TestTopology.PER_AGGREGATE;
+		String service = "hostile-" + TestServices.randomSuffix();
+		String aggregate = this.prefix + "behind";
+		// five attempts over about two seconds: the events published after the message
+		// join its lane while it is tried again
+		withService(database, topology, service, aggregate,
+				List.of("eventsource.listener.retry.initial-delay=300ms", "eventsource.listener.retry.max-delay=500ms"),
+				(context, jdbc, ledger) -> {
+					EventPublisher publisher = context.getBean(EventPublisher.class);
+					String queue = topology.queueOf(AGGREGATE_TYPE, aggregate, service);
+					String trigger = "refuse_parking_" + TestServices.randomSuffix();
+					publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(1));
+					await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(aggregate).size() == 1);
+					refuseParking(jdbc, database, trigger, service);
+					try {
+						// an event of another aggregate at sequence 1: malformed here,
+						// and
+						// ahead of #2 and #3 in the lane
+						UUID eventId = UUID.randomUUID();
+						EventMetadata elsewhere = new EventMetadata(eventId, AGGREGATE_TYPE, aggregate + "-elsewhere",
+								1, "Deposited", Instant.now(), eventId.toString(), null, "forger", Map.of());
+						send(queue,
+								List.of(new Hostile(eventId.toString(), CloudEventsAmqpBinding.CONTENT_TYPE,
+										"{\"amount\": 99}".getBytes(StandardCharsets.UTF_8),
+										CloudEventsAmqpBinding.toHeaders(elsewhere))));
+						publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(2));
+						publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(3));
+						MeterRegistry meters = context.getBean(MeterRegistry.class);
+						await("the message dropped after its attempts").atMost(Duration.ofSeconds(30))
+							.until(() -> count(meters, "eventsource.messages.dropped", "reason",
+									MalformedMessages.ATTEMPTS_EXHAUSTED) == 1);
+						await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(aggregate).size() == 3);
+						assertThat(ledger.applied(aggregate)).containsExactly(1, 2, 3);
+						// counted once committed
+						await().atMost(Duration.ofSeconds(10))
+							.until(() -> consumed(meters, "ledger", DispatchOutcome.OK) == 3);
+						assertThat(consumed(meters, "ledger", DispatchOutcome.DUPLICATE))
+							.as("events applied again after the message's failed attempts")
+							.isZero();
+						assertSettled(context, topology, queue);
+					}
+					finally {
+						allowParking(jdbc, database, trigger);
+					}
+				});
+	}
+
+	private static long consumed(MeterRegistry meters, String projection, DispatchOutcome outcome) {
+		return (long) meters.find("eventsource.consumed.events")
+			.tag("projection", projection)
+			.tag("outcome", outcome.tagValue())
+			.counters()
+			.stream()
+			.mapToDouble(Counter::count)
+			.sum();
 	}
 
 	/**
@@ -168,16 +232,18 @@ class MalformedMessagesIntegrationTests {
 	}
 
 	private void assertReadableBack(AssertableApplicationContext context, List<Hostile> sent) {
-		Map<UUID, ParkedEvent> parked = new LinkedHashMap<>();
-		context.getBean(ParkedEvents.class).list(500).forEach((event) -> parked.put(event.metadata().eventId(), event));
+		List<ParkedEvent> parked = context.getBean(ParkedEvents.class).list(500);
 		assertThat(parked).hasSize(sent.size());
 		for (Hostile hostile : sent) {
-			UUID id = uuid(hostile.messageId());
-			if (id == null) {
-				continue;
-			}
-			ParkedEvent event = parked.get(id);
-			assertThat(event).as("parked " + id + " (seed " + this.seed + ")").isNotNull();
+			byte[] expected = (hostile.body().length > BODY_CAP) ? Arrays.copyOf(hostile.body(), BODY_CAP - 3)
+					: hostile.body();
+			// a message without an event's headers is parked under an id made from all
+			// it carries: found by its body (random, so one of its own)
+			ParkedEvent event = parked.stream()
+				.filter((candidate) -> startsWith(candidate.payload().bytes(), expected))
+				.findFirst()
+				.orElse(null);
+			assertThat(event).as("parked " + hostile.messageId() + " (seed " + this.seed + ")").isNotNull();
 			assertThat(event.projection()).isEqualTo(EventDispatcher.MALFORMED);
 			ParkedPayload payload = event.payload();
 			byte[] kept = payload.bytes();
@@ -189,7 +255,7 @@ class MalformedMessagesIntegrationTests {
 			}
 			else {
 				assertThat(payload.truncated()).isFalse();
-				assertThat(kept).as("the bytes of " + id).isEqualTo(hostile.body());
+				assertThat(kept).as("the bytes of " + hostile.messageId()).isEqualTo(hostile.body());
 			}
 			assertThat(payload.encoding()).isEqualTo(
 					(ParkedPayload.text(kept) != null) ? ParkedPayload.Encoding.TEXT : ParkedPayload.Encoding.BASE64);
@@ -206,6 +272,10 @@ class MalformedMessagesIntegrationTests {
 		Map<String, Object> report = context.getBean(EventSourceEndpoint.class).report();
 		assertThat((List<?>) report.get("parked")).hasSize(sent.size())
 			.allSatisfy((described) -> assertThat(((Map<?, ?>) described).get("payloadEncoding")).isNotNull());
+	}
+
+	private static boolean startsWith(byte[] bytes, byte[] prefix) {
+		return bytes.length >= prefix.length && Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
 	}
 
 	/**
@@ -323,15 +393,6 @@ class MalformedMessagesIntegrationTests {
 		}
 	}
 
-	private static @Nullable UUID uuid(@Nullable String messageId) {
-		try {
-			return (messageId != null) ? UUID.fromString(messageId) : null;
-		}
-		catch (IllegalArgumentException ex) {
-			return null;
-		}
-	}
-
 	private static long count(MeterRegistry meters, String name, String tag, String value) {
 		return (long) meters.find(name).tag(tag, value).counters().stream().mapToDouble(Counter::count).sum();
 	}
@@ -343,18 +404,21 @@ class MalformedMessagesIntegrationTests {
 	}
 
 	/**
-	 * The message id whose parking the trigger refuses with an error of the data class.
+	 * The header of a message whose parking the trigger refuses with an error of the data
+	 * class.
 	 */
-	private static final String REFUSED_ID = "dddddddd-0000-4000-8000-000000000000";
+	private static final String REFUSED_HEADER = "refused-by-the-test";
 
 	/**
 	 * Installs a trigger that refuses to park the messages of one service: with an error
-	 * of the data class for {@link #REFUSED_ID}, with a generic error for the others.
+	 * of the data class for those with {@link #REFUSED_HEADER}, with a generic error for
+	 * the others.
 	 */
 	private static void refuseParking(JdbcTemplate jdbc, Database database, String trigger, String service) {
 		if (database == Database.POSTGRESQL) {
 			jdbc.execute("CREATE FUNCTION " + trigger + "() RETURNS trigger AS $$ BEGIN IF NEW.service = '" + service
-					+ "' THEN IF NEW.message_id = '" + REFUSED_ID + "' THEN RAISE EXCEPTION 'refused by the test' "
+					+ "' THEN IF NEW.headers LIKE '%" + REFUSED_HEADER
+					+ "%' THEN RAISE EXCEPTION 'refused by the test' "
 					+ "USING ERRCODE = '22000'; END IF; RAISE EXCEPTION 'failed by the test'; END IF; RETURN NEW; "
 					+ "END $$ LANGUAGE plpgsql");
 			jdbc.execute("CREATE TRIGGER " + trigger + " BEFORE INSERT ON parked_events FOR EACH ROW EXECUTE FUNCTION "
@@ -362,7 +426,7 @@ class MalformedMessagesIntegrationTests {
 		}
 		else {
 			jdbc.execute("CREATE TRIGGER " + trigger + " BEFORE INSERT ON parked_events FOR EACH ROW BEGIN IF "
-					+ "NEW.service = '" + service + "' THEN IF NEW.message_id = '" + REFUSED_ID + "' THEN SIGNAL "
+					+ "NEW.service = '" + service + "' THEN IF NEW.headers LIKE '%" + REFUSED_HEADER + "%' THEN SIGNAL "
 					+ "SQLSTATE '22000' SET MESSAGE_TEXT = 'refused by the test'; END IF; SIGNAL SQLSTATE '45000' "
 					+ "SET MESSAGE_TEXT = 'failed by the test'; END IF; END");
 		}
@@ -380,8 +444,14 @@ class MalformedMessagesIntegrationTests {
 
 	private void withService(Database database, TestTopology topology, String service, String aggregate,
 			ServiceTest test) {
+		withService(database, topology, service, aggregate, List.of(), test);
+	}
+
+	private void withService(Database database, TestTopology topology, String service, String aggregate,
+			List<String> properties, ServiceTest test) {
 		Ledger ledger = new Ledger();
-		runner(database, topology, service).withBean(Ledger.class, () -> ledger)
+		runner(database, topology, service).withPropertyValues(properties.toArray(String[]::new))
+			.withBean(Ledger.class, () -> ledger)
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
 			.run((context) -> {
 				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
