@@ -1,5 +1,6 @@
 package io.eventsource.listen;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -7,6 +8,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 
 import io.eventsource.envelope.AggregateNames;
@@ -28,6 +30,9 @@ import org.springframework.transaction.support.TransactionOperations;
  * carries (see {@link ParkedPayload}, {@link MalformedHeaders}); a body over
  * {@value #MAX_BODY_BYTES} bytes is cut, and its reason says so. Such a message can be
  * looked at and skipped, never applied.
+ * <p>
+ * The same message delivered again finds its row (see {@link #id}): it is acknowledged
+ * and counted as {@code duplicate}.
  * <p>
  * When parking it fails, the message is tried again with the lane's back-off; after
  * {@value #MAX_ATTEMPTS} failed attempts, or at once when the database refuses its
@@ -97,22 +102,31 @@ final class MalformedMessages {
 		if (payload.truncated()) {
 			reason += "; its body was cut to its first " + payload.bytes().length + " of " + body.length + " bytes";
 		}
-		Map<String, ?> headers = (delivery.properties().getHeaders() != null) ? delivery.properties().getHeaders()
-				: Map.of();
-		UUID id = id(delivery.properties().getMessageId(), body);
+		Map<String, String> headers = MalformedHeaders
+			.of((delivery.properties().getHeaders() != null) ? delivery.properties().getHeaders() : Map.of());
+		UUID id = id(aggregateType, aggregateId, delivery, headers);
 		Instant now = this.clock.instant();
 		// the lane's aggregate id fits its column (of as many characters as an id's
 		// bytes)
 		EventMetadata metadata = new EventMetadata(id, aggregateType,
 				ParkedPayload.storable(aggregateId, AggregateNames.MAX_AGGREGATE_ID_BYTES), 0,
-				EventDispatcher.MALFORMED, now, id.toString(), null, "unknown", MalformedHeaders.of(headers));
+				EventDispatcher.MALFORMED, now, id.toString(), null, "unknown", headers);
 		String parkedReason = reason;
+		boolean written;
 		try {
-			this.transactions.executeWithoutResult((status) -> this.parked.park(this.service, EventDispatcher.MALFORMED,
-					metadata, payload, parkedReason, now));
+			written = Boolean.TRUE.equals(this.transactions.execute((status) -> this.parked.park(this.service,
+					EventDispatcher.MALFORMED, metadata, payload, parkedReason, now)));
 		}
 		catch (RuntimeException ex) {
 			return failed(metadata, delivery, ex);
+		}
+		if (!written) {
+			// the same message again (redelivered after its consumer stopped, or sent
+			// twice): its row is there
+			logger.debug("A message that is not an eventsource event, " + describe(metadata, body)
+					+ ", was parked before; it is acknowledged");
+			this.metrics.consumed(metadata, EventDispatcher.MALFORMED, DispatchOutcome.DUPLICATE);
+			return true;
 		}
 		logger.warn("Parked a message that is not an eventsource event as " + describe(metadata, body) + ", kept as "
 				+ payload.encoding().columnValue()
@@ -174,23 +188,56 @@ final class MalformedMessages {
 	}
 
 	/**
-	 * Returns the message's own id when it is a UUID, otherwise one made from its id and
-	 * body, so that parking it again (delivered again after its consumer stopped) changes
-	 * nothing.
+	 * Returns the id a message is parked under: the event id of one whose headers make an
+	 * event (of another aggregate, or one gap repair gave up), otherwise one made from
+	 * everything that tells it apart: its message id, content type, headers (as kept),
+	 * lane and body. Only the same message delivered again (after its consumer stopped,
+	 * or sent twice) gets the same id, so parking it again adds no row, while different
+	 * messages with the same body or the same message id each get a row of their own.
+	 * @param aggregateType the aggregate type of its lane
+	 * @param aggregateId the aggregate id of its lane
+	 * @param delivery the message
+	 * @param headers its headers, as {@link MalformedHeaders} keeps them
+	 * @return the id
 	 */
-	private static UUID id(@Nullable String messageId, byte[] body) {
-		if (messageId != null) {
-			try {
-				return UUID.fromString(messageId);
-			}
-			catch (IllegalArgumentException ex) {
-				// not one of ours
-			}
+	static UUID id(String aggregateType, String aggregateId, Delivery delivery, Map<String, String> headers) {
+		EventMetadata metadata = delivery.metadata();
+		if (metadata != null) {
+			return metadata.eventId();
 		}
 		MessageDigest digest = sha256();
-		digest.update(String.valueOf(messageId).getBytes(StandardCharsets.UTF_8));
-		digest.update(body);
+		update(digest, aggregateType);
+		update(digest, aggregateId);
+		update(digest, delivery.properties().getMessageId());
+		update(digest, delivery.properties().getContentType());
+		// the order the broker's client decodes a table in is not the order sent
+		Map<String, String> sorted = new TreeMap<>(headers);
+		update(digest, Integer.toString(sorted.size()));
+		sorted.forEach((name, value) -> {
+			update(digest, name);
+			update(digest, value);
+		});
+		update(digest, delivery.body());
 		return UUID.nameUUIDFromBytes(digest.digest());
+	}
+
+	private static void update(MessageDigest digest, @Nullable String text) {
+		if (text == null) {
+			// apart from any text, the empty one included
+			digest.update((byte) 0);
+			return;
+		}
+		digest.update((byte) 1);
+		update(digest, text.getBytes(StandardCharsets.UTF_8));
+	}
+
+	/**
+	 * Adds bytes after their length, so that no two sequences of fields give the same
+	 * input.
+	 */
+	private static void update(MessageDigest digest, byte[] bytes) {
+		digest.update(ByteBuffer.allocate(Integer.BYTES).putInt(bytes.length).array());
+		digest.update(bytes);
 	}
 
 	private static MessageDigest sha256() {

@@ -47,19 +47,21 @@ public class ParkedEventRepository {
 	 * @param payload its payload
 	 * @param reason why it is parked; cut to {@link InboxRepository#MAX_ERROR_LENGTH}
 	 * @param now the current time
+	 * @return whether a row was written; {@code false} when the projection had parked
+	 * this event id already
 	 */
-	public void park(String service, String projection, EventMetadata metadata, ParkedPayload payload, String reason,
+	public boolean park(String service, String projection, EventMetadata metadata, ParkedPayload payload, String reason,
 			Instant now) {
 		String insert = "INSERT INTO parked_events (message_id, service, projection, aggregate_type, aggregate_id, "
 				+ "sequence, message_type, payload, headers, published_at, reason, parked_at, payload_encoding, "
 				+ "payload_content_type, payload_truncated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 		String sql = (this.databaseType == DatabaseType.POSTGRESQL) ? insert + " ON CONFLICT DO NOTHING"
 				: insert.replace("INSERT INTO", "INSERT IGNORE INTO");
-		this.jdbc.update(sql, metadata.eventId().toString(), service, projection, metadata.aggregateType(),
+		return this.jdbc.update(sql, metadata.eventId().toString(), service, projection, metadata.aggregateType(),
 				metadata.aggregateId(), metadata.sequence(), metadata.eventType(), payload.content(),
 				this.headers.write(metadata), this.databaseType.toSql(metadata.occurredAt()),
 				InboxRepository.trimmed(reason), this.databaseType.toSql(now), payload.encoding().columnValue(),
-				payload.contentType(), payload.truncated());
+				payload.contentType(), payload.truncated()) > 0;
 	}
 
 	/**

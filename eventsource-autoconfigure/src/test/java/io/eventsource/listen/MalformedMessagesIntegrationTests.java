@@ -54,7 +54,8 @@ import static org.awaitility.Awaitility.await;
  * with the plain client straight into a listening service's queue between real events of
  * the same aggregate: each ends parked (readable back, its bytes kept or cut as
  * documented) or dropped with a meter, the queue is settled, and the real events are
- * applied in order, also behind one whose parking fails.
+ * applied in order, also behind one whose parking fails. Different messages get a row
+ * each, and the same message sent again none.
  */
 class MalformedMessagesIntegrationTests {
 
@@ -145,6 +146,40 @@ class MalformedMessagesIntegrationTests {
 			finally {
 				allowParking(jdbc, database, trigger);
 			}
+		});
+	}
+
+	@ParameterizedTest
+	@MethodSource("io.eventsource.test.TestTopology#withDatabases")
+	void messagesWithTheSameBodyEachGetARowAndTheSameMessageAgainIsADuplicate(Database database,
+			TestTopology topology) {
+		String service = "hostile-" + TestServices.randomSuffix();
+		String aggregate = this.prefix + "same-body";
+		withService(database, topology, service, aggregate, (context, jdbc, ledger) -> {
+			EventPublisher publisher = context.getBean(EventPublisher.class);
+			String queue = topology.queueOf(AGGREGATE_TYPE, aggregate, service);
+			// the first event declares the per-aggregate queue and starts its consumer
+			publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(1));
+			await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(aggregate).size() == 1);
+			byte[] body = "{\"step\":1}".getBytes(StandardCharsets.UTF_8);
+			Hostile broken = new Hostile(null, null, body, Map.of("cloudEvents_specversion", "0.3"));
+			Hostile other = new Hostile(null, null, body, Map.of("cloudEvents_id", "x"));
+			Hostile withId = new Hostile("not-a-uuid", "application/json", body, Map.of("cloudEvents_id", "x"));
+			// the last twice, the same bytes and headers: one message sent again
+			send(queue, List.of(broken, other, withId, withId));
+			publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(2));
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			await("every message settled").atMost(Duration.ofSeconds(30))
+				.until(() -> count(meters, "eventsource.consumed.events", "projection",
+						EventDispatcher.MALFORMED) == 4);
+			await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(aggregate).size() == 2);
+			assertThat(parkedCount(jdbc, service)).isEqualTo(3);
+			assertThat(context.getBean(ParkedEvents.class).list(10)).extracting((event) -> event.metadata().headers())
+				.containsExactlyInAnyOrder(Map.of("cloudEvents_specversion", "0.3"), Map.of("cloudEvents_id", "x"),
+						Map.of("cloudEvents_id", "x"));
+			assertThat(consumed(meters, EventDispatcher.MALFORMED, DispatchOutcome.PARKED)).isEqualTo(3);
+			assertThat(consumed(meters, EventDispatcher.MALFORMED, DispatchOutcome.DUPLICATE)).isEqualTo(1);
+			assertSettled(context, topology, queue);
 		});
 	}
 
