@@ -381,7 +381,8 @@ public final class EventSourceAutoConfiguration {
 					maxAttempts.put(projection, retry.getMaxAttempts());
 				}
 			});
-			return new ParkingPolicy(listener.getRetry().getMaxAttempts(), maxAttempts, listener.getMaxPayloadSize());
+			return new ParkingPolicy(listener.getRetry().getMaxAttempts(), maxAttempts, listener.getMaxPayloadSize(),
+					listener.getMalformed().getMaxParked());
 		}
 
 		private static RetryBackoff retryBackoff(EventSourceProperties.Listener.Retry retry) {

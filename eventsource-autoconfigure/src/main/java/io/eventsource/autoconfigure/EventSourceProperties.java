@@ -584,8 +584,14 @@ public class EventSourceProperties {
 
 		private final Retry retry = new Retry();
 
+		private final Malformed malformed = new Malformed();
+
 		public Retry getRetry() {
 			return this.retry;
+		}
+
+		public Malformed getMalformed() {
+			return this.malformed;
 		}
 
 		public DataSize getMaxPayloadSize() {
@@ -650,6 +656,29 @@ public class EventSourceProperties {
 
 		public void setShutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		/**
+		 * What is kept of the messages that are not eventsource events.
+		 */
+		public static class Malformed {
+
+			/**
+			 * Most messages that are not eventsource events this service keeps parked
+			 * (under the projection "(malformed)", up to 1 MiB of body each); beyond,
+			 * such a message is acknowledged and dropped, counted in
+			 * eventsource.messages.dropped with reason "parking-full". 0 parks none.
+			 */
+			private long maxParked = 10_000;
+
+			public long getMaxParked() {
+				return this.maxParked;
+			}
+
+			public void setMaxParked(long maxParked) {
+				this.maxParked = maxParked;
+			}
+
 		}
 
 		/**

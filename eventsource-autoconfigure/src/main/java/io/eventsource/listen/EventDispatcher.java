@@ -138,7 +138,8 @@ public class EventDispatcher {
 		this.transactions = transactions;
 		this.metrics = metrics;
 		this.clock = clock;
-		this.malformed = new MalformedMessages(parked, transactions, metrics, service, clock);
+		this.malformed = new MalformedMessages(parked, transactions, metrics, service, parking.maxMalformedParked(),
+				clock);
 	}
 
 	/**

@@ -37,7 +37,9 @@ import org.springframework.transaction.support.TransactionOperations;
  * When parking it fails, the message is tried again with the lane's back-off; after
  * {@value #MAX_ATTEMPTS} failed attempts, or at once when the database refuses its
  * content, it is dropped: acknowledged, counted in {@code eventsource.messages.dropped},
- * and logged once. Nothing is lost by that: it is not an event of a producer's log.
+ * and logged once. When the service keeps as many parked as it may (see
+ * {@link MalformedParkingLimit}), it is dropped at once, and such drops are logged at
+ * most once per period. Nothing is lost by that: it is not an event of a producer's log.
  */
 final class MalformedMessages {
 
@@ -62,6 +64,12 @@ final class MalformedMessages {
 	/** The reason of a drop at once, when the database refuses the message's content. */
 	static final String REFUSED = "parking-refused";
 
+	/**
+	 * The reason of a drop at once, when the service keeps as many such messages parked
+	 * as it may (see {@link MalformedParkingLimit}).
+	 */
+	static final String PARKING_FULL = "parking-full";
+
 	private static final int MAX_REASON_LENGTH = 1000;
 
 	private static final int LOGGED_LENGTH = 160;
@@ -76,13 +84,27 @@ final class MalformedMessages {
 
 	private final Clock clock;
 
+	private final MalformedParkingLimit limit;
+
+	/**
+	 * Creates the settlement of a service's messages that are not events.
+	 * @param parked the parked events
+	 * @param transactions the transactions to park in
+	 * @param metrics the meters
+	 * @param service the service
+	 * @param maxParked the most such messages the service keeps parked; beyond, one is
+	 * dropped
+	 * @param clock the clock
+	 */
 	MalformedMessages(ParkedEventRepository parked, TransactionOperations transactions, ListenerMetrics metrics,
-			String service, Clock clock) {
+			String service, long maxParked, Clock clock) {
 		this.parked = parked;
 		this.transactions = transactions;
 		this.metrics = metrics;
 		this.service = service;
 		this.clock = clock;
+		this.limit = new MalformedParkingLimit(() -> parked.count(service, EventDispatcher.MALFORMED), maxParked,
+				clock);
 	}
 
 	/**
@@ -114,6 +136,9 @@ final class MalformedMessages {
 		String parkedReason = reason;
 		boolean written;
 		try {
+			if (!this.limit.admits()) {
+				return full(metadata);
+			}
 			written = Boolean.TRUE.equals(this.transactions.execute((status) -> this.parked.park(this.service,
 					EventDispatcher.MALFORMED, metadata, payload, parkedReason, now)));
 		}
@@ -128,10 +153,29 @@ final class MalformedMessages {
 			this.metrics.consumed(metadata, EventDispatcher.MALFORMED, DispatchOutcome.DUPLICATE);
 			return true;
 		}
+		this.limit.parked();
 		logger.warn("Parked a message that is not an eventsource event as " + describe(metadata, body) + ", kept as "
 				+ payload.encoding().columnValue()
 				+ (payload.truncated() ? " and cut to " + MAX_BODY_BYTES + " bytes" : "") + ": " + shortened(problem));
 		this.metrics.consumed(metadata, EventDispatcher.MALFORMED, DispatchOutcome.PARKED);
+		return true;
+	}
+
+	/**
+	 * Drops a message as the service keeps as many parked as it may; logs the first drop,
+	 * then at most one line per period with the count since the last.
+	 */
+	private boolean full(EventMetadata metadata) {
+		this.metrics.dropped(metadata.aggregateType(), PARKING_FULL);
+		long dropped = this.limit.dropped();
+		if (dropped > 0) {
+			logger.warn("Dropped " + dropped + " message(s) that are not eventsource events since the last such line, "
+					+ "the last of " + metadata.aggregateType() + "-" + shortened(metadata.aggregateId(), 40)
+					+ ", as this service keeps " + this.limit.max()
+					+ " parked already (eventsource.listener.malformed.max-parked); further ones are "
+					+ "counted in eventsource.messages.dropped (reason " + PARKING_FULL
+					+ ") and logged at most once per " + MalformedParkingLimit.LOG_PERIOD.toMinutes() + " minute(s)");
+		}
 		return true;
 	}
 

@@ -126,6 +126,18 @@ public class ParkedEventRepository {
 	}
 
 	/**
+	 * Counts a projection's parked events, of every aggregate.
+	 * @param service the service
+	 * @param projection the projection
+	 * @return the count
+	 */
+	public long count(String service, String projection) {
+		Long count = this.jdbc.queryForObject("SELECT COUNT(*) FROM parked_events WHERE service = ? AND projection = ?",
+				Long.class, service, projection);
+		return (count != null) ? count : 0;
+	}
+
+	/**
 	 * Counts the parked events of a service per projection.
 	 * @param service the service
 	 * @return the counts, by projection

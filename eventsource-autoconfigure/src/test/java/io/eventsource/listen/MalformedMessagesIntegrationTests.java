@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
@@ -34,7 +35,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -42,6 +45,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -55,8 +60,10 @@ import static org.awaitility.Awaitility.await;
  * the same aggregate: each ends parked (readable back, its bytes kept or cut as
  * documented) or dropped with a meter, the queue is settled, and the real events are
  * applied in order, also behind one whose parking fails. Different messages get a row
- * each, and the same message sent again none.
+ * each, the same message sent again none, and beyond the service's bound they are
+ * dropped.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class MalformedMessagesIntegrationTests {
 
 	static final String AGGREGATE_TYPE = "HostileTestAccount";
@@ -223,7 +230,8 @@ class MalformedMessagesIntegrationTests {
 						assertThat(ledger.applied(aggregate)).containsExactly(1, 2, 3);
 						// counted once committed
 						await().atMost(Duration.ofSeconds(10))
-							.until(() -> consumed(meters, "ledger", DispatchOutcome.OK) == 3);
+							.untilAsserted(
+									() -> assertThat(consumed(meters, "ledger", DispatchOutcome.OK)).isEqualTo(3));
 						assertThat(consumed(meters, "ledger", DispatchOutcome.DUPLICATE))
 							.as("events applied again after the message's failed attempts")
 							.isZero();
@@ -233,6 +241,44 @@ class MalformedMessagesIntegrationTests {
 						allowParking(jdbc, database, trigger);
 					}
 				});
+	}
+
+	@ParameterizedTest
+	@MethodSource("boundedParking")
+	void beyondTheBoundMessagesAreDroppedAndLoggedOncePerPeriod(Database database, TestTopology topology,
+			CapturedOutput output) {
+		String service = "hostile-" + TestServices.randomSuffix();
+		String aggregate = this.prefix + "flood";
+		withService(database, topology, service, aggregate, List.of("eventsource.listener.malformed.max-parked=3"),
+				(context, jdbc, ledger) -> {
+					EventPublisher publisher = context.getBean(EventPublisher.class);
+					String queue = topology.queueOf(AGGREGATE_TYPE, aggregate, service);
+					publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(1));
+					await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(aggregate).size() == 1);
+					List<Hostile> flood = new ArrayList<>();
+					for (int i = 0; i < 20; i++) {
+						flood.add(hostile(UUID.randomUUID().toString(), randomBytes(1024), Map.of()));
+					}
+					send(queue, flood);
+					publisher.publish(AGGREGATE_TYPE, aggregate, new Deposited(2));
+					MeterRegistry meters = context.getBean(MeterRegistry.class);
+					await("the flood settled").atMost(Duration.ofSeconds(30))
+						.until(() -> count(meters, "eventsource.messages.dropped", "reason",
+								MalformedMessages.PARKING_FULL) == 17);
+					await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(aggregate).size() == 2);
+					assertThat(parkedCount(jdbc, service)).isEqualTo(3);
+					assertThat(consumed(meters, EventDispatcher.MALFORMED, DispatchOutcome.PARKED)).isEqualTo(3);
+					assertThat(output.getOut()
+						.lines()
+						.filter((line) -> line.contains("eventsource.listener.malformed.max-parked"))
+						.count()).as("log lines about the drops").isEqualTo(1);
+					assertSettled(context, topology, queue);
+				});
+	}
+
+	static Stream<Arguments> boundedParking() {
+		return Stream.of(Arguments.of(Database.POSTGRESQL, TestTopology.PER_AGGREGATE),
+				Arguments.of(Database.MARIADB, TestTopology.PARTITIONED));
 	}
 
 	private static long consumed(MeterRegistry meters, String projection, DispatchOutcome outcome) {

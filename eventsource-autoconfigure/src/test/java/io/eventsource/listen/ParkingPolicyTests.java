@@ -25,4 +25,13 @@ class ParkingPolicyTests {
 			.withMessageContaining("'ledger'");
 	}
 
+	@Test
+	void keepsTenThousandMalformedMessagesUnlessToldAndRefusesANegativeBound() {
+		assertThat(new ParkingPolicy(5, DataSize.ofKilobytes(1)).maxMalformedParked()).isEqualTo(10_000);
+		assertThat(new ParkingPolicy(5, Map.of(), DataSize.ofKilobytes(1), 0).maxMalformedParked()).isZero();
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> new ParkingPolicy(5, Map.of(), DataSize.ofKilobytes(1), -1))
+			.withMessageContaining("'maxMalformedParked'");
+	}
+
 }
