@@ -1,12 +1,13 @@
 package io.eventsource.envelope;
 
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -93,26 +94,47 @@ public final class CloudEventsAmqpBinding {
 	 * @param headers the AMQP headers; values may be strings or any type whose
 	 * {@code toString()} is the canonical string form
 	 * @return the metadata
-	 * @throws InvalidEventHeadersException if a required attribute is missing or invalid
+	 * @throws InvalidEventHeadersException if a required attribute is missing or invalid;
+	 * its message quotes a value from the headers only {@linkplain UntrustedText
+	 * abbreviated}, so it can be logged whatever the headers carry
 	 */
 	public static EventMetadata fromHeaders(Map<String, ?> headers) {
 		Map<String, String> attributes = attributes(headers);
 		String specVersion = required(attributes, SPECVERSION);
 		if (!SPEC_VERSION.equals(specVersion)) {
-			throw new InvalidEventHeadersException("Unsupported CloudEvents specversion '" + specVersion + "'");
+			throw new InvalidEventHeadersException(
+					"Unsupported CloudEvents specversion '" + UntrustedText.abbreviate(specVersion) + "'");
 		}
+		UUID id = parsed(attributes, ID, UUID::fromString, "a UUID");
+		long sequence = parsed(attributes, SEQUENCE, Long::parseLong, "a number");
+		Instant time = parsed(attributes, TIME, (text) -> OffsetDateTime.parse(text).toInstant(),
+				"an RFC 3339 timestamp");
+		Map<String, String> extra = new LinkedHashMap<>(attributes);
+		extra.keySet().removeAll(RESERVED);
 		try {
-			UUID id = UUID.fromString(required(attributes, ID));
-			long sequence = Long.parseLong(required(attributes, SEQUENCE));
-			Instant time = OffsetDateTime.parse(required(attributes, TIME)).toInstant();
-			Map<String, String> extra = new LinkedHashMap<>(attributes);
-			extra.keySet().removeAll(RESERVED);
 			return new EventMetadata(id, required(attributes, AGGREGATE_TYPE), required(attributes, SUBJECT), sequence,
 					required(attributes, TYPE), time, required(attributes, CORRELATION_ID),
 					attributes.get(CAUSATION_ID), required(attributes, SOURCE), extra);
 		}
-		catch (IllegalArgumentException | DateTimeParseException ex) {
-			throw new InvalidEventHeadersException("Invalid CloudEvents attribute: " + ex.getMessage(), ex);
+		catch (IllegalArgumentException ex) {
+			// the metadata's own checks quote no value
+			throw new InvalidEventHeadersException("Invalid CloudEvents attribute: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Reads a required attribute; the exception of a value that does not parse quotes it
+	 * abbreviated and carries no cause, whose message would quote it whole.
+	 */
+	private static <T> T parsed(Map<String, String> attributes, String name, Function<String, T> parser,
+			String expected) {
+		String value = required(attributes, name);
+		try {
+			return parser.apply(value);
+		}
+		catch (IllegalArgumentException | DateTimeException ex) {
+			throw new InvalidEventHeadersException("Invalid CloudEvents attribute '" + name + "': '"
+					+ UntrustedText.abbreviate(value) + "' is not " + expected);
 		}
 	}
 
@@ -124,7 +146,7 @@ public final class CloudEventsAmqpBinding {
 	 */
 	public static void requireExtensionName(@Nullable String name) {
 		if (name == null || !EXTENSION_NAME.matcher(name).matches()) {
-			throw new IllegalArgumentException("Header name '" + name
+			throw new IllegalArgumentException("Header name '" + UntrustedText.abbreviate(name)
 					+ "' is not a CloudEvents extension attribute name: use 1 to 64 lower-case letters or digits");
 		}
 		if (RESERVED.contains(name)) {

@@ -21,6 +21,7 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import io.eventsource.envelope.CloudEventsAmqpBinding;
 import io.eventsource.envelope.InvalidEventHeadersException;
+import io.eventsource.envelope.UntrustedText;
 import io.eventsource.replay.CatchUpCursor;
 import io.eventsource.replay.ReplayNames;
 import io.eventsource.replay.ReplayRequester;
@@ -241,7 +242,9 @@ public class CatchUp implements SmartLifecycle {
 					page.add(new EventDispatcher.Delivered(CloudEventsAmqpBinding.fromHeaders(headers), next.body()));
 				}
 				catch (InvalidEventHeadersException ex) {
-					logger.warn("Ignored a catch-up message that is not an event: " + ex.getMessage());
+					// the exception's message quotes header values shortened
+					logger.warn("Ignored a catch-up message that is not an event: "
+							+ UntrustedText.abbreviate(ex.getMessage(), 300));
 				}
 			}
 			if (applied > 0) {

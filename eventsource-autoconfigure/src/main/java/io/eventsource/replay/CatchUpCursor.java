@@ -3,6 +3,8 @@ package io.eventsource.replay;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 
+import io.eventsource.envelope.UntrustedText;
+
 /**
  * Where a consumer's catch-up stands in one producer's log: the {@code relayed_at} and id
  * of the last event it was sent, in the producer's {@code (relayed_at, id)} order.
@@ -19,7 +21,8 @@ public record CatchUpCursor(Instant relayedAt, long id) {
 	 * Reads a cursor written by {@link #toString()}.
 	 * @param text the text
 	 * @return the cursor
-	 * @throws IllegalArgumentException if the text is not a cursor
+	 * @throws IllegalArgumentException if the text is not a cursor; its message quotes
+	 * the text abbreviated
 	 */
 	public static CatchUpCursor parse(String text) {
 		int separator = text.lastIndexOf('|');
@@ -28,7 +31,9 @@ public record CatchUpCursor(Instant relayedAt, long id) {
 					Long.parseLong(text.substring(separator + 1)));
 		}
 		catch (DateTimeParseException | IndexOutOfBoundsException | NumberFormatException ex) {
-			throw new IllegalArgumentException("Not a catch-up cursor: '" + text + "'", ex);
+			// the text may come from the wire: shortened, and without the cause that
+			// quotes it whole
+			throw new IllegalArgumentException("Not a catch-up cursor: '" + UntrustedText.abbreviate(text) + "'");
 		}
 	}
 

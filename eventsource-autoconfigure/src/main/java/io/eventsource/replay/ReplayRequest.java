@@ -1,5 +1,7 @@
 package io.eventsource.replay;
 
+import io.eventsource.envelope.UntrustedText;
+
 /**
  * A request for the events of one aggregate from a sequence on.
  *
@@ -17,6 +19,17 @@ public record ReplayRequest(String aggregateType, String aggregateId, long fromS
 	 */
 	public boolean includes(long sequence) {
 		return sequence >= this.fromSequence && (this.toSequence == 0 || sequence <= this.toSequence);
+	}
+
+	/**
+	 * Returns the aggregate and the sequences asked for, names {@linkplain UntrustedText
+	 * abbreviated}: a request may come from the wire.
+	 * @return the request, for a log line
+	 */
+	@Override
+	public String toString() {
+		return UntrustedText.abbreviate(this.aggregateType) + "-" + UntrustedText.abbreviate(this.aggregateId) + " #"
+				+ this.fromSequence + ".." + ((this.toSequence > 0) ? Long.toString(this.toSequence) : "");
 	}
 
 }

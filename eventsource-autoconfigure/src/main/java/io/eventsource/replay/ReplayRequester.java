@@ -132,8 +132,7 @@ public class ReplayRequester {
 			this.lastSent.values().removeIf((at) -> now - at >= this.intervalNanos);
 		}
 		this.lastSent.put(key, now);
-		logger.info("Asked the producers of " + request.aggregateType() + " for " + shown(request.aggregateId()) + " #"
-				+ request.fromSequence() + ((request.toSequence() > 0) ? ".." + request.toSequence() : "..") + "");
+		logger.info("Asked the producers for " + request);
 		return true;
 	}
 
@@ -254,10 +253,6 @@ public class ReplayRequester {
 	 */
 	public synchronized void close() {
 		resetChannel();
-	}
-
-	private static String shown(String text) {
-		return (text.length() <= 64) ? text : text.substring(0, 64) + "...(" + text.length() + " chars)";
 	}
 
 	/**

@@ -19,7 +19,9 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import io.eventsource.envelope.AggregateNames;
 import io.eventsource.envelope.EventMetadata;
+import io.eventsource.envelope.UntrustedText;
 import io.eventsource.store.OutboxRepository;
 import io.eventsource.store.RelayedEvent;
 import io.eventsource.store.StoredEvent;
@@ -57,6 +59,9 @@ import org.springframework.context.SmartLifecycle;
 public class ReplayResponder implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(ReplayResponder.class);
+
+	/** The most characters of an error a log line keeps. */
+	private static final int MAX_LOGGED_ERROR = 300;
 
 	private final ConnectionFactory connectionFactory;
 
@@ -201,7 +206,16 @@ public class ReplayResponder implements SmartLifecycle {
 			answerCatchUp(channel, deliveryTag, headers, properties.getReplyTo());
 			return;
 		}
-		ReplayRequest request = request(properties);
+		ReplayRequest request;
+		try {
+			request = request(properties);
+		}
+		catch (IllegalArgumentException ex) {
+			// anyone who can publish to the exchange can send it: it is never answered
+			logger.warn("Dropped a replay request that names no aggregate: " + ex.getMessage());
+			acknowledge(channel, deliveryTag);
+			return;
+		}
 		String replyTo = properties.getReplyTo();
 		try {
 			if (request != null && replyTo != null) {
@@ -220,8 +234,8 @@ public class ReplayResponder implements SmartLifecycle {
 					return;
 				}
 				if (!events.isEmpty()) {
-					logger.info("Replayed " + events.size() + " events of " + request.aggregateType() + "-"
-							+ request.aggregateId() + " to " + replyTo);
+					logger.info("Replayed " + events.size() + " events of " + request + " to "
+							+ UntrustedText.abbreviate(replyTo));
 				}
 			}
 			else {
@@ -230,7 +244,8 @@ public class ReplayResponder implements SmartLifecycle {
 			channel.basicAck(deliveryTag, false);
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.warn("Could not answer the replay request " + request + "; the requester asks again: " + ex);
+			logger.warn("Could not answer the replay request " + request + "; the requester asks again: "
+					+ UntrustedText.abbreviate(String.valueOf(ex), MAX_LOGGED_ERROR));
 			reject(channel, deliveryTag);
 		}
 	}
@@ -245,6 +260,14 @@ public class ReplayResponder implements SmartLifecycle {
 		Object type = headers.get(ReplayNames.AGGREGATE_TYPE);
 		try {
 			if (replyTo == null || type == null || (only != null && !this.service.equals(only.toString()))) {
+				channel.basicAck(deliveryTag, false);
+				return;
+			}
+			try {
+				AggregateNames.requireAggregateType(type.toString());
+			}
+			catch (IllegalArgumentException ex) {
+				logger.warn("Dropped a catch-up request that names no aggregate type: " + ex.getMessage());
 				channel.basicAck(deliveryTag, false);
 				return;
 			}
@@ -272,7 +295,8 @@ public class ReplayResponder implements SmartLifecycle {
 			channel.basicAck(deliveryTag, false);
 		}
 		catch (IOException | RuntimeException ex) {
-			logger.warn("Could not answer a catch-up request for " + type + "; the requester asks again: " + ex);
+			logger.warn("Could not answer a catch-up request for " + UntrustedText.abbreviate(String.valueOf(type))
+					+ "; the requester asks again: " + UntrustedText.abbreviate(String.valueOf(ex), MAX_LOGGED_ERROR));
 			reject(channel, deliveryTag);
 		}
 	}
@@ -332,6 +356,18 @@ public class ReplayResponder implements SmartLifecycle {
 	}
 
 	/**
+	 * Acknowledges a request that is never to be answered.
+	 */
+	private static void acknowledge(Channel channel, long deliveryTag) {
+		try {
+			channel.basicAck(deliveryTag, false);
+		}
+		catch (IOException | RuntimeException ex) {
+			// the channel is gone: the request comes back, and is dropped again
+		}
+	}
+
+	/**
 	 * Drops a request that could not be answered: the requester asks again.
 	 */
 	private static void reject(Channel channel, long deliveryTag) {
@@ -343,7 +379,15 @@ public class ReplayResponder implements SmartLifecycle {
 		}
 	}
 
-	private static @Nullable ReplayRequest request(AMQP.BasicProperties properties) {
+	/**
+	 * Reads a request for the events of one aggregate from the headers of a message.
+	 * @param properties the message's properties
+	 * @return the request, or {@code null} when its headers are missing
+	 * @throws IllegalArgumentException if they name no aggregate a producer could hold
+	 * (the rules of {@link AggregateNames}), or no sequence; its message quotes them
+	 * abbreviated
+	 */
+	static @Nullable ReplayRequest request(AMQP.BasicProperties properties) {
 		Map<String, Object> headers = properties.getHeaders();
 		if (headers == null) {
 			return null;
@@ -355,8 +399,15 @@ public class ReplayResponder implements SmartLifecycle {
 		if (type == null || id == null || !(from instanceof Number fromNumber)) {
 			return null;
 		}
-		return new ReplayRequest(type.toString(), id.toString(), fromNumber.longValue(),
-				(to instanceof Number toNumber) ? toNumber.longValue() : 0);
+		// a valid id never fails the query (a NUL does on PostgreSQL) and logs bounded
+		AggregateNames.requireAggregateType(type.toString());
+		AggregateNames.requireAggregateId(id.toString());
+		long toSequence = (to instanceof Number toNumber) ? toNumber.longValue() : 0;
+		if (fromNumber.longValue() < 1 || toSequence < 0) {
+			throw new IllegalArgumentException(
+					"the sequences " + fromNumber.longValue() + ".." + toSequence + " are not those of a log");
+		}
+		return new ReplayRequest(type.toString(), id.toString(), fromNumber.longValue(), toSequence);
 	}
 
 }

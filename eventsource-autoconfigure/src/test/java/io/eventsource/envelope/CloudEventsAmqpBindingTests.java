@@ -70,6 +70,29 @@ class CloudEventsAmqpBindingTests {
 	}
 
 	@Test
+	void aValueThatDoesNotParseIsQuotedAbbreviatedWithoutTheCauseThatQuotesItWhole() {
+		for (String attribute : new String[] { "sequence", "time", "id", "specversion" }) {
+			Map<String, Object> headers = new HashMap<>(CloudEventsAmqpBinding.toHeaders(this.metadata));
+			headers.put("cloudEvents_" + attribute, "9".repeat(5_000) + "\n");
+			assertThatExceptionOfType(InvalidEventHeadersException.class)
+				.isThrownBy(() -> CloudEventsAmqpBinding.fromHeaders(headers))
+				.satisfies((ex) -> assertThat(ex.getMessage()).as(attribute)
+					.hasSizeLessThan(200)
+					.contains(attribute)
+					.contains("(5001 chars)")
+					.doesNotContain("\n"))
+				.withNoCause();
+		}
+	}
+
+	@Test
+	void anExtensionNameThatBreaksTheRulesIsQuotedAbbreviated() {
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> CloudEventsAmqpBinding.requireExtensionName("A".repeat(5_000)))
+			.satisfies((ex) -> assertThat(ex.getMessage()).hasSizeLessThan(300));
+	}
+
+	@Test
 	void headerNamesFollowTheExtensionRules() {
 		CloudEventsAmqpBinding.requireExtensionName("traceparent");
 		assertThatIllegalArgumentException().isThrownBy(() -> CloudEventsAmqpBinding.requireExtensionName("Tenant"));
