@@ -291,9 +291,16 @@ public final class EventSourceAutoConfiguration {
 		@ConditionalOnMissingBean(GapListener.class)
 		@ConditionalOnBean(ReplayRequester.class)
 		GapRepair eventSourceGapRepair(ReplayRequester requester, EventSourceProperties properties,
-				ListenerMetrics metrics) {
-			return new GapRepair(requester, properties.getReplay().getGapTimeout(),
-					properties.getReplay().getMaxUnansweredRequests(), System::nanoTime, metrics);
+				ListenerMetrics metrics, ObjectProvider<CatchUp> catchUp) {
+			EventSourceProperties.Replay replay = properties.getReplay();
+			// giving up for no answer only while the periodic catch-up brings a real
+			// event back
+			GapRepair gapRepair = new GapRepair(requester, replay.getGapTimeout(),
+					(replay.getCatchUpInterval().toMillis() > 0) ? replay.getMaxUnansweredRequests() : 0,
+					System::nanoTime, metrics);
+			gapRepair.onGivenUpUnanswered((event) -> catchUp
+				.ifAvailable((available) -> available.catchUpUntilAnswered(event.aggregateType(), event.source())));
+			return gapRepair;
 		}
 
 		@Bean

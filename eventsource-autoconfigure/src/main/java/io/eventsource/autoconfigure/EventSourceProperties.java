@@ -349,14 +349,17 @@ public class EventSourceProperties {
 		private Duration gapTimeout = Duration.ofSeconds(5);
 
 		/**
-		 * Requests for the same missing events, all sent after an event that waits behind
-		 * them arrived and with nothing applied in between, after which that event is
-		 * parked under "(malformed)" as one no producer answers for (an unknown producer,
-		 * or one unreachable for that long; a real event comes back from its producer's
-		 * log later). An event a producer's log shows it does not hold is parked after
-		 * the first answer.
+		 * Requests for the missing events of an aggregate, one per gap-timeout, all sent
+		 * after an event that waits behind them arrived and none answered with the end of
+		 * a producer's log, after which that event is parked under "(malformed)" as one
+		 * no producer answers for and a catch-up of its aggregate type is asked for until
+		 * its producer answers. Only while the periodic catch-up runs (catch-up-interval
+		 * above 0), which brings a real event parked this way back from its producer's
+		 * log; the default, 360, outlasts a producer down for about 30 minutes (a long
+		 * deploy). An event a producer's log shows it does not hold is parked after the
+		 * first answer.
 		 */
-		private int maxUnansweredRequests = 60;
+		private int maxUnansweredRequests = 360;
 
 		/**
 		 * Most events sent for one replay request.

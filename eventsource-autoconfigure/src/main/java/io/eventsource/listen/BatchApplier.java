@@ -164,9 +164,14 @@ final class BatchApplier {
 					continue;
 				}
 				String problem = problem(taken.lane(), delivery);
-				if (problem != null) {
-					settling = this.dispatcher.settleMalformed(taken.lane().aggregateType(), taken.lane().aggregateId(),
-							delivery, problem);
+				// given up earlier: never applied, also when it has become the next one
+				String abandoned = (problem == null) ? abandoned(delivery) : null;
+				if (problem != null || abandoned != null) {
+					settling = (problem != null)
+							? this.dispatcher.settleMalformed(taken.lane().aggregateType(), taken.lane().aggregateId(),
+									delivery, problem)
+							: this.dispatcher.settleAbandoned(taken.lane().aggregateType(), taken.lane().aggregateId(),
+									delivery, abandoned);
 					held.put(delivery, settling);
 				}
 				else if (delivery.metadata() != null) {
@@ -192,17 +197,24 @@ final class BatchApplier {
 		int next = 0;
 		for (Taken taken : batch) {
 			List<@Nullable DispatchOutcome> own = new ArrayList<>(taken.deliveries().size());
+			// from the first delivery tried again on, the lane tries them all again
+			boolean retrying = false;
 			for (Delivery delivery : taken.deliveries()) {
 				Boolean settled = held.get(delivery);
+				DispatchOutcome outcome;
 				if (settled != null) {
 					// parked or dropped, it is acknowledged; otherwise tried again
-					own.add(settled ? DispatchOutcome.PARKED : null);
+					outcome = settled ? DispatchOutcome.PARKED : null;
 				}
 				else {
-					DispatchOutcome outcome = (outcomes != null) ? outcomes.get(next) : null;
-					own.add((outcome == DispatchOutcome.GAP) ? unlessAbandoned(taken.lane(), delivery) : outcome);
+					outcome = (outcomes != null) ? outcomes.get(next) : null;
 					next++;
+					if (!retrying && (outcome == DispatchOutcome.GAP || outcome == DispatchOutcome.DUPLICATE)) {
+						outcome = unlessAbandoned(taken.lane(), delivery, outcome);
+					}
 				}
+				retrying = retrying || outcome == null || outcome == DispatchOutcome.FAIL;
+				own.add(outcome);
 			}
 			taken.lane().completed(taken.deliveries(), own);
 		}
@@ -228,21 +240,32 @@ final class BatchApplier {
 	}
 
 	/**
-	 * Parks an event that waits after a gap once gap repair gave it up (not in the
-	 * producer's log, or no producer answered): away from the projections' positions,
-	 * under {@value EventDispatcher#MALFORMED}, so that it never holds back the real
-	 * events of its aggregate, and an operator can only look at it and skip it.
-	 * @return {@link DispatchOutcome#PARKED} when settled, else
-	 * {@link DispatchOutcome#GAP}: it waits on
+	 * Returns why gap repair gave up an event, or {@code null}.
 	 */
-	private DispatchOutcome unlessAbandoned(AggregateLane lane, Delivery delivery) {
+	private @Nullable String abandoned(Delivery delivery) {
 		EventMetadata metadata = delivery.metadata();
-		String reason = (metadata != null) ? this.dispatcher.abandoned(metadata) : null;
+		return (metadata != null) ? this.dispatcher.abandoned(metadata) : null;
+	}
+
+	/**
+	 * Parks an event that waits after a gap, or was passed as a duplicate, once gap
+	 * repair gave it up (not in the producer's log, another event applied at its
+	 * sequence, or no producer answered): away from the projections' positions, under
+	 * {@value EventDispatcher#MALFORMED}, so that it never holds back the real events of
+	 * its aggregate, and an operator can only look at it and skip it.
+	 * @return {@link DispatchOutcome#PARKED} when settled; {@code null} when parking
+	 * failed: the lane keeps the delivery and tries it again after its back-off, so that
+	 * the attempts to park it are counted on one delivery and end, parked or dropped,
+	 * after a bounded number (given back to the broker it would return as a new delivery
+	 * and start counting again); the given outcome while it is not given up
+	 */
+	private @Nullable DispatchOutcome unlessAbandoned(AggregateLane lane, Delivery delivery, DispatchOutcome outcome) {
+		String reason = abandoned(delivery);
 		if (reason == null) {
-			return DispatchOutcome.GAP;
+			return outcome;
 		}
-		return this.dispatcher.settleMalformed(lane.aggregateType(), lane.aggregateId(), delivery, reason)
-				? DispatchOutcome.PARKED : DispatchOutcome.GAP;
+		return this.dispatcher.settleAbandoned(lane.aggregateType(), lane.aggregateId(), delivery, reason)
+				? DispatchOutcome.PARKED : null;
 	}
 
 	private record Taken(AggregateLane lane, List<Delivery> deliveries) {

@@ -5,9 +5,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -56,6 +59,9 @@ public class CatchUp implements SmartLifecycle {
 
 	private static final Duration QUIET = Duration.ofSeconds(3);
 
+	/** The most catch-ups that wait for a producer to answer at one time. */
+	private static final int MAX_AWAITED = 64;
+
 	private final ConnectionFactory connectionFactory;
 
 	private final EventHandlers handlers;
@@ -78,6 +84,9 @@ public class CatchUp implements SmartLifecycle {
 	 * A run that could not complete is tried again once, not once per run that failed.
 	 */
 	private final AtomicBoolean retryPending = new AtomicBoolean();
+
+	/** The catch-ups asked for until a producer answers. */
+	private final Set<Awaited> awaited = ConcurrentHashMap.newKeySet();
 
 	public CatchUp(ConnectionFactory connectionFactory, EventHandlers handlers, EventDispatcher dispatcher,
 			ConsumerStateRepository state, ReplayRequester requester, CatchUpSettings settings, Clock clock) {
@@ -165,6 +174,64 @@ public class CatchUp implements SmartLifecycle {
 		return true;
 	}
 
+	/**
+	 * Starts a catch-up of one aggregate type in the background, and runs it again after
+	 * the retry delay until a given producer has answered, for at most one
+	 * {@linkplain CatchUpSettings#interval() interval} (the periodic catch-up covers the
+	 * time after): gap repair gave up an event of that producer because no producer
+	 * answered its requests, and were the event real, it is in that producer's log, from
+	 * where this brings it as soon as the producer answers again.
+	 * @param aggregateType the aggregate type
+	 * @param producer the producing service to wait for
+	 * @return whether it was started (not when the service does not listen to the type,
+	 * nor when such a catch-up is already under way)
+	 */
+	public boolean catchUpUntilAnswered(String aggregateType, String producer) {
+		ScheduledExecutorService scheduler = this.scheduler;
+		Awaited key = new Awaited(aggregateType, producer);
+		if (!this.running || scheduler == null || !this.handlers.aggregateTypes().contains(aggregateType)
+				|| this.awaited.size() >= MAX_AWAITED || !this.awaited.add(key)) {
+			return false;
+		}
+		long deadline = System.nanoTime() + this.settings.interval().toNanos();
+		try {
+			scheduler.execute(() -> untilAnswered(key, deadline));
+		}
+		catch (RejectedExecutionException ex) {
+			this.awaited.remove(key);
+			return false;
+		}
+		logger.info("Catching up " + aggregateType + " from the producers' logs until "
+				+ UntrustedText.abbreviate(producer) + " answers");
+		return true;
+	}
+
+	private void untilAnswered(Awaited key, long deadline) {
+		boolean answered = false;
+		try {
+			Set<String> producers = new HashSet<>();
+			answered = run(key.aggregateType(), producers) && producers.contains(key.producer());
+		}
+		catch (IOException | RuntimeException ex) {
+			logger.warn("Could not catch up " + key.aggregateType() + " from the producers' logs: " + ex);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		ScheduledExecutorService scheduler = this.scheduler;
+		if (answered || !this.running || scheduler == null || System.nanoTime() - deadline >= 0) {
+			this.awaited.remove(key);
+			return;
+		}
+		try {
+			scheduler.schedule(() -> untilAnswered(key, deadline), this.settings.retryDelay().toMillis(),
+					TimeUnit.MILLISECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			this.awaited.remove(key);
+		}
+	}
+
 	private void runAll() {
 		for (String aggregateType : this.handlers.aggregateTypes()) {
 			if (!this.running) {
@@ -172,7 +239,7 @@ public class CatchUp implements SmartLifecycle {
 			}
 			boolean complete;
 			try {
-				complete = run(aggregateType);
+				complete = run(aggregateType, new HashSet<>());
 			}
 			catch (IOException | RuntimeException ex) {
 				logger.warn("Could not catch up " + aggregateType + " from the producers' logs: " + ex);
@@ -196,9 +263,10 @@ public class CatchUp implements SmartLifecycle {
 
 	/**
 	 * Catches up one aggregate type, page by page, until no producer answers for a while.
+	 * @param answered takes the producers that answered
 	 * @return whether every page was applied
 	 */
-	private boolean run(String aggregateType) throws IOException, InterruptedException {
+	private boolean run(String aggregateType, Set<String> answered) throws IOException, InterruptedException {
 		BlockingQueue<Received> received = new LinkedBlockingQueue<>();
 		Channel channel = RawChannels.open(this.connectionFactory);
 		try {
@@ -230,6 +298,7 @@ public class CatchUp implements SmartLifecycle {
 					applied += page.size();
 					page.clear();
 					String producer = String.valueOf(headers.get(ReplayNames.PRODUCER));
+					answered.add(producer);
 					CatchUpCursor cursor = CatchUpCursor.parse(String.valueOf(headers.get(ReplayNames.CURSOR)));
 					this.state.save(prefix + producer, cursor.toString(), this.clock.instant());
 					if (Boolean.TRUE.equals(headers.get(ReplayNames.MORE))) {
@@ -292,6 +361,9 @@ public class CatchUp implements SmartLifecycle {
 	}
 
 	private record Received(AMQP.BasicProperties properties, byte[] body) {
+	}
+
+	private record Awaited(String aggregateType, String producer) {
 	}
 
 }

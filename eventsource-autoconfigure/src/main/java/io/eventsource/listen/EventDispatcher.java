@@ -269,14 +269,33 @@ public class EventDispatcher {
 	}
 
 	/**
-	 * Returns, once, why an event whose last attempt found a gap before it is not to be
-	 * waited for any longer (see {@link GapListener#abandoned}); the caller parks it with
-	 * {@link #settleMalformed}.
+	 * Returns why an event that waited after a gap is not to be waited for any longer
+	 * (see {@link GapListener#abandoned}), until it is settled; the caller parks it with
+	 * {@link #settleAbandoned}.
 	 * @param metadata the event
-	 * @return the reason, or {@code null} while it waits
+	 * @return the reason, or {@code null} while it waits or is not known to wait
 	 */
 	public @Nullable String abandoned(EventMetadata metadata) {
 		return this.gaps.abandoned(metadata);
+	}
+
+	/**
+	 * Parks an event that gap repair gave up as a malformed message (see
+	 * {@link #settleMalformed}), and once it is settled has gap repair forget it.
+	 * @param aggregateType the aggregate type of its lane
+	 * @param aggregateId the aggregate id of its lane
+	 * @param delivery the message
+	 * @param reason why it was given up
+	 * @return whether it is settled (parked or dropped); {@code false} when it is tried
+	 * again later
+	 */
+	boolean settleAbandoned(String aggregateType, String aggregateId, Delivery delivery, String reason) {
+		EventMetadata metadata = delivery.metadata();
+		boolean settled = settleMalformed(aggregateType, aggregateId, delivery, reason);
+		if (settled && metadata != null) {
+			this.gaps.settled(metadata);
+		}
+		return settled;
 	}
 
 	/**

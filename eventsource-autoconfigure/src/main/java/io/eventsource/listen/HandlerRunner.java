@@ -60,6 +60,7 @@ final class HandlerRunner {
 			this.gaps.gapBefore(metadata, position.lastSequence());
 			return DispatchOutcome.GAP;
 		}
+		this.gaps.applying(metadata);
 		EventHandler handler = this.handlers.handler(metadata.aggregateType(), projection, metadata.eventType());
 		String target = metadata.targetService();
 		if (handler == null || (target != null && !target.equals(this.service)) || this.history.isBefore(metadata)) {

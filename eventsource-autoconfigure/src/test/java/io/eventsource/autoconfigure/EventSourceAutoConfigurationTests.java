@@ -313,6 +313,15 @@ class EventSourceAutoConfigurationTests {
 	}
 
 	@Test
+	void gapRepairGivesUpForNoAnswerOnlyWhileThePeriodicCatchUpRuns() {
+		this.runner.withPropertyValues("eventsource.replay.catch-up-interval=5m")
+			.run((context) -> assertThat(context).getBean(GapRepair.class).extracting("maxRequests").isEqualTo(360));
+		// nothing would bring a real event given up back
+		this.runner.withPropertyValues("eventsource.replay.catch-up-interval=0")
+			.run((context) -> assertThat(context).getBean(GapRepair.class).extracting("maxRequests").isEqualTo(0));
+	}
+
+	@Test
 	void whenListenerDisabledThenNoContainer() {
 		this.runner.withPropertyValues("eventsource.listener.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(PerAggregateListenerContainer.class)

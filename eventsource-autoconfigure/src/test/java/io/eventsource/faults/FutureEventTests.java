@@ -6,15 +6,23 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.DoubleSupplier;
+import java.util.stream.LongStream;
 
 import javax.sql.DataSource;
 
+import io.eventsource.envelope.EventEnvelope;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.EventDispatcher;
 import io.eventsource.listen.EventSourceListener;
 import io.eventsource.publish.EventPublisher;
+import io.eventsource.replay.ReplayResponder;
+import io.eventsource.store.OutboxRepository;
+import io.eventsource.store.StoredEvent;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestServices;
@@ -24,6 +32,7 @@ import io.eventsource.topology.EventMessages;
 import io.eventsource.topology.PerAggregateNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
@@ -34,6 +43,8 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.datasource.SimpleDriverDataSource;
+import org.springframework.util.function.ThrowingConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -45,7 +56,10 @@ import static org.awaitility.Awaitility.await;
  * queue. No producer's log holds it, so it must not wait (and ask for the events before
  * it) for ever, nor be applied in place of the real event of its sequence: it is parked
  * under {@code (malformed)}, the requests stop, its queue is settled, and the real events
- * of its aggregate go on.
+ * of its aggregate go on. So on an aggregate that moves on every 200 ms, where the forged
+ * event is only a few sequences ahead: the real event of its sequence is applied. An
+ * event given up because no producer answered may be real: a catch-up brings it back once
+ * its producer answers.
  */
 class FutureEventTests {
 
@@ -120,36 +134,271 @@ class FutureEventTests {
 		Database database = Database.POSTGRESQL;
 		String billing = "billing-" + TestServices.randomSuffix();
 		String aggregate = this.prefix + "nobody";
-		// the listener publishes the real events itself, later
-		listener(database, topology, billing).withPropertyValues("eventsource.relay.enabled=true").run((listener) -> {
-			JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
-			Ledger.createTable(jdbc);
-			try {
-				TestTopology.awaitConsuming(listener);
-				// no log holds the aggregate, and its source is no service
-				UUID forged = sendFromTheFuture(topology, billing, aggregate, "nobody-" + TestServices.randomSuffix(),
-						true);
-				List<Map<String, Object>> parked = awaitParked(jdbc, billing, forged);
-				assertThat((String) parked.get(0).get("reason"))
-					.startsWith("No producer answered: 3 requests for " + AGGREGATE_TYPE + "-" + aggregate + " #1..");
-				double requests = awaitRequestsStopped(listener);
-				assertThat(requests).as("replay requests").isGreaterThanOrEqualTo(3);
-				awaitSettled(topology.queueOf(AGGREGATE_TYPE, aggregate, billing));
+		// the listener publishes the real events itself, later; no event is given up for
+		// no
+		// answer without the periodic catch-up
+		listener(database, topology, billing)
+			.withPropertyValues("eventsource.relay.enabled=true", "eventsource.replay.catch-up-interval=10m",
+					"eventsource.replay.catch-up-from=now")
+			.run((listener) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
+				Ledger.createTable(jdbc);
+				try {
+					TestTopology.awaitConsuming(listener);
+					// no log holds the aggregate, and its source is no service
+					UUID forged = sendFromTheFuture(topology, billing, aggregate,
+							"nobody-" + TestServices.randomSuffix(), true);
+					List<Map<String, Object>> parked = awaitParked(jdbc, billing, forged);
+					assertThat((String) parked.get(0).get("reason"))
+						.startsWith("No producer answered: 3 requests for the events before it in " + AGGREGATE_TYPE
+								+ "-" + aggregate);
+					// and a catch-up of the type was asked for: the listener's own log
+					// answered it
+					await().atMost(Duration.ofSeconds(30)).until(() -> cursors(jdbc, billing).contains(billing));
+					double requests = awaitRequestsStopped(listener);
+					assertThat(requests).as("replay requests").isGreaterThanOrEqualTo(3);
+					awaitSettled(topology.queueOf(AGGREGATE_TYPE, aggregate, billing));
 
-				EventPublisher publisher = listener.getBean(EventPublisher.class);
-				publisher.publish(AGGREGATE_TYPE, aggregate, new OrderPlaced(1));
-				publisher.publish(AGGREGATE_TYPE, aggregate, new OrderPlaced(2));
-				await().atMost(Duration.ofSeconds(30))
-					.until(() -> applied(jdbc, aggregate), (applied) -> applied.size() == 2);
-				assertThat(applied(jdbc, aggregate)).containsExactly(1L, 2L);
-				FaultReport.record("an event from the future, no producer answers (" + topology + ")", 2,
-						applied(jdbc, aggregate).size(), FaultReport.consumed(listener, "duplicate"), 1,
-						"parked after " + (int) requests + " unanswered requests; later events applied");
-			}
-			finally {
-				cleanUp(listener, jdbc, topology, billing, List.of(aggregate));
-			}
-		});
+					EventPublisher publisher = listener.getBean(EventPublisher.class);
+					publisher.publish(AGGREGATE_TYPE, aggregate, new OrderPlaced(1));
+					publisher.publish(AGGREGATE_TYPE, aggregate, new OrderPlaced(2));
+					await().atMost(Duration.ofSeconds(30))
+						.until(() -> applied(jdbc, aggregate), (applied) -> applied.size() == 2);
+					assertThat(applied(jdbc, aggregate)).containsExactly(1L, 2L);
+					FaultReport.record("an event from the future, no producer answers (" + topology + ")", 2,
+							applied(jdbc, aggregate).size(), FaultReport.consumed(listener, "duplicate"), 1,
+							"parked after " + (int) requests + " unanswered requests; later events applied");
+				}
+				finally {
+					cleanUp(listener, jdbc, topology, billing, List.of(aggregate));
+				}
+			});
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestTopology.class, names = { "PER_AGGREGATE", "PARTITIONED" })
+	void aForgedEventAFewSequencesAheadOfABusyAggregateIsParkedAndTheRealOneApplied(TestTopology topology) {
+		Database database = Database.POSTGRESQL;
+		String orders = "orders-" + TestServices.randomSuffix();
+		String billing = "billing-" + TestServices.randomSuffix();
+		String aggregate = this.prefix + "busy";
+		int total = 40;
+		EventSourceContexts.runner(database, orders)
+			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withPropertyValues(topology.properties())
+			.withPropertyValues("eventsource.listener.enabled=false")
+			.run((producer) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(producer.getBean(DataSource.class));
+				Ledger.createTable(jdbc);
+				try {
+					listener(database, topology, billing).run((listener) -> {
+						TestTopology.awaitConsuming(listener);
+						EventPublisher publisher = producer.getBean(EventPublisher.class);
+						AtomicInteger published = new AtomicInteger();
+						// an event every 200 ms: the projection moves on more often than
+						// the gap timeout (500 ms)
+						CompletableFuture<Void> load = PacedLoad.start(total, Duration.ofMillis(200), (run) -> {
+							publisher.publish(AGGREGATE_TYPE, aggregate, new OrderPlaced(run + 1));
+							published.incrementAndGet();
+						});
+						await().atMost(Duration.ofSeconds(30)).until(() -> applied(jdbc, aggregate).size() >= 5);
+						// about 3 s ahead of the stream
+						long sequence = published.get() + 15;
+						UUID forged = sendFromTheFuture(topology, billing, aggregate, orders, false, sequence);
+						load.get(60, TimeUnit.SECONDS);
+						await().atMost(Duration.ofSeconds(60))
+							.until(() -> applied(jdbc, aggregate), (applied) -> applied.size() >= total);
+						assertThat(applied(jdbc, aggregate))
+							.containsExactlyElementsOf(LongStream.rangeClosed(1, total).boxed().toList());
+						List<Map<String, Object>> parked = awaitParked(jdbc, billing, forged);
+						assertThat((String) parked.get(0).get("reason")).startsWith("Not in the producer's log");
+						// the real event of that sequence was applied, not passed as a
+						// duplicate of the forged one
+						String real = jdbc.queryForObject(
+								"SELECT message_id FROM public_messages WHERE topic = ? AND aggregate_id = ? "
+										+ "AND sequence = ?",
+								String.class, AGGREGATE_TYPE, aggregate, sequence);
+						assertThat(jdbc.queryForList(
+								"SELECT message_id FROM message_acks WHERE service = ? AND projection = 'ledger' "
+										+ "AND aggregate_id = ? AND sequence = ? AND status = 'ok'",
+								String.class, billing, aggregate, sequence))
+							.containsExactly(real);
+						awaitSettled(topology.queueOf(AGGREGATE_TYPE, aggregate, billing));
+						FaultReport.record("a forged event 15 ahead of a busy aggregate (" + topology + ")", total,
+								applied(jdbc, aggregate).size(), FaultReport.consumed(listener, "duplicate"), 1,
+								"parked as not in the log; the real event of its sequence applied");
+					});
+				}
+				finally {
+					cleanUp(producer, jdbc, topology, billing, List.of(aggregate));
+				}
+			});
+	}
+
+	@ParameterizedTest
+	@EnumSource(value = TestTopology.class, names = { "PER_AGGREGATE", "PARTITIONED" })
+	void aRealEventGivenUpForNoAnswerComesBackWithACatchUpOnceItsProducerAnswers(TestTopology topology) {
+		Database database = Database.POSTGRESQL;
+		String orders = "orders-" + TestServices.randomSuffix();
+		String billing = "billing-" + TestServices.randomSuffix();
+		String aggregate = this.prefix + "down";
+		// the producer's log in a database of its own, as deployed: the listener's
+		// replay responder (and any other test's) holds nothing of it
+		withSchemaOfItsOwn((producerDatabase) -> EventSourceContexts.runner(TestServices.properties(database), orders)
+			.withPropertyValues("spring.datasource.url=" + producerDatabase)
+			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withPropertyValues(topology.properties())
+			// the test relays by hand: only #2 reaches the listener
+			.withPropertyValues("eventsource.listener.enabled=false", "eventsource.relay.enabled=false",
+					"eventsource.replay.catch-up-horizon=1s")
+			.run((producer) -> {
+				JdbcTemplate producerJdbc = new JdbcTemplate(producer.getBean(DataSource.class));
+				listener(database, topology, billing)
+					// the catch-up after startup sets its cursor in the producer's log;
+					// its
+					// second run, after the horizon, comes after the test
+					.withPropertyValues("eventsource.replay.catch-up-on-start=true",
+							"eventsource.replay.catch-up-from=now", "eventsource.replay.catch-up-horizon=1m",
+							"eventsource.replay.catch-up-interval=10m")
+					.run((listener) -> {
+						JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
+						Ledger.createTable(jdbc);
+						try {
+							TestTopology.awaitConsuming(listener);
+							// the catch-up after startup set the listener's cursor in the
+							// producer's log: no other catch-up runs until the one asked
+							// for
+							await().atMost(Duration.ofSeconds(30)).until(() -> cursors(jdbc, billing).contains(orders));
+							ReplayResponder responder = producer.getBean(ReplayResponder.class);
+							responder.stop();
+							EventPublisher publisher = producer.getBean(EventPublisher.class);
+							publisher.publish(AGGREGATE_TYPE, aggregate, new OrderPlaced(1));
+							publisher.publish(AGGREGATE_TYPE, aggregate, new OrderPlaced(2));
+							producerJdbc
+								.update("UPDATE public_messages SET relayed_at = CURRENT_TIMESTAMP WHERE topic = ? "
+										+ "AND aggregate_id = ?", AGGREGATE_TYPE, aggregate);
+							StoredEvent second = producer.getBean(OutboxRepository.class)
+								.findByAggregate(AGGREGATE_TYPE, aggregate, 2, 2, 1)
+								.get(0);
+							// the relay would declare the per-aggregate queue first
+							send(topology, billing, second.envelope(), true);
+							List<Map<String, Object>> parked = awaitParked(jdbc, billing,
+									second.envelope().metadata().eventId());
+							assertThat((String) parked.get(0).get("reason")).startsWith("No producer answered");
+							assertThat(applied(jdbc, aggregate)).isEmpty();
+							// the producer is back: the catch-up asked for brings #2
+							responder.start();
+							await().atMost(Duration.ofSeconds(30))
+								.until(() -> applied(jdbc, aggregate), (applied) -> applied.size() >= 2);
+							assertThat(applied(jdbc, aggregate)).containsExactly(1L, 2L);
+							FaultReport.record("a real event given up for no answer (" + topology + ")", 2,
+									applied(jdbc, aggregate).size(), FaultReport.consumed(listener, "duplicate"), 1,
+									"parked while its producer was down; a catch-up brought it back");
+						}
+						finally {
+							cleanUp(listener, jdbc, topology, billing, List.of(aggregate));
+						}
+					});
+			}));
+	}
+
+	@Test
+	void anEventGivenUpThatCannotBeParkedIsDroppedAfterItsAttempts() {
+		TestTopology topology = TestTopology.PER_AGGREGATE;
+		Database database = Database.POSTGRESQL;
+		String orders = "orders-" + TestServices.randomSuffix();
+		String billing = "billing-" + TestServices.randomSuffix();
+		String aggregate = this.prefix + "unparkable";
+		EventSourceContexts.runner(database, orders)
+			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withPropertyValues(topology.properties())
+			.withPropertyValues("eventsource.listener.enabled=false")
+			.run((producer) -> {
+				JdbcTemplate jdbc = new JdbcTemplate(producer.getBean(DataSource.class));
+				Ledger.createTable(jdbc);
+				String trigger = "refuse_parking_" + TestServices.randomSuffix().replace('-', '_');
+				try {
+					listener(database, topology, billing)
+						.withPropertyValues("eventsource.listener.retry.initial-delay=200ms",
+								"eventsource.listener.retry.max-delay=1s")
+						.run((listener) -> {
+							TestTopology.awaitConsuming(listener);
+							EventPublisher publisher = producer.getBean(EventPublisher.class);
+							publisher.publish(AGGREGATE_TYPE, aggregate, new OrderPlaced(1));
+							await().atMost(Duration.ofSeconds(30))
+								.until(() -> applied(jdbc, aggregate), (applied) -> applied.size() == 1);
+							refuseParking(jdbc, trigger, billing);
+							sendFromTheFuture(topology, billing, aggregate, orders, false);
+							// tried again on the same delivery, so its attempts end
+							MeterRegistry meters = listener.getBean(MeterRegistry.class);
+							await().atMost(Duration.ofSeconds(60))
+								.until(() -> meters.find("eventsource.messages.dropped")
+									.tag("reason", "parking-failed")
+									.counters()
+									.stream()
+									.mapToDouble((counter) -> counter.count())
+									.sum() == 1);
+							awaitSettled(topology.queueOf(AGGREGATE_TYPE, aggregate, billing));
+							assertThat(parked(jdbc, billing)).isEmpty();
+							publisher.publish(AGGREGATE_TYPE, aggregate, new OrderPlaced(2));
+							await().atMost(Duration.ofSeconds(30))
+								.until(() -> applied(jdbc, aggregate), (applied) -> applied.size() == 2);
+							assertThat(applied(jdbc, aggregate)).containsExactly(1L, 2L);
+						});
+				}
+				finally {
+					allowParking(jdbc, trigger);
+					cleanUp(producer, jdbc, topology, billing, List.of(aggregate));
+				}
+			});
+	}
+
+	/**
+	 * Fails every insert of a service's rows into {@code parked_events} with an error
+	 * that is not about their content.
+	 */
+	private static void refuseParking(JdbcTemplate jdbc, String trigger, String service) {
+		jdbc.execute("CREATE FUNCTION " + trigger + "() RETURNS trigger AS $$ BEGIN IF NEW.service = '" + service
+				+ "' THEN RAISE EXCEPTION 'failed by the test'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql");
+		jdbc.execute("CREATE TRIGGER " + trigger + " BEFORE INSERT ON parked_events FOR EACH ROW EXECUTE FUNCTION "
+				+ trigger + "()");
+	}
+
+	private static void allowParking(JdbcTemplate jdbc, String trigger) {
+		jdbc.execute("DROP TRIGGER IF EXISTS " + trigger + " ON parked_events");
+		jdbc.execute("DROP FUNCTION IF EXISTS " + trigger + "()");
+	}
+
+	/**
+	 * Runs a test with a PostgreSQL schema of its own, dropped afterwards.
+	 * @param test given the JDBC URL of the schema
+	 */
+	private static void withSchemaOfItsOwn(ThrowingConsumer<String> test) {
+		String schema = "future_" + TestServices.randomSuffix().replace('-', '_');
+		SimpleDriverDataSource admin = new SimpleDriverDataSource(new org.postgresql.Driver(),
+				TestServices.jdbcUrl(Database.POSTGRESQL), TestServices.username(Database.POSTGRESQL), "");
+		JdbcTemplate jdbc = new JdbcTemplate(admin);
+		jdbc.execute("CREATE SCHEMA " + schema);
+		try {
+			test.accept(TestServices.jdbcUrl(Database.POSTGRESQL) + "?currentSchema=" + schema);
+		}
+		finally {
+			jdbc.execute("DROP SCHEMA " + schema + " CASCADE");
+		}
+	}
+
+	/**
+	 * Returns the producers a service has a catch-up cursor in, for the test's aggregate
+	 * type.
+	 */
+	private static List<String> cursors(JdbcTemplate jdbc, String service) {
+		String prefix = service + "/" + AGGREGATE_TYPE + "/";
+		return jdbc
+			.queryForList("SELECT consumer_name FROM message_consumer_state WHERE consumer_name LIKE ?", String.class,
+					prefix + "%")
+			.stream()
+			.map((name) -> name.substring(prefix.length()))
+			.toList();
 	}
 
 	private ApplicationContextRunner listener(Database database, TestTopology topology, String service) {
@@ -170,9 +419,26 @@ class FutureEventTests {
 	 */
 	private UUID sendFromTheFuture(TestTopology topology, String service, String aggregate, String source,
 			boolean declare) {
+		return sendFromTheFuture(topology, service, aggregate, source, declare, FUTURE);
+	}
+
+	private UUID sendFromTheFuture(TestTopology topology, String service, String aggregate, String source,
+			boolean declare, long sequence) {
 		UUID id = UUID.randomUUID();
-		EventMetadata metadata = new EventMetadata(id, AGGREGATE_TYPE, aggregate, FUTURE, "OrderPlaced", Instant.now(),
-				id.toString(), null, source, Map.of());
+		EventMetadata metadata = new EventMetadata(id, AGGREGATE_TYPE, aggregate, sequence, "OrderPlaced",
+				Instant.now(), id.toString(), null, source, Map.of());
+		send(topology, service, new EventEnvelope(metadata, "{\"n\":" + sequence + "}"), declare);
+		return id;
+	}
+
+	/**
+	 * Sends an event into the listening service's queue of its aggregate, as the relay
+	 * would send it, with the plain client; on the per-aggregate topology, declares the
+	 * queue where asked to and announces the aggregate, as the relay does.
+	 */
+	private static void send(TestTopology topology, String service, EventEnvelope event, boolean declare) {
+		EventMetadata metadata = event.metadata();
+		String aggregate = metadata.aggregateId();
 		String queue = topology.queueOf(AGGREGATE_TYPE, aggregate, service);
 		try (RabbitTestClient rabbit = new RabbitTestClient()) {
 			rabbit.withChannel((channel) -> {
@@ -181,15 +447,13 @@ class FutureEventTests {
 							PerAggregateNames.aggregateQueueArguments(Duration.ofSeconds(30)));
 				}
 				assertThat(rabbit.queueExists(queue)).as(queue).isTrue();
-				channel.basicPublish("", queue, EventMessages.properties(metadata),
-						("{\"n\":" + FUTURE + "}").getBytes(StandardCharsets.UTF_8));
+				channel.basicPublish("", queue, EventMessages.properties(metadata), EventMessages.body(event));
 				if (topology == TestTopology.PER_AGGREGATE) {
 					channel.basicPublish(PerAggregateNames.aggregateIdsExchange(AGGREGATE_TYPE), "",
 							EventMessages.persistent(), aggregate.getBytes(StandardCharsets.UTF_8));
 				}
 			});
 		}
-		return id;
 	}
 
 	private static List<Map<String, Object>> awaitParked(JdbcTemplate jdbc, String service, UUID eventId) {
@@ -263,6 +527,7 @@ class FutureEventTests {
 		jdbc.update("DELETE FROM message_acks WHERE service = ?", service);
 		jdbc.update("DELETE FROM projection_positions WHERE service = ?", service);
 		jdbc.update("DELETE FROM parked_events WHERE service = ?", service);
+		jdbc.update("DELETE FROM message_consumer_state WHERE consumer_name LIKE ?", service + "/%");
 		context.getBean(StringRedisTemplate.class)
 			.opsForZSet()
 			.remove("eventsource:services:" + AGGREGATE_TYPE, service);
