@@ -319,12 +319,14 @@ public class OutboxRelay implements SmartLifecycle {
 		Instant now = this.clock.instant();
 		List<Long> done = new ArrayList<>(page.sendable().size());
 		boolean failed = false;
-		// a page that failed as a whole (the broker is down or the connection was lost)
-		// says nothing about its aggregates: backing each off would delay them up to a
-		// minute after the broker is back; the next pass tries them at the poll interval
-		boolean brokerFailed = !page.sendable().isEmpty() && page.sendable()
-			.stream()
-			.allMatch((row) -> result.outcome(row.envelope().metadata().eventId()) == SendOutcome.FAILED);
+		// when every aggregate of a page failed (the broker is down, the connection was
+		// lost), the failure is none of theirs: backing each off would delay them up to a
+		// minute after the broker is back; the next pass tries them at the poll interval.
+		// A page of one aggregate cannot tell, and backs it off as before.
+		boolean brokerFailed = page.sendable().stream().map(OutboxRelay::aggregate).distinct().limit(2).count() > 1
+				&& page.sendable()
+					.stream()
+					.allMatch((row) -> result.outcome(row.envelope().metadata().eventId()) == SendOutcome.FAILED);
 		for (StoredEvent row : page.sendable()) {
 			AggregateRef aggregate = aggregate(row);
 			EventMetadata metadata = row.envelope().metadata();
