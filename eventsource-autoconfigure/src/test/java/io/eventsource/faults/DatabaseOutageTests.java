@@ -38,7 +38,7 @@ class DatabaseOutageTests {
 	private final String prefix = TestServices.randomSuffix() + "-";
 
 	@ParameterizedTest
-	@MethodSource("io.eventsource.faults.KillTests#classicTopologiesWithDatabases")
+	@MethodSource("io.eventsource.test.TestTopology#withTheOtherDatabases")
 	void terminatedConnectionsFailThePublishesInFlightAndEverythingCommittedIsAppliedOnceInOrder(Database database,
 			TestTopology topology) throws Exception {
 		String billing = "billing-" + TestServices.randomSuffix();

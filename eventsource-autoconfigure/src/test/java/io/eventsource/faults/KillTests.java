@@ -202,7 +202,8 @@ class KillTests {
 	}
 
 	/**
-	 * Returns the classic topologies, each on both databases.
+	 * Returns the classic topologies on alternating databases (the fault suites that take
+	 * them give their neighbours {@link TestTopology#withTheOtherDatabases()}).
 	 * @return the arguments (database, topology)
 	 */
 	static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> classicTopologiesWithDatabases() {

@@ -140,7 +140,7 @@ class ListenerIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@MethodSource("io.eventsource.test.TestTopology#withDatabases")
+	@MethodSource("io.eventsource.test.TestTopology#withTheOtherDatabases")
 	void eventsSentTwiceAreAppliedOnce(Database database, TestTopology topology) {
 		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 10;
@@ -223,7 +223,7 @@ class ListenerIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@MethodSource("io.eventsource.test.TestTopology#withDatabases")
+	@MethodSource("io.eventsource.test.TestTopology#withTheOtherDatabases")
 	void eventsOfSeveralAggregatesShareATransactionAndAFailureTakesNoneOfTheOthersWithIt(Database database,
 			TestTopology topology) {
 		String billing = "billing-" + TestServices.randomSuffix();
@@ -365,7 +365,7 @@ class ListenerIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@MethodSource("io.eventsource.test.TestTopology#withDatabases")
+	@MethodSource("io.eventsource.test.TestTopology#withTheOtherDatabases")
 	void aHandlerPublishesWithTheHandledEventsCorrelationAndUnknownTypesAreIgnored(Database database,
 			TestTopology topology) {
 		String billing = "billing-" + TestServices.randomSuffix();

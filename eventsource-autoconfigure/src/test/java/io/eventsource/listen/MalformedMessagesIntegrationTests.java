@@ -118,7 +118,7 @@ class MalformedMessagesIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@MethodSource("io.eventsource.test.TestTopology#withDatabases")
+	@MethodSource("io.eventsource.test.TestTopology#withTheOtherDatabases")
 	void aMessageThatCannotBeParkedIsDroppedWithAMeterAndTheQueueIsSettled(Database database, TestTopology topology) {
 		String service = "hostile-" + TestServices.randomSuffix();
 		String aggregate = this.prefix + "dropped";

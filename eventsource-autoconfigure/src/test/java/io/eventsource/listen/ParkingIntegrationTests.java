@@ -135,7 +135,7 @@ class ParkingIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@MethodSource("io.eventsource.test.TestTopology#withDatabases")
+	@MethodSource("io.eventsource.test.TestTopology#withTheOtherDatabases")
 	void aPayloadThatDoesNotBindIsParkedAtOnceAndSkippingItReleasesTheRest(Database database, TestTopology topology) {
 		String service = "accounts-" + TestServices.randomSuffix();
 		Ledger ledger = new Ledger();
@@ -216,7 +216,7 @@ class ParkingIntegrationTests {
 	}
 
 	@ParameterizedTest
-	@MethodSource("io.eventsource.test.TestTopology#withDatabases")
+	@MethodSource("io.eventsource.test.TestTopology#withTheOtherDatabases")
 	void anEventWhosePayloadIsNotTextIsParkedWithItsBytesAndCanBeSkipped(Database database, TestTopology topology) {
 		String service = "accounts-" + TestServices.randomSuffix();
 		Ledger ledger = new Ledger();

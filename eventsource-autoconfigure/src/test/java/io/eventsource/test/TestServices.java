@@ -185,10 +185,6 @@ public final class TestServices {
 	}
 
 	/**
-	 * Returns whether RabbitMQ answers on its AMQP port.
-	 * @return {@code true} when it does
-	 */
-	/**
 	 * Returns whether Redis answers on its port.
 	 * @return {@code true} when it does
 	 */
