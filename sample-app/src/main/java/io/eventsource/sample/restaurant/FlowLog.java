@@ -21,8 +21,13 @@ final class FlowLog {
 						(event.causationId() != null) ? shortId(event.causationId()) : "-", what));
 	}
 
-	private static String shortId(String id) {
-		return (id.length() > 8) ? id.substring(0, 8) : id;
+	/**
+	 * Shortens an id to its last 8 characters. The first digits of a version 7 UUID are
+	 * its time, the same for every event of an order; the last ones are random and tell
+	 * the events apart.
+	 */
+	static String shortId(String id) {
+		return (id.length() > 8) ? id.substring(id.length() - 8) : id;
 	}
 
 }
