@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs seed 1's restaurant on this machine: one JVM per service, each a profile of the sample app
+# Runs the sample's restaurant on this machine: one JVM per service, each a profile of the sample app
 # (waiter :8080, kitchen :8081, cashier :8082, manager :8083), against the services that
 # scripts/services.sh starts. The waiter places an order every 5 s and the cashier pays two orders
 # out of three, so each service logs a line per event of each order; unpaid orders are cancelled

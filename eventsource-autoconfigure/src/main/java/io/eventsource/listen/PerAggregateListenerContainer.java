@@ -35,9 +35,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 
 /**
- * Listens on the per-aggregate topology of seed 0 for every aggregate type this service
- * has handlers for and that travels through that topology. Per aggregate type it declares
- * the durable fanout exchange {@code {Type}AggregateIds} and this service's durable queue
+ * Listens on the per-aggregate topology for every aggregate type this service has
+ * handlers for and that travels through that topology. Per aggregate type it declares the
+ * durable fanout exchange {@code {Type}AggregateIds} and this service's durable queue
  * {@code {Type}AggregateIds-{service}} (instances of the service compete on it; it
  * expires when no instance has consumed it for long, see {@link AggregateIdsQueues}) and
  * consumes it; an announcement that can never name a queue is dropped

@@ -4,8 +4,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
- * Event ids derived from what caused the event (seed 1's homework): the same cause always
- * gives the same id, so a second append of the same event fails or is skipped.
+ * Event ids derived from what caused the event: the same cause always gives the same id,
+ * so a second append of the same event fails or is skipped.
  */
 final class ProcessIds {
 

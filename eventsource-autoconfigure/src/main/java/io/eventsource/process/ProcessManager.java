@@ -7,7 +7,7 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Declares a bean as one version of a process manager definition (seed 1's "midget"): its
+ * Declares a bean as one version of a process manager definition: its
  * {@link ProcessHandler @ProcessHandler} methods run an instance per correlation id.
  *
  * <pre class="code">

@@ -17,11 +17,11 @@ import tools.jackson.databind.JsonNode;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * Routes the events a process type follows into its instances' streams (seed 1's "midget
- * house", keyed by correlation id): an event of a start type with a new correlation id
- * starts an instance; an event of a running instance's correlation id is appended to its
- * stream, as it came, with an id derived from its own. Runs as a handler of the listener,
- * in the transaction that records the followed event.
+ * Routes the events a process type follows into its instances' streams, keyed by
+ * correlation id: an event of a start type with a new correlation id starts an instance;
+ * an event of a running instance's correlation id is appended to its stream, as it came,
+ * with an id derived from its own. Runs as a handler of the listener, in the transaction
+ * that records the followed event.
  */
 final class ProcessRouter {
 

@@ -1,6 +1,6 @@
 /**
- * Process managers (seed 1): event-sourced, versioned instances that follow every event
- * of one correlation id and send commands and events through the outbox.
+ * Process managers: event-sourced, versioned instances that follow every event of one
+ * correlation id and send commands and events through the outbox.
  */
 @NullMarked
 package io.eventsource.process;

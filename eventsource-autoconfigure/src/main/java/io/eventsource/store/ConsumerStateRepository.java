@@ -7,7 +7,7 @@ import java.util.Map;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * The {@code message_consumer_state} table (seed 2): one cursor per consumer name.
+ * The {@code message_consumer_state} table: one cursor per consumer name.
  */
 public class ConsumerStateRepository {
 

@@ -20,9 +20,9 @@ import org.springframework.jdbc.core.RowMapper;
 
 /**
  * The {@code public_messages} table: appends events, finds those not yet relayed, and
- * marks them relayed. The columns follow seed 2's log; the attributes that have no column
- * of their own (source, correlation and causation ids, extra headers) are kept as JSON in
- * {@code headers}.
+ * marks them relayed. The columns follow DESIGN.md's log table; the attributes that have
+ * no column of their own (source, correlation and causation ids, extra headers) are kept
+ * as JSON in {@code headers}.
  */
 public class OutboxRepository {
 

@@ -8,9 +8,8 @@ import java.util.Map;
 import org.springframework.util.Assert;
 
 /**
- * The names and arguments of the per-aggregate topology (seed 0), shared by the relay
- * that declares them and the listeners that consume them, so both declare identical
- * queues.
+ * The names and arguments of the per-aggregate topology, shared by the relay that
+ * declares them and the listeners that consume them, so both declare identical queues.
  */
 public final class PerAggregateNames {
 

@@ -28,8 +28,8 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.util.Assert;
 
 /**
- * The per-aggregate topology of seed 0. For each service live in the registry for the
- * aggregate type, it declares the auto-delete exchange {@code {Type}-{id}} and the queue
+ * The per-aggregate topology. For each service live in the registry for the aggregate
+ * type, it declares the auto-delete exchange {@code {Type}-{id}} and the queue
  * {@code {Type}-{id}-{service}} (with {@code x-expires} and
  * {@code x-single-active-consumer}), binds them, publishes the event to the exchange with
  * {@code mandatory}, then announces the aggregate id on the durable fanout exchange

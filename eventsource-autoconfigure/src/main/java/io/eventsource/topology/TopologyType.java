@@ -8,8 +8,8 @@ public enum TopologyType {
 
 	/**
 	 * An exchange and a queue per aggregate and listening service, announced on
-	 * {@code {Type}AggregateIds} (seed 0). Needs the Redis registry; queues expire when
-	 * nobody consumes them.
+	 * {@code {Type}AggregateIds}. Needs the Redis registry; queues expire when nobody
+	 * consumes them.
 	 */
 	PER_AGGREGATE,
 

@@ -19,7 +19,7 @@ import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
 /**
- * Seed 3's publisher program ({@code --spring.profiles.active=publisher}): publishes
+ * The publisher program ({@code --spring.profiles.active=publisher}): publishes
  * {@code sample.count} events for the product {@code sample.aggregate-id} (a
  * {@code ProductCreated} when the product is new, then price changes), logs each with its
  * sequence and ids, relays them on its own thread, and exits.

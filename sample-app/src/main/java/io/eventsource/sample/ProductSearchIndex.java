@@ -13,8 +13,8 @@ import org.springframework.stereotype.Component;
 /**
  * A projection of the product events, logging a line per event applied with its sequence
  * and ids, so that a newcomer sees events come back through RabbitMQ in order and once.
- * With {@code --spring.profiles.active=listener} it is seed 3's listener program. In a
- * real system it would live in another service, with its own copies of the event classes.
+ * With {@code --spring.profiles.active=listener} it is the listener program. In a real
+ * system it would live in another service, with its own copies of the event classes.
  */
 @Component
 @Profile({ "default", "listener" })

@@ -17,7 +17,7 @@ import org.springframework.context.annotation.Profile;
 import org.springframework.stereotype.Component;
 
 /**
- * Seed 1's assistant manager: runs each order from {@code OrderPlaced} to served (cook,
+ * The order process manager: runs each order from {@code OrderPlaced} to served (cook,
  * then price, then pay) or cancelled (not paid in time). The kitchen and the cashier only
  * say what they did; changing the order of the steps changes this class alone.
  */
