@@ -6,6 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -172,6 +173,7 @@ class DeployedFaultsIntegrationTests {
 		String serviceB = this.deployment.serviceB();
 		AtomicLong returned = new AtomicLong();
 		AtomicLong delivered = new AtomicLong();
+		Instant burstStarted = Instant.now();
 		Map<String, Long> kinds = new TreeMap<>();
 		try (RabbitTestClient rabbit = new RabbitTestClient()) {
 			rabbit.withChannel((channel) -> {
@@ -241,15 +243,27 @@ class DeployedFaultsIntegrationTests {
 			return still;
 		});
 		double seconds = (System.nanoTime() - started) / 1e9;
+		// the real events published in the minute before the burst and during it: what
+		// the hostile messages in their lanes cost them, against the same machine's lag
+		// without
+		Instant burstEnded = Instant.now();
+		Map<String, String> lag = new TreeMap<>();
+		for (String service : this.deployment.listeningServices()) {
+			lag.put(service,
+					String.format("%.1f s (%.1f s before)",
+							this.deployment.longestLag(service, burstStarted, burstEnded),
+							this.deployment.longestLag(service, burstStarted.minusSeconds(60), burstStarted)));
+		}
 		long logBytes = listeners.stream().mapToLong(ServiceProcess::logBytes).sum() - logBefore;
 		Map<String, Long> settledDelta = new TreeMap<>();
 		settled(listeners).forEach((key, value) -> settledDelta.put(key, value - settledBefore.getOrDefault(key, 0L)));
 		System.out.printf(
 				"Hostile input (seed %d): %d messages (%d returned unroutable), kinds %s; settled %s; "
-						+ "%.1f s until every real event was applied; %d log bytes, %.0f per bad message%n",
-				seed, HOSTILE_MESSAGES, returned.get(), kinds, settledDelta, seconds, logBytes,
+						+ "%.1f s until every real event was applied; longest publish-to-apply lag of a real event "
+						+ "during the burst %s; %d log bytes, %.0f per bad message%n",
+				seed, HOSTILE_MESSAGES, returned.get(), kinds, settledDelta, seconds, lag, logBytes,
 				(double) logBytes / sent);
-		this.hostile = new HostileRow(HOSTILE_MESSAGES, sent, settledDelta, logBytes, seconds);
+		this.hostile = new HostileRow(HOSTILE_MESSAGES, sent, settledDelta, logBytes, seconds, lag);
 		assertThat(total(settledDelta)).as("messages settled (parked or dropped) against messages delivered")
 			.isEqualTo(sent);
 		for (String service : this.deployment.listeningServices()) {
@@ -424,14 +438,16 @@ class DeployedFaultsIntegrationTests {
 		}
 		if (this.hostile != null) {
 			table.append(String.format("%nHostile input: %d generated messages, %d delivered to listening instances, "
-					+ "settled %s, %.1f s until every real event was applied, %d log bytes (%.0f per bad message)%n",
-					this.hostile.generated(), this.hostile.delivered(), this.hostile.settled(), this.hostile.seconds(),
+					+ "settled %s, %.1f s until every real event was applied, longest publish-to-apply lag of a "
+					+ "real event during the burst %s, %d log bytes (%.0f per bad message)%n", this.hostile.generated(),
+					this.hostile.delivered(), this.hostile.settled(), this.hostile.seconds(), this.hostile.lag(),
 					this.hostile.logBytes(), (double) this.hostile.logBytes() / this.hostile.delivered()));
 		}
 		System.out.println(table);
 	}
 
-	private record HostileRow(int generated, long delivered, Map<String, Long> settled, long logBytes, double seconds) {
+	private record HostileRow(int generated, long delivered, Map<String, Long> settled, long logBytes, double seconds,
+			Map<String, String> lag) {
 	}
 
 	private record ScenarioRow(String scenario, long published, Map<String, Deployment.LedgerCheck> checks,

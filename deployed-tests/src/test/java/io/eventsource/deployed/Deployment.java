@@ -5,6 +5,9 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -169,6 +172,23 @@ final class Deployment implements AutoCloseable {
 	Map<String, Long> applied(String service) {
 		return highest(service, "SELECT aggregate_type AS t, aggregate_id AS a, MAX(sequence) AS s "
 				+ "FROM deployed_applied GROUP BY aggregate_type, aggregate_id");
+	}
+
+	/**
+	 * Returns the longest time from publishing to applying of the events a service
+	 * applied that were published in a window of time (both clocks are this machine's).
+	 * @param service the service
+	 * @param from the start of the window
+	 * @param to its end
+	 * @return the longest lag in seconds, {@code 0} when no event was published then
+	 */
+	double longestLag(String service, Instant from, Instant to) {
+		Double seconds = jdbc(service).queryForObject(
+				"SELECT EXTRACT(EPOCH FROM MAX(applied_at - occurred_at)) FROM deployed_applied "
+						+ "WHERE occurred_at BETWEEN ? AND ?",
+				Double.class, OffsetDateTime.ofInstant(from, ZoneOffset.UTC),
+				OffsetDateTime.ofInstant(to, ZoneOffset.UTC));
+		return (seconds != null) ? seconds : 0;
 	}
 
 	/**
