@@ -12,8 +12,8 @@ import java.util.TreeSet;
 import java.util.function.Supplier;
 
 import io.eventsource.listen.ListenerContainer;
-import io.eventsource.registry.CachingServiceRegistry;
-import io.eventsource.registry.CachingServiceRegistry.RegistryStatus;
+import io.eventsource.registry.RegistryStatus;
+import io.eventsource.registry.ServiceRegistry;
 import io.eventsource.store.OutboxBacklog;
 import io.eventsource.store.OutboxRepository;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +37,7 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 
 	private final ConnectionFactory connectionFactory;
 
-	private final @Nullable CachingServiceRegistry registry;
+	private final @Nullable ServiceRegistry registry;
 
 	private final Duration backlogAgeThreshold;
 
@@ -50,7 +50,7 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 	private final @Nullable Supplier<Map<String, Long>> parkedCounts;
 
 	public EventSourceHealthIndicator(OutboxRepository outbox, ConnectionFactory connectionFactory,
-			@Nullable CachingServiceRegistry registry, Duration backlogAgeThreshold, Clock clock) {
+			@Nullable ServiceRegistry registry, Duration backlogAgeThreshold, Clock clock) {
 		this(outbox, connectionFactory, registry, backlogAgeThreshold, clock, List.of(), Duration.ofSeconds(10), null);
 	}
 
@@ -58,7 +58,8 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 	 * Creates the health indicator of a service that also listens.
 	 * @param outbox the outbox
 	 * @param connectionFactory the broker's connection factory
-	 * @param registry the service registry, or {@code null} when it is not the library's
+	 * @param registry the service registry, whose {@link ServiceRegistry#status() status}
+	 * the details show, or {@code null}
 	 * @param backlogAgeThreshold the age of the oldest unrelayed event past which health
 	 * is DOWN
 	 * @param clock the clock
@@ -71,7 +72,7 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 	 * service that is down), or {@code null}
 	 */
 	public EventSourceHealthIndicator(OutboxRepository outbox, ConnectionFactory connectionFactory,
-			@Nullable CachingServiceRegistry registry, Duration backlogAgeThreshold, Clock clock,
+			@Nullable ServiceRegistry registry, Duration backlogAgeThreshold, Clock clock,
 			List<ListenerContainer> listeners, Duration heartbeatInterval,
 			@Nullable Supplier<Map<String, Long>> parkedCounts) {
 		super("eventsource health check failed");
@@ -105,8 +106,8 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 		catch (RuntimeException ex) {
 			builder.down().withDetail("broker", "unreachable: " + ex.getMessage());
 		}
-		if (this.registry != null) {
-			RegistryStatus status = this.registry.status();
+		RegistryStatus status = (this.registry != null) ? this.registry.status() : null;
+		if (status != null) {
 			if (status.reachable()) {
 				builder.withDetail("registry", "reachable");
 			}

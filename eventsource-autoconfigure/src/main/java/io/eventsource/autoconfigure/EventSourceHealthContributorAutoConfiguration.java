@@ -4,7 +4,7 @@ import java.time.Clock;
 
 import io.eventsource.actuate.EventSourceHealthIndicator;
 import io.eventsource.listen.ListenerContainer;
-import io.eventsource.registry.CachingServiceRegistry;
+import io.eventsource.registry.ServiceRegistry;
 import io.eventsource.store.OutboxRepository;
 import io.eventsource.store.ParkedEventRepository;
 
@@ -34,11 +34,11 @@ public final class EventSourceHealthContributorAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "eventsourceHealthIndicator")
 		EventSourceHealthIndicator eventsourceHealthIndicator(OutboxRepository outbox,
-				ConnectionFactory connectionFactory, ObjectProvider<CachingServiceRegistry> registry,
+				ConnectionFactory connectionFactory, ObjectProvider<ServiceRegistry> registry,
 				ObjectProvider<ListenerContainer> listeners, ObjectProvider<ParkedEventRepository> parked,
 				ServiceName serviceName, EventSourceProperties properties) {
 			ParkedEventRepository parkedEvents = parked.getIfAvailable();
-			return new EventSourceHealthIndicator(outbox, connectionFactory, registry.getIfAvailable(),
+			return new EventSourceHealthIndicator(outbox, connectionFactory, registry.getIfUnique(),
 					properties.getHealth().getBacklogAgeThreshold(), Clock.systemUTC(),
 					listeners.orderedStream().toList(), properties.getRegistry().getHeartbeatInterval(),
 					(parkedEvents != null) ? () -> parkedEvents.countByProjection(serviceName.value()) : null);

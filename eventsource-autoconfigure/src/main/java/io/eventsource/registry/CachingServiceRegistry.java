@@ -265,10 +265,7 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 		this.calls.shutdownNow();
 	}
 
-	/**
-	 * Returns whether the registry answered the last time it was asked.
-	 * @return the status
-	 */
+	@Override
 	public RegistryStatus status() {
 		return this.status.get();
 	}
@@ -292,25 +289,6 @@ public class CachingServiceRegistry implements ServiceRegistry, AutoCloseable {
 	}
 
 	private record Entry(Set<String> services, Instant readAt) {
-	}
-
-	/**
-	 * Whether the registry answered the last time it was asked, and since when.
-	 *
-	 * @param reachable whether it answered
-	 * @param since since when it has been in this state
-	 * @param error the error of the outage, {@code null} when reachable
-	 */
-	public record RegistryStatus(boolean reachable, Instant since, @Nullable String error) {
-
-		static RegistryStatus reachable(Instant since) {
-			return new RegistryStatus(true, since, null);
-		}
-
-		static RegistryStatus unreachable(Instant since, Throwable error) {
-			return new RegistryStatus(false, since, error.getClass().getSimpleName() + ": " + error.getMessage());
-		}
-
 	}
 
 }

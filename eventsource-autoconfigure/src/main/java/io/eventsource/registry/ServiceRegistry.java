@@ -3,6 +3,8 @@ package io.eventsource.registry;
 import java.util.Collection;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Which services listen to which aggregate types. Every listening instance heartbeats its
  * service and aggregate types; a service whose last heartbeat is older than the expiry is
@@ -26,5 +28,15 @@ public interface ServiceRegistry {
 	 * @throws RegistryUnavailableException if the registry cannot be written
 	 */
 	void heartbeat(String service, Collection<String> aggregateTypes);
+
+	/**
+	 * Returns whether the registry answered the last time it was asked, for the health
+	 * indicator.
+	 * @return the status, or {@code null} when this registry does not keep it (the
+	 * default)
+	 */
+	default @Nullable RegistryStatus status() {
+		return null;
+	}
 
 }

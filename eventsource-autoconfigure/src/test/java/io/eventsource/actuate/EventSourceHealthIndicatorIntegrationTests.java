@@ -1,13 +1,17 @@
 package io.eventsource.actuate;
 
-import java.time.Duration;
-
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Set;
 
 import io.eventsource.autoconfigure.EventSourceHealthContributorAutoConfiguration;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.registry.CachingServiceRegistry;
 import io.eventsource.registry.RedisServiceRegistry;
+import io.eventsource.registry.RegistryStatus;
+import io.eventsource.registry.ServiceRegistry;
 import io.eventsource.store.OutboxRepository;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestServices;
@@ -96,6 +100,41 @@ class EventSourceHealthIndicatorIntegrationTests {
 					deadRedis.destroy();
 				}
 			});
+	}
+
+	@Test
+	void aRegistryOfTheUsersOwnShowsTheStatusItReports() {
+		Instant since = Instant.parse("2026-01-01T00:00:00Z");
+		ServiceRegistry reporting = new OwnRegistry(
+				RegistryStatus.unreachable(since, new IllegalStateException("away")));
+		healthWith(reporting, (health) -> assertThat(health.getDetails()).containsEntry("registry",
+				"unreachable since 2026-01-01T00:00:00Z: IllegalStateException: away"));
+		healthWith(new OwnRegistry(null),
+				(health) -> assertThat(health.getDetails()).doesNotContainKey("registry").containsKey("broker"));
+	}
+
+	private void healthWith(ServiceRegistry registry, java.util.function.Consumer<Health> check) {
+		EventSourceContexts.runner(Database.POSTGRESQL, "catalog")
+			.withConfiguration(AutoConfigurations.of(EventSourceHealthContributorAutoConfiguration.class))
+			.withPropertyValues("eventsource.relay.enabled=false")
+			.withBean(ServiceRegistry.class, () -> registry)
+			.run((context) -> check.accept(context.getBean(EventSourceHealthIndicator.class).health(true)));
+	}
+
+	/**
+	 * A registry a user brings, which may or may not report its status.
+	 */
+	private record OwnRegistry(@org.jspecify.annotations.Nullable RegistryStatus status) implements ServiceRegistry {
+
+		@Override
+		public Set<String> liveServices(String aggregateType) {
+			return Set.of();
+		}
+
+		@Override
+		public void heartbeat(String service, Collection<String> aggregateTypes) {
+		}
+
 	}
 
 	record Checked(int value) {
