@@ -2,8 +2,6 @@ package io.eventsource.store;
 
 import java.util.List;
 
-import org.jspecify.annotations.Nullable;
-
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
@@ -31,21 +29,7 @@ public class AggregateSequences {
 	 * @return the allocated sequence, from 1
 	 */
 	public long next(String aggregateType, String aggregateId) {
-		return switch (this.databaseType) {
-			case POSTGRESQL ->
-				queryLong("INSERT INTO aggregate_sequences (aggregate_type, aggregate_id, last_sequence) "
-						+ "VALUES (?, ?, 1) ON CONFLICT (aggregate_type, aggregate_id) "
-						+ "DO UPDATE SET last_sequence = aggregate_sequences.last_sequence + 1 RETURNING last_sequence",
-						aggregateType, aggregateId);
-			case MYSQL -> {
-				this.jdbc.update(
-						"INSERT INTO aggregate_sequences (aggregate_type, aggregate_id, last_sequence) "
-								+ "VALUES (?, ?, LAST_INSERT_ID(1)) "
-								+ "ON DUPLICATE KEY UPDATE last_sequence = LAST_INSERT_ID(last_sequence + 1)",
-						aggregateType, aggregateId);
-				yield queryLong("SELECT LAST_INSERT_ID()");
-			}
-		};
+		return this.databaseType.dialect().nextSequence(this.jdbc, aggregateType, aggregateId);
 	}
 
 	/**
@@ -61,12 +45,9 @@ public class AggregateSequences {
 	public long nextIfAt(String aggregateType, String aggregateId, long expectedLast) {
 		int updated;
 		if (expectedLast == 0) {
-			String insert = switch (this.databaseType) {
-				case POSTGRESQL -> "INSERT INTO aggregate_sequences (aggregate_type, aggregate_id, last_sequence) "
-						+ "VALUES (?, ?, 1) ON CONFLICT (aggregate_type, aggregate_id) DO NOTHING";
-				case MYSQL -> "INSERT IGNORE INTO aggregate_sequences (aggregate_type, aggregate_id, last_sequence) "
-						+ "VALUES (?, ?, 1)";
-			};
+			String insert = this.databaseType.dialect()
+				.insertIfAbsent("INSERT INTO aggregate_sequences (aggregate_type, aggregate_id, last_sequence) "
+						+ "VALUES (?, ?, 1)", "aggregate_type, aggregate_id");
 			updated = this.jdbc.update(insert, aggregateType, aggregateId);
 		}
 		else if (last(aggregateType, aggregateId) == 0) {
@@ -94,14 +75,6 @@ public class AggregateSequences {
 				"SELECT last_sequence FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id = ?",
 				Long.class, aggregateType, aggregateId);
 		return last.isEmpty() ? 0 : last.get(0);
-	}
-
-	private long queryLong(String sql, @Nullable Object... args) {
-		Long value = this.jdbc.queryForObject(sql, Long.class, args);
-		if (value == null) {
-			throw new IllegalStateException("No sequence returned by: " + sql);
-		}
-		return value;
 	}
 
 }

@@ -28,7 +28,7 @@ public class ConsumerStateRepository {
 	public Map<String, String> cursors(String prefix) {
 		Map<String, String> cursors = new LinkedHashMap<>();
 		String escaped = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
-		String column = (this.databaseType == DatabaseType.POSTGRESQL) ? "cursor" : "`cursor`";
+		String column = this.databaseType.dialect().column("cursor");
 		this.jdbc.query("SELECT consumer_name, " + column + " FROM message_consumer_state WHERE consumer_name LIKE ?",
 				(rs) -> {
 					cursors.put(rs.getString(1), rs.getString(2));
@@ -44,16 +44,12 @@ public class ConsumerStateRepository {
 	 */
 	public void save(String consumerName, String cursor, Instant now) {
 		Object at = this.databaseType.toSql(now);
-		if (this.databaseType == DatabaseType.POSTGRESQL) {
-			this.jdbc.update("INSERT INTO message_consumer_state (consumer_name, cursor, last_updated_at) "
-					+ "VALUES (?, ?, ?) ON CONFLICT (consumer_name) DO UPDATE SET cursor = EXCLUDED.cursor, "
-					+ "last_updated_at = EXCLUDED.last_updated_at", consumerName, cursor, at);
-		}
-		else {
-			this.jdbc.update("INSERT INTO message_consumer_state (consumer_name, `cursor`, last_updated_at) "
-					+ "VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE `cursor` = VALUES(`cursor`), "
-					+ "last_updated_at = VALUES(last_updated_at)", consumerName, cursor, at);
-		}
+		SqlDialect dialect = this.databaseType.dialect();
+		String column = dialect.column("cursor");
+		this.jdbc.update(
+				dialect.upsert("INSERT INTO message_consumer_state (consumer_name, " + column
+						+ ", last_updated_at) VALUES (?, ?, ?)", "consumer_name", column, "last_updated_at"),
+				consumerName, cursor, at);
 	}
 
 	/**
@@ -66,15 +62,11 @@ public class ConsumerStateRepository {
 	 */
 	public String saveIfAbsent(String consumerName, String value, Instant now) {
 		Object at = this.databaseType.toSql(now);
-		String column = (this.databaseType == DatabaseType.POSTGRESQL) ? "cursor" : "`cursor`";
-		if (this.databaseType == DatabaseType.POSTGRESQL) {
-			this.jdbc.update("INSERT INTO message_consumer_state (consumer_name, cursor, last_updated_at) "
-					+ "VALUES (?, ?, ?) ON CONFLICT (consumer_name) DO NOTHING", consumerName, value, at);
-		}
-		else {
-			this.jdbc.update("INSERT IGNORE INTO message_consumer_state (consumer_name, `cursor`, last_updated_at) "
-					+ "VALUES (?, ?, ?)", consumerName, value, at);
-		}
+		SqlDialect dialect = this.databaseType.dialect();
+		String column = dialect.column("cursor");
+		this.jdbc.update(dialect.insertIfAbsent(
+				"INSERT INTO message_consumer_state (consumer_name, " + column + ", last_updated_at) VALUES (?, ?, ?)",
+				"consumer_name"), consumerName, value, at);
 		return this.jdbc.queryForObject("SELECT " + column + " FROM message_consumer_state WHERE consumer_name = ?",
 				String.class, consumerName);
 	}

@@ -4,9 +4,6 @@ import java.sql.DatabaseMetaData;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -20,23 +17,35 @@ import org.springframework.jdbc.support.MetaDataAccessException;
 
 /**
  * The databases eventsource stores its tables in. Each has its own folder of migrations
- * under {@code db/eventsource/} and its own variant of the few statements that differ.
+ * under {@code db/eventsource/} and its own {@link SqlDialect} with the few statements
+ * that differ.
  */
 public enum DatabaseType {
 
 	/** PostgreSQL. */
-	POSTGRESQL("postgresql", "PostgreSQL"),
+	POSTGRESQL("postgresql", new PostgresqlDialect(), "PostgreSQL"),
 
 	/** MySQL and MariaDB, which share the MySQL scripts. */
-	MYSQL("mysql", "MySQL", "MariaDB");
+	MYSQL("mysql", new MysqlDialect(), "MySQL", "MariaDB");
 
 	private final String folder;
 
+	private final SqlDialect dialect;
+
 	private final String[] productNames;
 
-	DatabaseType(String folder, String... productNames) {
+	DatabaseType(String folder, SqlDialect dialect, String... productNames) {
 		this.folder = folder;
+		this.dialect = dialect;
 		this.productNames = productNames;
+	}
+
+	/**
+	 * Returns the statements of this database.
+	 * @return the dialect
+	 */
+	SqlDialect dialect() {
+		return this.dialect;
 	}
 
 	/**
@@ -56,10 +65,7 @@ public enum DatabaseType {
 	 * @return the value to bind
 	 */
 	public Object toSql(Instant instant) {
-		return switch (this) {
-			case POSTGRESQL -> OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
-			case MYSQL -> LocalDateTime.ofInstant(instant, ZoneOffset.UTC);
-		};
+		return this.dialect.timestamp(instant);
 	}
 
 	/**
@@ -70,16 +76,7 @@ public enum DatabaseType {
 	 * @throws SQLException on a JDBC error
 	 */
 	public @Nullable Instant fromSql(ResultSet rs, int column) throws SQLException {
-		return switch (this) {
-			case POSTGRESQL -> {
-				OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
-				yield (value != null) ? value.toInstant() : null;
-			}
-			case MYSQL -> {
-				LocalDateTime value = rs.getObject(column, LocalDateTime.class);
-				yield (value != null) ? value.toInstant(ZoneOffset.UTC) : null;
-			}
-		};
+		return this.dialect.instant(rs, column);
 	}
 
 	/**

@@ -19,6 +19,9 @@ public class InboxRepository {
 	/** Longest error text kept in {@code message_acks.last_error}. */
 	public static final int MAX_ERROR_LENGTH = 2000;
 
+	static final RowMapper<ProjectionPosition> POSITION = (rs, row) -> new ProjectionPosition(rs.getLong(1),
+			rs.getBoolean(2));
+
 	private final JdbcTemplate jdbc;
 
 	private final DatabaseType databaseType;
@@ -40,28 +43,9 @@ public class InboxRepository {
 	 */
 	public ProjectionPosition lockPosition(String service, String projection, String aggregateType,
 			String aggregateId) {
-		Object now = this.databaseType.toSql(Instant.now());
-		RowMapper<ProjectionPosition> position = (rs, row) -> new ProjectionPosition(rs.getLong(1), rs.getBoolean(2));
-		if (this.databaseType == DatabaseType.POSTGRESQL) {
-			return this.jdbc.queryForObject("INSERT INTO projection_positions (service, projection, aggregate_type, "
-					+ "aggregate_id, last_sequence, updated_at) VALUES (?, ?, ?, ?, 0, ?) "
-					+ "ON CONFLICT (service, projection, aggregate_type, aggregate_id) "
-					+ "DO UPDATE SET last_sequence = projection_positions.last_sequence RETURNING last_sequence, parked",
-					position, service, projection, aggregateType, aggregateId, now);
-		}
-		// an exclusive lock at once (a duplicate key under ON DUPLICATE
-		// KEY UPDATE), never a shared one to upgrade, and no gap lock as
-		// a locking read of a missing row takes
-		this.jdbc.update(
-				"INSERT INTO projection_positions (service, projection, aggregate_type, aggregate_id, "
-						+ "last_sequence, updated_at) VALUES (?, ?, ?, ?, 0, ?) "
-						+ "ON DUPLICATE KEY UPDATE last_sequence = last_sequence",
-				service, projection, aggregateType, aggregateId, now);
-		List<ProjectionPosition> found = this.jdbc.query(
-				"SELECT last_sequence, parked FROM projection_positions WHERE service = ? "
-						+ "AND projection = ? AND aggregate_type = ? AND aggregate_id = ? FOR UPDATE",
-				position, service, projection, aggregateType, aggregateId);
-		return found.isEmpty() ? new ProjectionPosition(0, false) : found.get(0);
+		return this.databaseType.dialect()
+			.lockPosition(this.jdbc, new Object[] { service, projection, aggregateType, aggregateId },
+					this.databaseType.toSql(Instant.now()));
 	}
 
 	/**
@@ -70,10 +54,10 @@ public class InboxRepository {
 	 * the usual case, an event that is the next one, the work of
 	 * {@link #lockPosition(String, String, String, String)} and
 	 * {@link #advance(String, String, EventMetadata, Instant)} in one statement. From
-	 * sequence {@code 0} it also inserts the position when there is none. Only on
-	 * PostgreSQL: on MySQL an {@code UPDATE} that finds no row takes a gap lock, so there
-	 * it does nothing and returns {@code false}. When it returns {@code false} the
-	 * position is unchanged and the caller locks it the usual way.
+	 * sequence {@code 0} it also inserts the position when there is none. Not on every
+	 * database (see {@link SqlDialect#advancePositionIfAt}): where it cannot, it does
+	 * nothing and returns {@code false}. When it returns {@code false} the position is
+	 * unchanged and the caller locks it the usual way.
 	 * @param service the service
 	 * @param projection the projection
 	 * @param aggregateType the aggregate type
@@ -86,22 +70,9 @@ public class InboxRepository {
 	 */
 	public boolean advanceIfAt(String service, String projection, String aggregateType, String aggregateId, long from,
 			long to, Instant now) {
-		if (this.databaseType != DatabaseType.POSTGRESQL) {
-			return false;
-		}
-		Object at = this.databaseType.toSql(now);
-		if (from == 0) {
-			return this.jdbc.update(
-					"INSERT INTO projection_positions (service, projection, aggregate_type, "
-							+ "aggregate_id, last_sequence, updated_at) VALUES (?, ?, ?, ?, ?, ?) "
-							+ "ON CONFLICT (service, projection, aggregate_type, aggregate_id) DO UPDATE "
-							+ "SET last_sequence = EXCLUDED.last_sequence, updated_at = EXCLUDED.updated_at "
-							+ "WHERE projection_positions.last_sequence = 0 AND NOT projection_positions.parked",
-					service, projection, aggregateType, aggregateId, to, at) == 1;
-		}
-		return this.jdbc.update("UPDATE projection_positions SET last_sequence = ?, updated_at = ? WHERE service = ? "
-				+ "AND projection = ? AND aggregate_type = ? AND aggregate_id = ? AND last_sequence = ? "
-				+ "AND NOT parked", to, at, service, projection, aggregateType, aggregateId, from) == 1;
+		return this.databaseType.dialect()
+			.advancePositionIfAt(this.jdbc, new Object[] { service, projection, aggregateType, aggregateId }, from, to,
+					this.databaseType.toSql(now));
 	}
 
 	/**
@@ -201,23 +172,7 @@ public class InboxRepository {
 	}
 
 	private String upsert() {
-		return switch (this.databaseType) {
-			case POSTGRESQL ->
-				"INSERT INTO message_acks (message_id, service, projection, status, attempts, last_error, "
-						+ "aggregate_type, aggregate_id, sequence, acked_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?) "
-						+ "ON CONFLICT (message_id, service, projection) DO UPDATE SET status = EXCLUDED.status, "
-						+ "attempts = message_acks.attempts + 1, "
-						+ "last_error = COALESCE(EXCLUDED.last_error, message_acks.last_error), "
-						+ "acked_at = EXCLUDED.acked_at WHERE message_acks.status <> 'ok'";
-			// assignments run left to right: status last, so that the others see the old
-			// one
-			case MYSQL -> "INSERT INTO message_acks (message_id, service, projection, status, attempts, last_error, "
-					+ "aggregate_type, aggregate_id, sequence, acked_at) VALUES (?, ?, ?, ?, 1, ?, ?, ?, ?, ?) "
-					+ "ON DUPLICATE KEY UPDATE attempts = IF(status = 'ok', attempts, attempts + 1), "
-					+ "last_error = IF(status = 'ok', last_error, COALESCE(VALUES(last_error), last_error)), "
-					+ "acked_at = IF(status = 'ok', acked_at, VALUES(acked_at)), "
-					+ "status = IF(status = 'ok', status, VALUES(status))";
-		};
+		return this.databaseType.dialect().recordAck();
 	}
 
 	/**

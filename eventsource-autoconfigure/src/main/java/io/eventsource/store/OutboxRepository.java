@@ -77,19 +77,16 @@ public class OutboxRepository {
 	 */
 	public long appendWithNextSequence(EventEnvelope envelope, AggregateSequences sequences) {
 		EventMetadata metadata = envelope.metadata();
-		if (this.databaseType != DatabaseType.POSTGRESQL) {
+		String statement = this.databaseType.dialect().appendWithNextSequence();
+		if (statement == null) {
 			long sequence = sequences.next(metadata.aggregateType(), metadata.aggregateId());
 			append(new EventEnvelope(metadata.withSequence(sequence), envelope.payload()));
 			return sequence;
 		}
-		Long sequence = this.jdbc.queryForObject("WITH seq AS (INSERT INTO aggregate_sequences (aggregate_type, "
-				+ "aggregate_id, last_sequence) VALUES (?, ?, 1) ON CONFLICT (aggregate_type, aggregate_id) "
-				+ "DO UPDATE SET last_sequence = aggregate_sequences.last_sequence + 1 RETURNING last_sequence) "
-				+ "INSERT INTO public_messages (message_id, topic, aggregate_id, sequence, message_type, payload, "
-				+ "headers, published_at) SELECT ?, ?, ?, seq.last_sequence, ?, ?, ?, ? FROM seq RETURNING sequence",
-				Long.class, metadata.aggregateType(), metadata.aggregateId(), metadata.eventId().toString(),
-				metadata.aggregateType(), metadata.aggregateId(), metadata.eventType(), envelope.payload(),
-				this.headers.write(metadata), this.databaseType.toSql(metadata.occurredAt()));
+		Long sequence = this.jdbc.queryForObject(statement, Long.class, metadata.aggregateType(),
+				metadata.aggregateId(), metadata.eventId().toString(), metadata.aggregateType(), metadata.aggregateId(),
+				metadata.eventType(), envelope.payload(), this.headers.write(metadata),
+				this.databaseType.toSql(metadata.occurredAt()));
 		if (sequence == null) {
 			throw new IllegalStateException(
 					"No sequence returned for " + metadata.aggregateType() + " '" + metadata.aggregateId() + "'");

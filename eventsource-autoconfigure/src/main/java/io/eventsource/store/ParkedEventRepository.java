@@ -55,8 +55,7 @@ public class ParkedEventRepository {
 		String insert = "INSERT INTO parked_events (message_id, service, projection, aggregate_type, aggregate_id, "
 				+ "sequence, message_type, payload, headers, published_at, reason, parked_at, payload_encoding, "
 				+ "payload_content_type, payload_truncated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-		String sql = (this.databaseType == DatabaseType.POSTGRESQL) ? insert + " ON CONFLICT DO NOTHING"
-				: insert.replace("INSERT INTO", "INSERT IGNORE INTO");
+		String sql = this.databaseType.dialect().insertIfAbsent(insert, null);
 		return this.jdbc.update(sql, metadata.eventId().toString(), service, projection, metadata.aggregateType(),
 				metadata.aggregateId(), metadata.sequence(), metadata.eventType(), payload.content(),
 				this.headers.write(metadata), this.databaseType.toSql(metadata.occurredAt()),

@@ -42,11 +42,9 @@ public class ProcessInstanceRepository {
 	 */
 	public boolean insertIfAbsent(String service, String processType, String processId, int version, Instant now) {
 		Object at = this.databaseType.toSql(now);
-		String insert = (this.databaseType == DatabaseType.POSTGRESQL) ? "INSERT INTO" : "INSERT IGNORE INTO";
-		String conflict = (this.databaseType == DatabaseType.POSTGRESQL) ? " ON CONFLICT DO NOTHING" : "";
-		return this.jdbc.update(
-				insert + " process_instances (service, process_type, process_id, version, status, "
-						+ "started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)" + conflict,
+		return this.jdbc.update(this.databaseType.dialect()
+			.insertIfAbsent("INSERT INTO process_instances (service, process_type, process_id, version, status, "
+					+ "started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)", null),
 				service, processType, processId, version, ProcessStatus.RUNNING.name(), at, at) == 1;
 	}
 

@@ -33,17 +33,11 @@ public class ProcessTimeoutRepository {
 	 */
 	public void schedule(String service, String processType, String processId, String name, Instant dueAt) {
 		Object due = this.databaseType.toSql(dueAt);
-		if (this.databaseType == DatabaseType.POSTGRESQL) {
-			this.jdbc.update("INSERT INTO process_timeouts (service, process_type, process_id, name, due_at) "
-					+ "VALUES (?, ?, ?, ?, ?) ON CONFLICT (service, process_type, process_id, name) "
-					+ "DO UPDATE SET due_at = EXCLUDED.due_at", service, processType, processId, name, due);
-		}
-		else {
-			this.jdbc.update(
-					"INSERT INTO process_timeouts (service, process_type, process_id, name, due_at) "
-							+ "VALUES (?, ?, ?, ?, ?) ON DUPLICATE KEY UPDATE due_at = VALUES(due_at)",
-					service, processType, processId, name, due);
-		}
+		this.jdbc.update(
+				this.databaseType.dialect()
+					.upsert("INSERT INTO process_timeouts (service, process_type, process_id, name, due_at) "
+							+ "VALUES (?, ?, ?, ?, ?)", "service, process_type, process_id, name", "due_at"),
+				service, processType, processId, name, due);
 	}
 
 	/**
