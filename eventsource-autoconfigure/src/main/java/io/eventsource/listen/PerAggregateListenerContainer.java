@@ -2,7 +2,6 @@ package io.eventsource.listen;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -66,7 +64,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 
 	private final EventDispatcher dispatcher;
 
-	private final ServiceRegistry registry;
+	private final Heartbeats heartbeats;
 
 	private final ListenerMetrics metrics;
 
@@ -88,11 +86,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 
 	private @Nullable AggregateChannels channels;
 
-	private @Nullable ScheduledExecutorService heartbeats;
-
 	private final Set<AggregateRef> toAnnounce = new LinkedHashSet<>();
-
-	private boolean heartbeatFailing;
 
 	private volatile boolean announceFailing;
 
@@ -100,12 +94,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 
 	private volatile boolean running;
 
-	private volatile @Nullable Instant lastHeartbeat;
-
 	private volatile Set<String> aggregateTypes = Set.of();
-
-	private Runnable heartbeatRecovered = () -> {
-	};
 
 	public PerAggregateListenerContainer(ConnectionFactory connectionFactory, EventHandlers handlers,
 			AggregateTopologies topologies, EventDispatcher dispatcher, ServiceRegistry registry,
@@ -114,7 +103,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		this.handlers = handlers;
 		this.topologies = topologies;
 		this.dispatcher = dispatcher;
-		this.registry = registry;
+		this.heartbeats = new Heartbeats(registry, settings.service(), settings.heartbeatInterval());
 		this.metrics = metrics;
 		this.settings = settings;
 		this.idsQueues = new AggregateIdsQueues(connectionFactory, settings.service(), settings.idsQueueExpiry(),
@@ -129,7 +118,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 	 * @param heartbeatRecovered the action, for example a catch-up
 	 */
 	public void setHeartbeatRecovered(Runnable heartbeatRecovered) {
-		this.heartbeatRecovered = heartbeatRecovered;
+		this.heartbeats.onRecovered(heartbeatRecovered);
 	}
 
 	@Override
@@ -144,20 +133,12 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		this.workers = workers;
 		this.channels = new AggregateChannels(this.connectionFactory, workers.timer(), this.settings.prefetch(),
 				this.settings.service());
-		this.heartbeats = Executors.newSingleThreadScheduledExecutor(ListenerThreads.named("eventsource-heartbeat-"));
 		Gauge.builder("eventsource.aggregate.consumers", this, PerAggregateListenerContainer::activeConsumers)
 			.description("Per-aggregate queues this instance consumes")
 			.tag("service", this.settings.service())
 			.register(this.metrics.registry());
-		Gauge.builder("eventsource.heartbeat.age", this, PerAggregateListenerContainer::heartbeatAgeSeconds)
-			.description("Seconds since this instance last wrote its heartbeat")
-			.baseUnit("seconds")
-			.tag("service", this.settings.service())
-			.register(this.metrics.registry());
-		heartbeat();
+		this.heartbeats.start(aggregateTypes, this.metrics.registry());
 		this.running = true;
-		this.heartbeats.scheduleWithFixedDelay(this::heartbeat, this.settings.heartbeatInterval().toMillis(),
-				this.settings.heartbeatInterval().toMillis(), TimeUnit.MILLISECONDS);
 		// consuming when start returns, so the health is up at once; the timer takes over
 		// only after this first run: two at once would each open a channel on the ids
 		// queues, and the one overwritten would hold up to max-aggregates ids
@@ -187,9 +168,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		if (this.channels != null) {
 			this.channels.close();
 		}
-		if (this.heartbeats != null) {
-			this.heartbeats.shutdownNow();
-		}
+		this.heartbeats.stop();
 		if (this.workers != null) {
 			this.workers.stop(this.settings.shutdownTimeout());
 		}
@@ -211,17 +190,22 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 	}
 
 	/**
-	 * Returns when this instance last wrote its heartbeat.
-	 * @return the time, or {@code null} before the first
+	 * Returns {@code true}: a per-aggregate listener heartbeats, the relays send to the
+	 * services the registry shows live.
+	 * @return {@code true}
 	 */
 	@Override
 	public boolean writesHeartbeats() {
 		return true;
 	}
 
+	/**
+	 * Returns when this instance last wrote its heartbeat.
+	 * @return the time, or {@code null} before the first
+	 */
 	@Override
 	public @Nullable Instant lastHeartbeat() {
-		return this.lastHeartbeat;
+		return this.heartbeats.last();
 	}
 
 	/**
@@ -253,31 +237,6 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 	int activeConsumers() {
 		synchronized (this.monitor) {
 			return this.consumers.size();
-		}
-	}
-
-	private double heartbeatAgeSeconds() {
-		Instant last = this.lastHeartbeat;
-		return (last != null) ? Duration.between(last, Instant.now()).toMillis() / 1000.0 : -1;
-	}
-
-	private void heartbeat() {
-		try {
-			this.registry.heartbeat(this.settings.service(), this.aggregateTypes);
-			this.lastHeartbeat = Instant.now();
-		}
-		catch (RuntimeException ex) {
-			if (!this.heartbeatFailing) {
-				this.heartbeatFailing = true;
-				logger.warn("The heartbeat of " + this.settings.service() + " cannot be written; relays may stop "
-						+ "declaring its queues once it is " + "older than the registry expiry: " + ex);
-			}
-			return;
-		}
-		if (this.heartbeatFailing) {
-			this.heartbeatFailing = false;
-			logger.info("The heartbeat of " + this.settings.service() + " is written again");
-			this.heartbeatRecovered.run();
 		}
 	}
 
