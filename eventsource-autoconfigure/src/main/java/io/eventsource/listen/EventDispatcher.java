@@ -5,14 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
-
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 import javax.sql.DataSource;
@@ -82,8 +77,9 @@ public class EventDispatcher {
 
 	private final MalformedMessages malformed;
 
-	/** The projections whose last attempt at an aggregate's event failed. */
-	private final Map<AggregateRef, Set<String>> failing = new ConcurrentHashMap<>();
+	private final FailingProjections failing = new FailingProjections();
+
+	private final ProjectionPositions positions;
 
 	/**
 	 * Creates a dispatcher.
@@ -138,6 +134,7 @@ public class EventDispatcher {
 		this.transactions = transactions;
 		this.metrics = metrics;
 		this.clock = clock;
+		this.positions = new ProjectionPositions(inbox, parked, service);
 		this.malformed = new MalformedMessages(parked, transactions, metrics, service, parking.maxMalformedParked(),
 				clock);
 	}
@@ -178,13 +175,14 @@ public class EventDispatcher {
 			Delivered only = events.get(0);
 			return Collections.singletonList(withdrawn.test(only) ? null : dispatch(only.metadata(), only.payload()));
 		}
-		List<@Nullable List<Applied>> applied;
-		BatchProgress progress = new BatchProgress();
+		List<@Nullable List<ProjectionAttempt>> applied;
+		BatchTransaction.Progress progress = new BatchTransaction.Progress();
 		try {
 			applied = this.transactions.execute((status) -> {
 				checkTransaction();
-				BatchTransaction batch = new BatchTransaction(this.clock.instant(), events);
-				List<@Nullable List<Applied>> all = new ArrayList<>(events.size());
+				BatchTransaction batch = new BatchTransaction(this.clock.instant(), events, this.handlers, this.runner,
+						this.positions);
+				List<@Nullable List<ProjectionAttempt>> all = new ArrayList<>(events.size());
 				for (Delivered event : events) {
 					all.add(withdrawn.test(event) ? null : batch.apply(event, progress));
 					progress.event++;
@@ -208,7 +206,7 @@ public class EventDispatcher {
 		List<@Nullable DispatchOutcome> outcomes = new ArrayList<>(events.size());
 		for (int i = 0; i < events.size(); i++) {
 			EventMetadata metadata = events.get(i).metadata();
-			List<Applied> own = applied.get(i);
+			List<ProjectionAttempt> own = applied.get(i);
 			if (own == null) {
 				outcomes.add(null);
 				continue;
@@ -218,7 +216,7 @@ public class EventDispatcher {
 				this.metrics.consumed(metadata, "none", DispatchOutcome.IGNORED);
 			}
 			for (int p = 0; p < own.size(); p++) {
-				Applied one = own.get(p);
+				ProjectionAttempt one = own.get(p);
 				combined = (p == 0) ? one.outcome() : combined.and(one.outcome());
 				counted(one.projection(), metadata, one.outcome(), one.nanos(), committed);
 			}
@@ -228,7 +226,7 @@ public class EventDispatcher {
 	}
 
 	private List<@Nullable DispatchOutcome> dispatchOneByOne(List<Delivered> events, Predicate<Delivered> withdrawn,
-			@Nullable BatchProgress failedBatch) {
+			BatchTransaction.@Nullable Progress failedBatch) {
 		Set<AggregateRef> failed = new HashSet<>();
 		List<@Nullable DispatchOutcome> outcomes = new ArrayList<>(events.size());
 		for (int i = 0; i < events.size(); i++) {
@@ -264,8 +262,7 @@ public class EventDispatcher {
 	 * @return the projections, empty when none is failing
 	 */
 	public Set<String> failingProjections(String aggregateType, String aggregateId) {
-		Set<String> projections = this.failing.get(new AggregateRef(aggregateType, aggregateId));
-		return (projections != null) ? Set.copyOf(projections) : Set.of();
+		return this.failing.of(new AggregateRef(aggregateType, aggregateId));
 	}
 
 	/**
@@ -305,27 +302,17 @@ public class EventDispatcher {
 	 * @param aggregateId the aggregate id
 	 */
 	public void forgetFailures(String aggregateType, String aggregateId) {
-		this.failing.remove(new AggregateRef(aggregateType, aggregateId));
+		this.failing.forget(new AggregateRef(aggregateType, aggregateId));
 	}
 
 	private void track(String projection, EventMetadata metadata, DispatchOutcome outcome) {
 		if (outcome != DispatchOutcome.FAIL && this.failing.isEmpty()) {
+			// the usual case: nothing to record, nothing allocated
 			return;
 		}
-		AggregateRef aggregate = new AggregateRef(metadata.aggregateType(), metadata.aggregateId());
+		this.failing.record(projection, new AggregateRef(metadata.aggregateType(), metadata.aggregateId()), outcome);
 		if (outcome == DispatchOutcome.FAIL) {
-			this.failing.compute(aggregate, (key, projections) -> {
-				Set<String> failing = (projections != null) ? projections : ConcurrentHashMap.newKeySet();
-				failing.add(projection);
-				return failing;
-			});
 			this.metrics.retried(metadata, projection);
-		}
-		else if (outcome != DispatchOutcome.GAP) {
-			this.failing.computeIfPresent(aggregate, (key, projections) -> {
-				projections.remove(projection);
-				return projections.isEmpty() ? null : projections;
-			});
 		}
 	}
 
@@ -365,11 +352,12 @@ public class EventDispatcher {
 
 	private DispatchOutcome applyInTransaction(String projection, EventMetadata metadata, byte[] payload) {
 		checkTransaction();
-		Locked locked = lockPosition(projection, metadata, metadata.sequence(), this.clock.instant());
+		ProjectionPositions.Locked locked = this.positions.lock(projection, metadata, metadata.sequence(),
+				this.clock.instant());
 		DispatchOutcome outcome = this.runner.runIfNext(locked.position(), projection, metadata, payload);
 		Instant now = this.clock.instant();
 		if (outcome == DispatchOutcome.PARKED) {
-			parkBehind(projection, metadata, payload, now);
+			this.positions.parkBehind(projection, metadata, payload, now);
 		}
 		if (outcome == DispatchOutcome.OK) {
 			this.inbox.record(this.service, projection, metadata, AckStatus.OK, null, now);
@@ -378,23 +366,6 @@ public class EventDispatcher {
 			this.inbox.advance(this.service, projection, metadata, now);
 		}
 		return outcome;
-	}
-
-	/**
-	 * Locks a projection's position for an event until the transaction ends. When the
-	 * event is the next one, the statement that locks it also moves it to {@code to}
-	 * ({@link InboxRepository#advanceIfAt}, PostgreSQL only); the position returned is
-	 * then the one before the event, as the handler's check needs it.
-	 */
-	private Locked lockPosition(String projection, EventMetadata metadata, long to, Instant now) {
-		long sequence = metadata.sequence();
-		if (sequence > 0 && this.inbox.advanceIfAt(this.service, projection, metadata.aggregateType(),
-				metadata.aggregateId(), sequence - 1, to, now)) {
-			return new Locked(new InboxRepository.ProjectionPosition(sequence - 1, false), true);
-		}
-		return new Locked(
-				this.inbox.lockPosition(this.service, projection, metadata.aggregateType(), metadata.aggregateId()),
-				false);
 	}
 
 	private void checkTransaction() {
@@ -467,17 +438,6 @@ public class EventDispatcher {
 		return this.malformed.settle(aggregateType, aggregateId, delivery, reason);
 	}
 
-	/**
-	 * Parks an event behind a parked event of its aggregate, in the caller's transaction.
-	 */
-	private void parkBehind(String projection, EventMetadata metadata, byte[] payload, Instant now) {
-		String reason = "An earlier event of " + metadata.aggregateType() + "-" + metadata.aggregateId()
-				+ " is parked for '" + projection + "'";
-		this.parked.park(this.service, projection, metadata,
-				ParkedPayload.of(payload, CloudEventsAmqpBinding.CONTENT_TYPE), reason, now);
-		this.inbox.record(this.service, projection, metadata, AckStatus.PARKED, reason, now);
-	}
-
 	private static String describe(EventMetadata metadata) {
 		return metadata.aggregateType() + "-" + metadata.aggregateId() + " #" + metadata.sequence() + " "
 				+ metadata.eventType() + " (" + metadata.eventId() + ")";
@@ -490,143 +450,6 @@ public class EventDispatcher {
 	 * @param payload its JSON payload
 	 */
 	public record Delivered(EventMetadata metadata, byte[] payload) {
-
-	}
-
-	private record Applied(String projection, DispatchOutcome outcome, long nanos) {
-	}
-
-	/**
-	 * The state of one transaction of several events: each position is locked once, when
-	 * first needed, and moved once, and the ack rows are written together, at the end.
-	 * Where an aggregate's events in the transaction follow its position without a gap
-	 * (the usual case), the statement that locks the position also moves it past them
-	 * all, and nothing is left to write at the end.
-	 */
-	private final class BatchTransaction {
-
-		private final Instant now;
-
-		/** Per aggregate, the last sequence of its events in a row from its first one. */
-		private final Map<AggregateRef, Long> runEnds;
-
-		private final Map<Position, InboxRepository.ProjectionPosition> positions = new HashMap<>();
-
-		private final Set<Position> moved = new LinkedHashSet<>();
-
-		/** The sequence each position was moved to when it was locked. */
-		private final Map<Position, Long> movedAhead = new HashMap<>();
-
-		private final List<InboxRepository.Applied> acks = new ArrayList<>();
-
-		BatchTransaction(Instant now, List<Delivered> events) {
-			this.now = now;
-			this.runEnds = runEnds(events);
-		}
-
-		private static Map<AggregateRef, Long> runEnds(List<Delivered> events) {
-			Map<AggregateRef, Long> ends = new HashMap<>();
-			Set<AggregateRef> broken = new HashSet<>();
-			for (Delivered event : events) {
-				EventMetadata metadata = event.metadata();
-				AggregateRef aggregate = new AggregateRef(metadata.aggregateType(), metadata.aggregateId());
-				Long end = ends.putIfAbsent(aggregate, metadata.sequence());
-				if (end != null && !broken.contains(aggregate)) {
-					if (metadata.sequence() == end + 1) {
-						ends.put(aggregate, metadata.sequence());
-					}
-					else {
-						broken.add(aggregate);
-					}
-				}
-			}
-			return ends;
-		}
-
-		List<Applied> apply(Delivered event, BatchProgress progress) {
-			EventMetadata metadata = event.metadata();
-			List<Applied> applied = new ArrayList<>(2);
-			for (String projection : EventDispatcher.this.handlers.projections(metadata.aggregateType())) {
-				progress.projection = projection;
-				long start = System.nanoTime();
-				Position position = new Position(projection, metadata.aggregateType(), metadata.aggregateId());
-				InboxRepository.ProjectionPosition current = this.positions.get(position);
-				if (current == null) {
-					current = lock(position, metadata);
-				}
-				DispatchOutcome outcome = EventDispatcher.this.runner.runIfNext(current, projection, metadata,
-						event.payload());
-				if (outcome == DispatchOutcome.PARKED) {
-					parkBehind(projection, metadata, event.payload(), this.now);
-				}
-				if (outcome == DispatchOutcome.OK) {
-					this.acks.add(new InboxRepository.Applied(projection, metadata));
-				}
-				if (outcome == DispatchOutcome.OK || outcome == DispatchOutcome.IGNORED) {
-					current = new InboxRepository.ProjectionPosition(metadata.sequence(), false);
-					this.moved.add(position);
-				}
-				this.positions.put(position, current);
-				applied.add(new Applied(projection, outcome, System.nanoTime() - start));
-			}
-			return applied;
-		}
-
-		/**
-		 * Locks a position the first time an event needs it; when the event is the next
-		 * one, moves it ahead at once to the end of its aggregate's run.
-		 */
-		private InboxRepository.ProjectionPosition lock(Position position, EventMetadata metadata) {
-			long to = Math.max(metadata.sequence(), this.runEnds
-				.getOrDefault(new AggregateRef(metadata.aggregateType(), metadata.aggregateId()), metadata.sequence()));
-			Locked locked = lockPosition(position.projection(), metadata, to, this.now);
-			if (locked.movedAhead()) {
-				this.movedAhead.put(position, to);
-			}
-			return locked.position();
-		}
-
-		void flush() {
-			EventDispatcher.this.inbox.recordApplied(EventDispatcher.this.service, this.acks, this.now);
-			// a position moved ahead is in moved too: its first event was applied or
-			// ignored (a failure rolls the transaction back)
-			List<InboxRepository.PositionUpdate> updates = new ArrayList<>(this.moved.size());
-			for (Position position : this.moved) {
-				long last = this.positions.get(position).lastSequence();
-				Long ahead = this.movedAhead.get(position);
-				if (ahead == null || ahead != last) {
-					// locked the usual way, or moved ahead past events that were then
-					// left out: write where it ended
-					updates.add(new InboxRepository.PositionUpdate(position.projection(), position.aggregateType(),
-							position.aggregateId(), last));
-				}
-			}
-			EventDispatcher.this.inbox.advanceAll(EventDispatcher.this.service, updates, this.now);
-		}
-
-	}
-
-	/**
-	 * A locked position, and whether locking it already moved it past the event.
-	 */
-	private record Locked(InboxRepository.ProjectionPosition position, boolean movedAhead) {
-
-	}
-
-	private record Position(String projection, String aggregateType, String aggregateId) {
-	}
-
-	/**
-	 * Where a transaction of several events got to: the event and projection being
-	 * applied, and what it threw.
-	 */
-	private static final class BatchProgress {
-
-		private int event;
-
-		private @Nullable String projection;
-
-		private @Nullable RuntimeException failure;
 
 	}
 
