@@ -1,13 +1,11 @@
 package io.eventsource.listen;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,9 +84,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 
 	private @Nullable AggregateChannels channels;
 
-	private final Set<AggregateRef> toAnnounce = new LinkedHashSet<>();
-
-	private volatile boolean announceFailing;
+	private final Reannouncements reannouncements;
 
 	private long lastLeaseRenewal = System.nanoTime();
 
@@ -109,6 +105,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		this.idsQueues = new AggregateIdsQueues(connectionFactory, settings.service(), settings.idsQueueExpiry(),
 				settings.idsQueueMaxLength());
 		this.announcedIds = new AnnouncedIds(metrics.registry(), settings.service());
+		this.reannouncements = new Reannouncements(settings.service(), this::declaringChannel);
 	}
 
 	/**
@@ -163,7 +160,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		stopping.forEach(AggregateQueueConsumer::cancel);
 		for (AggregateQueueConsumer consumer : stopping) {
 			consumer.awaitEnd(this.settings.shutdownTimeout());
-			announceAgain(consumer.aggregateType(), consumer.aggregateId());
+			this.reannouncements.now(consumer.aggregateType(), consumer.aggregateId());
 		}
 		if (this.channels != null) {
 			this.channels.close();
@@ -271,12 +268,10 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		for (AggregateQueueConsumer consumer : idle) {
 			consumer.awaitEnd(this.settings.shutdownTimeout());
 			if (consumer.gaveBack() || hasMessages(consumer.queue())) {
-				synchronized (this.monitor) {
-					this.toAnnounce.add(new AggregateRef(consumer.aggregateType(), consumer.aggregateId()));
-				}
+				this.reannouncements.later(consumer.aggregateType(), consumer.aggregateId());
 			}
 		}
-		announcePending();
+		this.reannouncements.round();
 		startPending();
 		renewWaitingLeases();
 	}
@@ -316,23 +311,6 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Could not renew the lease of waiting aggregate queues", ex);
-		}
-	}
-
-	private void announcePending() {
-		List<AggregateRef> aggregates;
-		synchronized (this.monitor) {
-			aggregates = new ArrayList<>(this.toAnnounce);
-		}
-		for (AggregateRef aggregate : aggregates) {
-			if (!announceAgain(aggregate.aggregateType(), aggregate.aggregateId())) {
-				// the broker is away: the others would fail the same way, each with a
-				// connection attempt; all are tried again on the next round
-				return;
-			}
-			synchronized (this.monitor) {
-				this.toAnnounce.remove(aggregate);
-			}
 		}
 	}
 
@@ -462,33 +440,6 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		}
 	}
 
-	private boolean announceAgain(String aggregateType, String aggregateId) {
-		try {
-			declaringChannel().basicPublish("",
-					PerAggregateNames.aggregateIdsQueue(aggregateType, this.settings.service()),
-					new AMQP.BasicProperties.Builder().deliveryMode(2).build(),
-					aggregateId.getBytes(StandardCharsets.UTF_8));
-			if (this.announceFailing) {
-				this.announceFailing = false;
-				logger.info("Aggregates are announced again");
-			}
-			return true;
-		}
-		catch (IOException | RuntimeException ex) {
-			// once per outage, not once per aggregate and attempt
-			if (!this.announceFailing) {
-				this.announceFailing = true;
-				logger.warn("Could not announce " + aggregateType + "-" + UntrustedText.abbreviate(aggregateId)
-						+ " again; retrying it and the others until the broker answers: "
-						+ UntrustedText.abbreviate(String.valueOf(ex), 512));
-			}
-			synchronized (this.monitor) {
-				this.toAnnounce.add(new AggregateRef(aggregateType, aggregateId));
-			}
-			return false;
-		}
-	}
-
 	private static void ack(Channel channel, long deliveryTag) {
 		try {
 			channel.basicAck(deliveryTag, false);
@@ -508,9 +459,6 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 	}
 
 	private record PendingId(Channel channel, String aggregateType, String aggregateId, long deliveryTag) {
-	}
-
-	private record AggregateRef(String aggregateType, String aggregateId) {
 	}
 
 	private final class IdsConsumer extends DefaultConsumer {
