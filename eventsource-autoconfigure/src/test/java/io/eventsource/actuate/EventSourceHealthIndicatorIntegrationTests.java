@@ -14,6 +14,7 @@ import io.eventsource.registry.RegistryStatus;
 import io.eventsource.registry.ServiceRegistry;
 import io.eventsource.store.OutboxRepository;
 import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import org.junit.jupiter.api.Test;
@@ -62,8 +63,7 @@ class EventSourceHealthIndicatorIntegrationTests {
 					assertThat(indicator.health(true).getDetails()).containsKey("outbox");
 				}
 				finally {
-					jdbc.update("DELETE FROM public_messages WHERE topic = ?", this.aggregateType);
-					jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ?", this.aggregateType);
+					TestCleanUp.deleteEvents(jdbc, this.aggregateType);
 				}
 			});
 	}

@@ -14,12 +14,12 @@ import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.EventSourceListener;
 import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.test.TestTopology;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -106,15 +106,9 @@ final class FaultEvents {
 	static void cleanUp(ApplicationContext context, JdbcTemplate jdbc, TestTopology topology, String service,
 			String prefix, List<String> aggregateIds) {
 		jdbc.update("DELETE FROM " + TABLE + " WHERE aggregate_id LIKE ?", prefix + "%");
-		jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
-				prefix + "%");
-		jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
-				prefix + "%");
-		jdbc.update("DELETE FROM message_acks WHERE service = ?", service);
-		jdbc.update("DELETE FROM projection_positions WHERE service = ?", service);
-		context.getBean(StringRedisTemplate.class)
-			.opsForZSet()
-			.remove("eventsource:services:" + AGGREGATE_TYPE, service);
+		TestCleanUp.deleteEvents(jdbc, AGGREGATE_TYPE, prefix + "%");
+		TestCleanUp.deleteInbox(jdbc, service);
+		TestCleanUp.forgetService(context, AGGREGATE_TYPE, service);
 		topology.cleanUp(AGGREGATE_TYPE, service, aggregateIds);
 	}
 

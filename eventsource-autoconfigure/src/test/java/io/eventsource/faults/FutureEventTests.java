@@ -25,6 +25,7 @@ import io.eventsource.store.OutboxRepository;
 import io.eventsource.store.StoredEvent;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.test.TestTopology;
@@ -41,7 +42,6 @@ import tools.jackson.databind.json.JsonMapper;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 import org.springframework.util.function.ThrowingConsumer;
@@ -520,17 +520,10 @@ class FutureEventTests {
 	private void cleanUp(ApplicationContext context, JdbcTemplate jdbc, TestTopology topology, String service,
 			List<String> aggregateIds) {
 		jdbc.update("DELETE FROM " + Ledger.TABLE + " WHERE aggregate_id LIKE ?", this.prefix + "%");
-		jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
-				this.prefix + "%");
-		jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
-				this.prefix + "%");
-		jdbc.update("DELETE FROM message_acks WHERE service = ?", service);
-		jdbc.update("DELETE FROM projection_positions WHERE service = ?", service);
-		jdbc.update("DELETE FROM parked_events WHERE service = ?", service);
+		TestCleanUp.deleteEvents(jdbc, AGGREGATE_TYPE, this.prefix + "%");
+		TestCleanUp.deleteInbox(jdbc, service);
 		jdbc.update("DELETE FROM message_consumer_state WHERE consumer_name LIKE ?", service + "/%");
-		context.getBean(StringRedisTemplate.class)
-			.opsForZSet()
-			.remove("eventsource:services:" + AGGREGATE_TYPE, service);
+		TestCleanUp.forgetService(context, AGGREGATE_TYPE, service);
 		topology.cleanUp(AGGREGATE_TYPE, service, aggregateIds);
 	}
 

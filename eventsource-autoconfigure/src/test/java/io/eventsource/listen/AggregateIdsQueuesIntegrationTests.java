@@ -9,6 +9,7 @@ import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.topology.PerAggregateNames;
@@ -21,7 +22,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationContext;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -161,11 +161,8 @@ class AggregateIdsQueuesIntegrationTests {
 
 	private static void cleanUp(ApplicationContext listener, RabbitTestClient rabbit, String billing, String id) {
 		JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
-		jdbc.update("DELETE FROM message_acks WHERE service = ?", billing);
-		jdbc.update("DELETE FROM projection_positions WHERE service = ?", billing);
-		listener.getBean(StringRedisTemplate.class)
-			.opsForZSet()
-			.remove("eventsource:services:" + AGGREGATE_TYPE, billing);
+		TestCleanUp.deleteInbox(jdbc, billing);
+		TestCleanUp.forgetService(listener, AGGREGATE_TYPE, billing);
 		rabbit.deleteQueue(PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, id, billing));
 		rabbit.deleteExchange(PerAggregateNames.aggregateExchange(AGGREGATE_TYPE, id));
 		rabbit.deleteQueue(PerAggregateNames.aggregateIdsQueue(AGGREGATE_TYPE, billing));

@@ -16,6 +16,7 @@ import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.topology.PerAggregateNames;
@@ -30,7 +31,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ApplicationContext;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -170,11 +170,8 @@ class AnnouncedIdsIntegrationTests {
 	private static void cleanUp(ApplicationContext listener, RabbitTestClient rabbit, String billing,
 			List<String> ids) {
 		JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
-		jdbc.update("DELETE FROM message_acks WHERE service = ?", billing);
-		jdbc.update("DELETE FROM projection_positions WHERE service = ?", billing);
-		listener.getBean(StringRedisTemplate.class)
-			.opsForZSet()
-			.remove("eventsource:services:" + AGGREGATE_TYPE, billing);
+		TestCleanUp.deleteInbox(jdbc, billing);
+		TestCleanUp.forgetService(listener, AGGREGATE_TYPE, billing);
 		for (String id : ids) {
 			rabbit.deleteQueue(PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, id, billing));
 			rabbit.deleteExchange(PerAggregateNames.aggregateExchange(AGGREGATE_TYPE, id));

@@ -14,13 +14,13 @@ import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.EventDispatcher.Delivered;
 import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.test.TestTopology;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,11 +67,8 @@ class EventDispatcherIntegrationTests {
 				assertThat(handled.sequences).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L);
 			}
 			finally {
-				jdbc.update("DELETE FROM message_acks WHERE service = ?", this.service);
-				jdbc.update("DELETE FROM projection_positions WHERE service = ?", this.service);
-				context.getBean(StringRedisTemplate.class)
-					.opsForZSet()
-					.remove("eventsource:services:" + AGGREGATE_TYPE, this.service);
+				TestCleanUp.deleteInbox(jdbc, this.service);
+				TestCleanUp.forgetService(context, AGGREGATE_TYPE, this.service);
 				TestTopology.PER_AGGREGATE.cleanUp(AGGREGATE_TYPE, this.service, List.of(this.aggregateId));
 			}
 		});

@@ -24,6 +24,7 @@ import io.eventsource.envelope.EventType;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.test.TestTopology;
@@ -46,7 +47,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -399,8 +399,7 @@ class ListenerIntegrationTests {
 					});
 			}
 			finally {
-				jdbc.update("DELETE FROM public_messages WHERE topic = ?", invoices);
-				jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ?", invoices);
+				TestCleanUp.deleteEvents(jdbc, invoices);
 				cleanUp(orders, jdbc, topology, billing, 1);
 			}
 		});
@@ -491,15 +490,9 @@ class ListenerIntegrationTests {
 	private void cleanUp(ApplicationContext context, JdbcTemplate jdbc, TestTopology topology, String billing,
 			int aggregates) {
 		jdbc.update("DELETE FROM listener_test_applied WHERE aggregate_id LIKE ?", this.prefix + "%");
-		jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
-				this.prefix + "%");
-		jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
-				this.prefix + "%");
-		jdbc.update("DELETE FROM message_acks WHERE service = ?", billing);
-		jdbc.update("DELETE FROM projection_positions WHERE service = ?", billing);
-		context.getBean(StringRedisTemplate.class)
-			.opsForZSet()
-			.remove("eventsource:services:" + AGGREGATE_TYPE, billing);
+		TestCleanUp.deleteEvents(jdbc, AGGREGATE_TYPE, this.prefix + "%");
+		TestCleanUp.deleteInbox(jdbc, billing);
+		TestCleanUp.forgetService(context, AGGREGATE_TYPE, billing);
 		topology.cleanUp(AGGREGATE_TYPE, billing,
 				IntStream.range(0, aggregates).mapToObj((i) -> this.prefix + i).toList());
 	}

@@ -28,6 +28,7 @@ import io.eventsource.store.ParkedEventRepository.ParkedEvent;
 import io.eventsource.store.ParkedPayload;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.test.TestTopology;
@@ -47,7 +48,6 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -542,17 +542,10 @@ class MalformedMessagesIntegrationTests {
 					test.run(context, jdbc, ledger);
 				}
 				finally {
-					jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
-							this.prefix + "%");
-					jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id LIKE ?",
-							AGGREGATE_TYPE, this.prefix + "%");
-					jdbc.update("DELETE FROM message_acks WHERE service = ?", service);
-					jdbc.update("DELETE FROM projection_positions WHERE service = ?", service);
-					jdbc.update("DELETE FROM parked_events WHERE service = ?", service);
+					TestCleanUp.deleteEvents(jdbc, AGGREGATE_TYPE, this.prefix + "%");
+					TestCleanUp.deleteInbox(jdbc, service);
 					jdbc.update("DELETE FROM hostile_test_applied WHERE aggregate_id LIKE ?", this.prefix + "%");
-					context.getBean(StringRedisTemplate.class)
-						.opsForZSet()
-						.remove("eventsource:services:" + AGGREGATE_TYPE, service);
+					TestCleanUp.forgetService(context, AGGREGATE_TYPE, service);
 					topology.cleanUp(AGGREGATE_TYPE, service, List.of(aggregate));
 				}
 			});

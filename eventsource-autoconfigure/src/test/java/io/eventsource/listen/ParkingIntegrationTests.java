@@ -29,6 +29,7 @@ import io.eventsource.store.ParkedEventRepository.ParkedEvent;
 import io.eventsource.store.ParkedPayload;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.test.TestTopology;
@@ -44,7 +45,6 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -320,17 +320,10 @@ class ParkingIntegrationTests {
 
 	private void cleanUp(ApplicationContext context, JdbcTemplate jdbc, TestTopology topology, String service,
 			String... aggregateIds) {
-		jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
-				this.prefix + "%");
-		jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
-				this.prefix + "%");
-		jdbc.update("DELETE FROM message_acks WHERE service = ?", service);
-		jdbc.update("DELETE FROM projection_positions WHERE service = ?", service);
-		jdbc.update("DELETE FROM parked_events WHERE service = ?", service);
+		TestCleanUp.deleteEvents(jdbc, AGGREGATE_TYPE, this.prefix + "%");
+		TestCleanUp.deleteInbox(jdbc, service);
 		jdbc.update("DELETE FROM parking_test_applied WHERE aggregate_id LIKE ?", this.prefix + "%");
-		context.getBean(StringRedisTemplate.class)
-			.opsForZSet()
-			.remove("eventsource:services:" + AGGREGATE_TYPE, service);
+		TestCleanUp.forgetService(context, AGGREGATE_TYPE, service);
 		topology.cleanUp(AGGREGATE_TYPE, service, List.of(aggregateIds));
 	}
 

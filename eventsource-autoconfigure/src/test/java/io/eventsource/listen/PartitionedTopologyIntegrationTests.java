@@ -17,6 +17,7 @@ import io.eventsource.envelope.EventType;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.test.TestTopology;
@@ -196,12 +197,8 @@ class PartitionedTopologyIntegrationTests {
 	}
 
 	private void cleanUp(JdbcTemplate jdbc, String billing) {
-		jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
-				this.prefix + "%");
-		jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id LIKE ?", AGGREGATE_TYPE,
-				this.prefix + "%");
-		jdbc.update("DELETE FROM message_acks WHERE service = ?", billing);
-		jdbc.update("DELETE FROM projection_positions WHERE service = ?", billing);
+		TestCleanUp.deleteEvents(jdbc, AGGREGATE_TYPE, this.prefix + "%");
+		TestCleanUp.deleteInbox(jdbc, billing);
 		TestTopology.PARTITIONED.cleanUp(AGGREGATE_TYPE, billing, List.of());
 	}
 

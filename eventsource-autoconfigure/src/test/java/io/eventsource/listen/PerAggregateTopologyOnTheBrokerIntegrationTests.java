@@ -19,6 +19,7 @@ import io.eventsource.envelope.EventType;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.topology.PerAggregateNames;
@@ -32,7 +33,6 @@ import org.springframework.amqp.rabbit.connection.Connection;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -238,9 +238,7 @@ class PerAggregateTopologyOnTheBrokerIntegrationTests {
 											.isOne());
 						}
 						finally {
-							listener.getBean(StringRedisTemplate.class)
-								.opsForZSet()
-								.remove("eventsource:services:" + AGGREGATE_TYPE, billing);
+							TestCleanUp.forgetService(listener, AGGREGATE_TYPE, billing);
 						}
 					});
 			}
@@ -256,11 +254,8 @@ class PerAggregateTopologyOnTheBrokerIntegrationTests {
 		jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id = ?", AGGREGATE_TYPE, id);
 		jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id = ?", AGGREGATE_TYPE,
 				id);
-		jdbc.update("DELETE FROM message_acks WHERE service = ?", billing);
-		jdbc.update("DELETE FROM projection_positions WHERE service = ?", billing);
-		orders.getBean(StringRedisTemplate.class)
-			.opsForZSet()
-			.remove("eventsource:services:" + AGGREGATE_TYPE, billing);
+		TestCleanUp.deleteInbox(jdbc, billing);
+		TestCleanUp.forgetService(orders, AGGREGATE_TYPE, billing);
 		rabbit.deleteQueue(PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, id, billing));
 		rabbit.deleteExchange(PerAggregateNames.aggregateExchange(AGGREGATE_TYPE, id));
 		rabbit.deleteQueue(PerAggregateNames.aggregateIdsQueue(AGGREGATE_TYPE, billing));

@@ -25,6 +25,7 @@ import io.eventsource.store.ProcessInstanceRepository.ProcessInstance;
 import io.eventsource.store.ProcessInstanceRepository.ProcessStatus;
 import io.eventsource.store.StoredEvent;
 import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.test.TestTopology;
@@ -36,7 +37,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -84,13 +84,8 @@ class ProcessManagerIntegrationTests {
 			.run((context) -> {
 				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
 				for (String type : List.of(ORDER, KITCHEN, ITEM, PROCESS)) {
-					jdbc.update("DELETE FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", type,
-							this.prefix + "%");
-					jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id LIKE ?",
-							type, this.prefix + "%");
-					context.getBean(StringRedisTemplate.class)
-						.opsForZSet()
-						.remove("eventsource:services:" + type, this.service);
+					TestCleanUp.deleteEvents(jdbc, type, this.prefix + "%");
+					TestCleanUp.forgetService(context, type, this.service);
 					this.topology.cleanUp(type, this.service, this.processIds);
 				}
 				for (String table : List.of("message_acks", "projection_positions", "parked_events",

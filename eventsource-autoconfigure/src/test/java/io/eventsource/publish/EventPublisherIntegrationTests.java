@@ -14,6 +14,7 @@ import io.eventsource.envelope.EventType;
 import io.eventsource.store.OutboxRepository;
 import io.eventsource.store.StoredEvent;
 import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -304,8 +305,7 @@ class EventPublisherIntegrationTests {
 
 	private void cleanUp(AssertableApplicationContext context) {
 		JdbcTemplate jdbc = new JdbcTemplate(context.getBean(javax.sql.DataSource.class));
-		jdbc.update("DELETE FROM public_messages WHERE topic = ?", this.aggregateType);
-		jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ?", this.aggregateType);
+		TestCleanUp.deleteEvents(jdbc, this.aggregateType);
 	}
 
 	private static void awaitLatch(CountDownLatch latch) {

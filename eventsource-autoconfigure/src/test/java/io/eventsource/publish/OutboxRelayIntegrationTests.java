@@ -23,6 +23,7 @@ import io.eventsource.store.OutboxRepository;
 import io.eventsource.test.AmqpBinaryCloudEventReader;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.topology.PerAggregateNames;
@@ -500,8 +501,7 @@ class OutboxRelayIntegrationTests {
 
 	private void deleteRows(AssertableApplicationContext context) {
 		JdbcTemplate jdbc = new JdbcTemplate(context.getBean(javax.sql.DataSource.class));
-		jdbc.update("DELETE FROM public_messages WHERE topic = ?", this.aggregateType);
-		jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ?", this.aggregateType);
+		TestCleanUp.deleteEvents(jdbc, this.aggregateType);
 		context.getBean(org.springframework.data.redis.core.StringRedisTemplate.class)
 			.delete("eventsource:services:" + this.aggregateType);
 		assertThat(context.getBean(OutboxRepository.class)).isNotNull();

@@ -20,6 +20,7 @@ import io.eventsource.envelope.EventEnvelope;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.store.OutboxRepository;
 import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.topology.EventTopology;
@@ -155,8 +156,7 @@ class OutboxRelayTests {
 				}
 				finally {
 					JdbcTemplate jdbc = new JdbcTemplate(dataSource);
-					jdbc.update("DELETE FROM public_messages WHERE topic = ?", this.aggregateType);
-					jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ?", this.aggregateType);
+					TestCleanUp.deleteEvents(jdbc, this.aggregateType);
 				}
 			});
 	}

@@ -13,6 +13,7 @@ import io.eventsource.envelope.EventMetadata;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.replay.CatchUpCursor;
 import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -77,8 +78,7 @@ class CatchUpOrderIntegrationTests {
 					assertThat(next.get(0).event().id()).isLessThan(last.event().id());
 				}
 				finally {
-					jdbc.update("DELETE FROM public_messages WHERE topic = ?", type);
-					jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ?", type);
+					TestCleanUp.deleteEvents(jdbc, type);
 				}
 			});
 	}
