@@ -396,17 +396,7 @@ class DeployedFaultsIntegrationTests {
 	 * web instance's health says meanwhile.
 	 */
 	private void outage(Duration duration) {
-		long deadline = System.nanoTime() + duration.toNanos();
-		while (System.nanoTime() < deadline) {
-			this.healthSeen.add(health());
-			try {
-				Thread.sleep(Math.min(1000, Math.max(1, (deadline - System.nanoTime()) / 1_000_000)));
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				return;
-			}
-		}
+		Holds.hold(duration, () -> this.healthSeen.add(health()));
 	}
 
 	private String health() {

@@ -61,7 +61,7 @@ class DeployedSoak {
 					System.out.println(samples.get(samples.size() - 1).row());
 					nextSample = nextSample.plus(Duration.ofMinutes(1));
 				}
-				pause(Duration.ofSeconds(1));
+				Holds.until(min(min(nextFault, nextSample), start.plus(length)));
 			}
 			deployment.stopPublishing();
 			await().atMost(Duration.ofSeconds(30))
@@ -112,7 +112,7 @@ class DeployedSoak {
 			case 0 -> {
 				TestServices.rabbitmqctl("stop_app");
 				try {
-					pause(Duration.ofSeconds(10));
+					Holds.hold(Duration.ofSeconds(10));
 				}
 				finally {
 					TestServices.rabbitmqctl("start_app");
@@ -123,7 +123,7 @@ class DeployedSoak {
 				ServiceProcess b2 = deployment.instancesOf(deployment.serviceB()).get(1);
 				b2.kill();
 				try {
-					pause(Duration.ofSeconds(5));
+					Holds.hold(Duration.ofSeconds(5));
 				}
 				finally {
 					b2.restart();
@@ -142,7 +142,7 @@ class DeployedSoak {
 			default -> {
 				TestServices.stopRedis();
 				try {
-					pause(Duration.ofSeconds(20));
+					Holds.hold(Duration.ofSeconds(20));
 				}
 				finally {
 					TestServices.startRedis();
@@ -155,7 +155,7 @@ class DeployedSoak {
 	private static Sample sample(Deployment deployment, Duration at) {
 		// the heap in use right after a full collection: what the services hold
 		deployment.instances().forEach(ServiceProcess::collectGarbage);
-		pause(Duration.ofMillis(2500));
+		deployment.awaitMetersSampledAfter(Instant.now());
 		long heap = 0;
 		long threads = 0;
 		for (ServiceProcess instance : deployment.instances()) {
@@ -198,14 +198,8 @@ class DeployedSoak {
 		return table.toString();
 	}
 
-	private static void pause(Duration duration) {
-		try {
-			Thread.sleep(duration.toMillis());
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
+	private static Instant min(Instant one, Instant other) {
+		return one.isBefore(other) ? one : other;
 	}
 
 	private record Sample(long minute, double heapMb, long threads, int connections, int channels, int queues) {

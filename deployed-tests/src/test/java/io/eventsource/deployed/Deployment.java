@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -25,6 +26,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.datasource.DriverManagerDataSource;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * A deployment of the test service: one publisher and two listening services, {@code a}
@@ -132,6 +135,26 @@ final class Deployment implements AutoCloseable {
 
 	private Path meterFile(String instance) {
 		return this.folder.resolve(instance + ".meters");
+	}
+
+	/**
+	 * Waits until every instance has written its meter file twice after a time: the
+	 * second write read its meters after the first was done, so after that time (a file
+	 * is written every second).
+	 * @param after the time
+	 */
+	void awaitMetersSampledAfter(Instant after) {
+		for (ServiceProcess instance : instances()) {
+			Path file = meterFile(instance.name());
+			Instant first = await().atMost(Duration.ofSeconds(10))
+				.pollInterval(Duration.ofMillis(100))
+				.ignoreExceptions()
+				.until(() -> Files.getLastModifiedTime(file).toInstant(), (written) -> written.isAfter(after));
+			await().atMost(Duration.ofSeconds(10))
+				.pollInterval(Duration.ofMillis(100))
+				.ignoreExceptions()
+				.until(() -> Files.getLastModifiedTime(file).toInstant().isAfter(first));
+		}
 	}
 
 	/**
