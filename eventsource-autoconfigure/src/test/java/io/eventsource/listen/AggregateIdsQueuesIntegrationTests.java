@@ -89,12 +89,10 @@ class AggregateIdsQueuesIntegrationTests {
 						PerAggregateListenerContainer container = listener.getBean(PerAggregateListenerContainer.class);
 						await().atMost(Duration.ofSeconds(30)).until(container::isConsuming);
 						// consumed: it lives past its expiry
-						await().pollDelay(Duration.ofSeconds(5))
-							.until(() -> managementKnows(rabbit, "/queues/%2F/" + RabbitTestClient.encode(idsQueue)));
+						await().pollDelay(Duration.ofSeconds(5)).until(() -> rabbit.managementKnowsQueue(idsQueue));
 					});
 				// the service stopped: nothing consumes the queue any more
-				await().atMost(Duration.ofSeconds(30))
-					.until(() -> !managementKnows(rabbit, "/queues/%2F/" + RabbitTestClient.encode(idsQueue)));
+				await().atMost(Duration.ofSeconds(30)).until(() -> !rabbit.managementKnowsQueue(idsQueue));
 			}
 			finally {
 				rabbit.deleteQueue(idsQueue);
@@ -144,19 +142,6 @@ class AggregateIdsQueuesIntegrationTests {
 
 	private JsonNode queueInfo(RabbitTestClient rabbit, String queue) {
 		return this.json.readTree(rabbit.management("GET", "/queues/%2F/" + RabbitTestClient.encode(queue), null));
-	}
-
-	private static boolean managementKnows(RabbitTestClient rabbit, String path) {
-		try {
-			rabbit.management("GET", path, null);
-			return true;
-		}
-		catch (IllegalStateException ex) {
-			if (ex.getMessage() != null && ex.getMessage().contains("answered 404")) {
-				return false;
-			}
-			throw ex;
-		}
 	}
 
 	private static void cleanUp(ApplicationContext listener, RabbitTestClient rabbit, String billing, String id) {

@@ -99,8 +99,7 @@ class PerAggregateTopologyOnTheBrokerIntegrationTests {
 						assertThat(listener.getBean(PerAggregateListenerContainer.class).activeConsumers()).isZero();
 						// a passive declaration would renew the queue's lease: watch it
 						// through the management API
-						await().atMost(Duration.ofSeconds(30))
-							.until(() -> !managementKnows(rabbit, "/queues/%2F/" + RabbitTestClient.encode(queue)));
+						await().atMost(Duration.ofSeconds(30)).until(() -> !rabbit.managementKnowsQueue(queue));
 						await().atMost(Duration.ofSeconds(10)).until(() -> !rabbit.exchangeExists(exchange));
 					});
 				}
@@ -137,10 +136,8 @@ class PerAggregateTopologyOnTheBrokerIntegrationTests {
 							publisher.publish(AGGREGATE_TYPE, id, new Shipped(2));
 							publisher.publish(AGGREGATE_TYPE, id, new Shipped(3));
 							await().atMost(Duration.ofSeconds(30))
-								.until(() -> "0".equals(unrelayed(jdbc, id))
-										&& managementKnows(rabbit, "/queues/%2F/" + RabbitTestClient.encode(queue)));
-							await().atMost(Duration.ofSeconds(30))
-								.until(() -> !managementKnows(rabbit, "/queues/%2F/" + RabbitTestClient.encode(queue)));
+								.until(() -> "0".equals(unrelayed(jdbc, id)) && rabbit.managementKnowsQueue(queue));
+							await().atMost(Duration.ofSeconds(30)).until(() -> !rabbit.managementKnowsQueue(queue));
 
 							// back up: the next event arrives after a gap that nothing
 							// fills yet
@@ -277,19 +274,6 @@ class PerAggregateTopologyOnTheBrokerIntegrationTests {
 			.stream()
 			.mapToDouble((counter) -> counter.count())
 			.sum();
-	}
-
-	private static boolean managementKnows(RabbitTestClient rabbit, String path) {
-		try {
-			rabbit.management("GET", path, null);
-			return true;
-		}
-		catch (IllegalStateException ex) {
-			if (ex.getMessage() != null && ex.getMessage().contains("answered 404")) {
-				return false;
-			}
-			throw ex;
-		}
 	}
 
 	private static int consumers(RabbitTestClient rabbit, String queue) {

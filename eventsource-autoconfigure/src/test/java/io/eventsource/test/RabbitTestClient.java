@@ -196,6 +196,25 @@ public final class RabbitTestClient implements AutoCloseable {
 	}
 
 	/**
+	 * Returns whether the management API lists a queue (its figures lag the broker by a
+	 * few seconds).
+	 * @param queue the queue
+	 * @return {@code true} when it answers for the queue, {@code false} on 404
+	 */
+	public boolean managementKnowsQueue(String queue) {
+		try {
+			management("GET", "/queues/%2F/" + encode(queue), null);
+			return true;
+		}
+		catch (IllegalStateException ex) {
+			if (ex.getMessage() != null && ex.getMessage().contains("answered 404")) {
+				return false;
+			}
+			throw ex;
+		}
+	}
+
+	/**
 	 * Encodes one path segment of the management API (a vhost or a name).
 	 * @param segment the segment
 	 * @return the encoded segment
