@@ -319,14 +319,11 @@ public class OutboxRelay implements SmartLifecycle {
 		Instant now = this.clock.instant();
 		List<Long> done = new ArrayList<>(page.sendable().size());
 		boolean failed = false;
-		// when every aggregate of a page failed (the broker is down, the connection was
-		// lost), the failure is none of theirs: backing each off would delay them up to a
-		// minute after the broker is back; the next pass tries them at the poll interval.
-		// A page of one aggregate cannot tell, and backs it off as before.
-		boolean brokerFailed = page.sendable().stream().map(OutboxRelay::aggregate).distinct().limit(2).count() > 1
-				&& page.sendable()
-					.stream()
-					.allMatch((row) -> result.outcome(row.envelope().metadata().eventId()) == SendOutcome.FAILED);
+		// when the broker or the registry was away (or the connection was lost) the
+		// failures are none of the aggregates': backing each off would delay them up to a
+		// minute after the
+		// broker is back; the next pass tries them at the poll interval
+		boolean unreachable = result.isUnreachable();
 		for (StoredEvent row : page.sendable()) {
 			AggregateRef aggregate = aggregate(row);
 			EventMetadata metadata = row.envelope().metadata();
@@ -344,7 +341,7 @@ public class OutboxRelay implements SmartLifecycle {
 				unconfirmed.add(aggregate);
 				heldBack.add(aggregate);
 				this.metrics.relayed(metadata, outcome, now);
-				if (!brokerFailed) {
+				if (!unreachable) {
 					this.backoff.failed(aggregate, now);
 				}
 			}

@@ -65,6 +65,7 @@ public class PartitionedTopology implements EventTopology, AutoCloseable {
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Cannot open a channel to relay events", ex);
 			events.forEach((event) -> result.put(event.metadata().eventId(), SendOutcome.FAILED));
+			result.unreachable();
 			return () -> result;
 		}
 		Map<Long, EventMetadata> published = new LinkedHashMap<>();
@@ -84,6 +85,7 @@ public class PartitionedTopology implements EventTopology, AutoCloseable {
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Relay channel failed while publishing to the partitioned topology", ex);
 			this.declaredExchanges.clear();
+			result.unreachable();
 		}
 		long upTo = channel.lastPublished();
 		return Publishing.of(() -> awaitConfirms(channel, upTo, published, result), () -> channel.isSettled(upTo));
@@ -96,8 +98,11 @@ public class PartitionedTopology implements EventTopology, AutoCloseable {
 		ConfirmingChannel.Confirms confirms = channel.awaitConfirms(upTo, messageIds, this.confirmTimeout);
 		published.forEach((seqNo, metadata) -> result.put(metadata.eventId(),
 				confirms.outcome(seqNo, metadata.eventId().toString(), SendOutcome.NO_SUBSCRIBERS)));
-		if (!channel.isOpen() && this.channel == channel) {
-			closeChannel();
+		if (!channel.isOpen()) {
+			result.unreachable();
+			if (this.channel == channel) {
+				closeChannel();
+			}
 		}
 		return result;
 	}

@@ -101,6 +101,7 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 		catch (IOException | RuntimeException ex) {
 			logger.debug("Cannot open a channel to relay events", ex);
 			events.forEach((event) -> result.put(event.metadata().eventId(), SendOutcome.FAILED));
+			result.unreachable();
 			return () -> result;
 		}
 		Map<Long, EventMetadata> published = new LinkedHashMap<>();
@@ -116,6 +117,7 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 			}
 			catch (RegistryUnavailableException ex) {
 				logger.debug("No live services known for " + first.aggregateType(), ex);
+				result.unreachable();
 				continue;
 			}
 			if (services.isEmpty()) {
@@ -169,6 +171,9 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 			SendOutcome outcome = confirms.outcome(entry.getKey(), eventId.toString(), SendOutcome.RETURNED);
 			stale = stale || outcome == SendOutcome.RETURNED;
 			result.put(eventId, outcome);
+		}
+		if (channelFailed || !channel.isOpen()) {
+			result.unreachable();
 		}
 		if (stale || channelFailed || !channel.isOpen()) {
 			forgetDeclarations();

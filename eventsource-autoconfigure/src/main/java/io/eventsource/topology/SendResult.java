@@ -13,6 +13,8 @@ public final class SendResult {
 
 	private final Map<UUID, SendOutcome> outcomes = new LinkedHashMap<>();
 
+	private boolean unreachable;
+
 	/**
 	 * Records the outcome of an event.
 	 * @param eventId the event id
@@ -23,6 +25,16 @@ public final class SendResult {
 	}
 
 	/**
+	 * Records the outcomes of another call, and whether something every event needs was
+	 * away during it.
+	 * @param other the other call's result
+	 */
+	public void putAll(SendResult other) {
+		this.outcomes.putAll(other.outcomes);
+		this.unreachable = this.unreachable || other.unreachable;
+	}
+
+	/**
 	 * Returns the outcome of an event; {@link SendOutcome#FAILED} for an event nothing
 	 * was recorded for.
 	 * @param eventId the event id
@@ -30,6 +42,25 @@ public final class SendResult {
 	 */
 	public SendOutcome outcome(UUID eventId) {
 		return this.outcomes.getOrDefault(eventId, SendOutcome.FAILED);
+	}
+
+	/**
+	 * Records that the broker or the service registry could not be reached, or the
+	 * connection or channel failed, during the call: the events that failed, failed for
+	 * none of their own reasons.
+	 */
+	public void unreachable() {
+		this.unreachable = true;
+	}
+
+	/**
+	 * Returns whether the broker or the service registry could not be reached, or the
+	 * connection or channel failed, during the call; a relay then tries the failed events
+	 * again at its poll interval instead of backing their aggregates off.
+	 * @return {@code true} when something every event needs was away
+	 */
+	public boolean isUnreachable() {
+		return this.unreachable;
 	}
 
 	/**

@@ -58,9 +58,9 @@ public class TopologyRouter implements EventTopology, AutoCloseable {
 		});
 		return Publishing.of(() -> {
 			SendResult result = new SendResult();
-			unrouted.outcomes().forEach(result::put);
+			result.putAll(unrouted);
 			for (Publishing publishing : publishings) {
-				publishing.await().outcomes().forEach(result::put);
+				result.putAll(publishing.await());
 			}
 			return result;
 		}, () -> publishings.stream().allMatch(Publishing::isSettled));

@@ -276,7 +276,7 @@ class GapRepairTests {
 			Publishing publishing = this.delegate.publish(sent);
 			return () -> {
 				SendResult result = new SendResult();
-				publishing.await().outcomes().forEach(result::put);
+				result.putAll(publishing.await());
 				lost.forEach((event) -> result.put(event.metadata().eventId(), SendOutcome.CONFIRMED));
 				return result;
 			};

@@ -103,15 +103,33 @@ class OutboxRelayTests {
 			publisher.publish(this.aggregateType, "B", new Changed(1));
 			// the broker is down: every event of every page fails, pass after pass
 			topology.outcome = (event) -> SendOutcome.FAILED;
+			topology.unreachable = true;
 			for (int pass = 0; pass < 4; pass++) {
 				relay.relayPending();
 			}
 			assertThat(relayed(context)).isEmpty();
 			topology.outcome = (event) -> SendOutcome.CONFIRMED;
+			topology.unreachable = false;
 			topology.sent.clear();
 			relay.relayPending();
 			assertThat(relayed(context)).as("sent on the first pass after the outage, none waiting out a backoff")
 				.containsExactlyInAnyOrder("A#1", "B#1");
+		});
+	}
+
+	@Test
+	void anAggregateAloneInItsPagesIsNotBackedOffWhileTheBrokerIsAway() {
+		run(Duration.ofMinutes(1), (context, topology, relay) -> {
+			context.getBean(EventPublisher.class).publish(this.aggregateType, "A", new Changed(1));
+			topology.outcome = (event) -> SendOutcome.FAILED;
+			topology.unreachable = true;
+			for (int pass = 0; pass < 4; pass++) {
+				relay.relayPending();
+			}
+			topology.outcome = (event) -> SendOutcome.CONFIRMED;
+			topology.unreachable = false;
+			relay.relayPending();
+			assertThat(relayed(context)).as("sent on the first pass after the outage").containsExactly("A#1");
 		});
 	}
 
@@ -187,6 +205,9 @@ class OutboxRelayTests {
 
 		volatile Function<EventMetadata, SendOutcome> outcome = (event) -> SendOutcome.CONFIRMED;
 
+		/** Whether each call reports the broker away, as the real topologies do. */
+		volatile boolean unreachable;
+
 		/** The confirms of what is published are in once this is counted down. */
 		volatile CountDownLatch confirms = new CountDownLatch(0);
 
@@ -222,6 +243,9 @@ class OutboxRelayTests {
 				seen.add(metadata.aggregateId());
 				this.sent.add(metadata.aggregateId() + "#" + metadata.sequence());
 				result.put(metadata.eventId(), this.outcome.apply(metadata));
+			}
+			if (this.unreachable) {
+				result.unreachable();
 			}
 			return result;
 		}
