@@ -14,7 +14,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import io.eventsource.envelope.EventMetadata;
-import io.eventsource.topology.EventMessages;
+import io.eventsource.topology.internal.EventMessages;
 
 /**
  * What eventsource's wire format costs the broker: the same persistent 300-byte messages

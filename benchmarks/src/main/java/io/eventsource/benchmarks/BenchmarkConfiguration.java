@@ -1,30 +1,31 @@
 package io.eventsource.benchmarks;
 
 import java.io.IOException;
-import java.time.Clock;
+import java.sql.DatabaseMetaData;
+import java.util.Objects;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 
 import javax.sql.DataSource;
 
 import io.eventsource.autoconfigure.EventSourceProperties;
-import io.eventsource.autoconfigure.ServiceName;
 import io.eventsource.listen.ListenerContainer;
 import io.eventsource.publish.EventPublisher;
-import io.eventsource.publish.OutboxRelay;
-import io.eventsource.registry.RedisServiceRegistry;
 import io.eventsource.registry.ServiceRegistry;
-import io.eventsource.store.DatabaseType;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.amqp.autoconfigure.RabbitConnectionDetails;
+import org.springframework.context.Lifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.support.JdbcUtils;
+import org.springframework.jdbc.support.MetaDataAccessException;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
@@ -63,13 +64,14 @@ class BenchmarkConfiguration {
 	}
 
 	@Bean
-	OutboxRows outboxRows(DataSource dataSource, DatabaseType databaseType) {
-		return new OutboxRows(new JdbcTemplate(dataSource), databaseType);
+	OutboxRows outboxRows(DataSource dataSource) {
+		return new OutboxRows(new JdbcTemplate(dataSource), isPostgresql(dataSource));
 	}
 
 	@Bean
-	OutboxLoad outboxLoad(EventPublisher publisher, OutboxRelay relay, PlatformTransactionManager transactionManager,
-			OutboxRows rows, BenchEvent event, BenchmarkProperties properties) {
+	OutboxLoad outboxLoad(EventPublisher publisher, @Qualifier("eventSourceOutboxRelay") Lifecycle relay,
+			PlatformTransactionManager transactionManager, OutboxRows rows, BenchEvent event,
+			BenchmarkProperties properties) {
 		return new OutboxLoad(publisher, relay, new TransactionTemplate(transactionManager), rows, event,
 				properties.getThreads(), properties.getRunTimeout());
 	}
@@ -106,25 +108,37 @@ class BenchmarkConfiguration {
 	BenchmarkRunner benchmarkRunner(BenchmarkProperties properties, EventSourceProperties eventSourceProperties,
 			BenchTopology topology, BrokerAdmin admin, BareClient bare, OutboxLoad outbox, OutboxRows rows,
 			ServiceRegistry registry, StringRedisTemplate redis, BareConsumer consumer, BenchEvent event,
-			HandledEvents handled, DataSource dataSource, ServiceName serviceName,
-			ObjectProvider<ListenerContainer> listeners, MeterRegistry meterRegistry, ReferencePipeline reference,
-			DatabaseType databaseType) {
+			HandledEvents handled, DataSource dataSource, ObjectProvider<ListenerContainer> listeners,
+			MeterRegistry meterRegistry, ReferencePipeline reference) {
 		EventSourceProperties.Registry registryProperties = eventSourceProperties.getRegistry();
 		BenchmarkServices services = new BenchmarkServices(topology, admin, bare, outbox, rows, registry, redis,
 				registryProperties.getKeyPrefix(), registryProperties.getExpiry());
-		String registryKey = new RedisServiceRegistry(redis, registryProperties.getKeyPrefix(),
-				registryProperties.getExpiry(), Clock.systemUTC())
-			.key(EndToEndEvent.AGGREGATE_TYPE);
+		String registryKey = BenchmarkServices.registryKey(registryProperties.getKeyPrefix(),
+				EndToEndEvent.AGGREGATE_TYPE);
 		EndToEndRuns.EndToEndServices endToEnd = new EndToEndRuns.EndToEndServices(topology, admin, bare, consumer,
 				outbox, EndToEndEvent.of(event), handled, new JdbcTemplate(dataSource), rows,
-				listeners.orderedStream().toList(), serviceName.value(), redis, registryKey, meterRegistry,
-				properties.getRunTimeout());
+				listeners.orderedStream().toList(),
+				Objects.requireNonNull(eventSourceProperties.getServiceName(), "eventsource.service-name"), redis,
+				registryKey, meterRegistry, properties.getRunTimeout());
 		PartitionedRuns partitioned = new PartitionedRuns(
 				IntStream.rangeClosed(1, properties.getAggregates()).mapToObj(Integer::toString).toList(), endToEnd,
 				PartitionedEvent.of(event), eventSourceProperties.getPartitioned().getPartitions());
 		return new BenchmarkRunner(properties, services, endToEnd, partitioned,
-				(databaseType == DatabaseType.POSTGRESQL) ? reference : null,
-				eventSourceProperties.getRelay().getBatchSize());
+				isPostgresql(dataSource) ? reference : null, eventSourceProperties.getRelay().getBatchSize());
+	}
+
+	/**
+	 * Returns whether the benchmark's database is PostgreSQL, from the driver's own
+	 * metadata.
+	 */
+	private static boolean isPostgresql(DataSource dataSource) {
+		try {
+			String product = JdbcUtils.extractDatabaseMetaData(dataSource, DatabaseMetaData::getDatabaseProductName);
+			return "PostgreSQL".equals(product);
+		}
+		catch (MetaDataAccessException ex) {
+			throw new IllegalStateException("Cannot tell which database the benchmark runs on", ex);
+		}
 	}
 
 }

@@ -1,11 +1,9 @@
 package io.eventsource.benchmarks;
 
 import java.io.IOException;
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.eventsource.registry.RedisServiceRegistry;
 import io.eventsource.registry.ServiceRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -37,9 +35,9 @@ class BenchmarkRuns {
 
 	private final ServiceRegistry registry;
 
-	private final RedisServiceRegistry registryKeys;
-
 	private final StringRedisTemplate redis;
+
+	private final String registryKeyPrefix;
 
 	private final RunReport report = new RunReport(logger, "the benchmark's");
 
@@ -53,8 +51,7 @@ class BenchmarkRuns {
 		this.rows = services.rows();
 		this.registry = services.registry();
 		this.redis = services.redis();
-		this.registryKeys = new RedisServiceRegistry(services.redis(), services.registryKeyPrefix(),
-				services.registryExpiry(), Clock.systemUTC());
+		this.registryKeyPrefix = services.registryKeyPrefix();
 	}
 
 	/**
@@ -210,7 +207,10 @@ class BenchmarkRuns {
 		}
 		this.report.attempt("queues and exchanges", () -> this.admin.delete(queues, exchanges));
 		this.report.attempt("registry keys",
-				() -> this.redis.delete(this.types.outboxTypes().stream().map(this.registryKeys::key).toList()));
+				() -> this.redis.delete(this.types.outboxTypes()
+					.stream()
+					.map((type) -> BenchmarkServices.registryKey(this.registryKeyPrefix, type))
+					.toList()));
 		this.report.attempt("rows",
 				() -> logger.info("Deleted " + this.rows.delete(this.types.outboxTypes()) + " events"));
 	}

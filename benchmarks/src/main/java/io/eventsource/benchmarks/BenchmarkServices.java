@@ -22,4 +22,15 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 record BenchmarkServices(BenchTopology topology, BrokerAdmin admin, BareClient bare, OutboxLoad outbox, OutboxRows rows,
 		ServiceRegistry registry, StringRedisTemplate redis, String registryKeyPrefix, Duration registryExpiry) {
 
+	/**
+	 * Returns the registry's Redis key of an aggregate type, as the README's operations
+	 * section gives it: {@code {key-prefix}:services:{aggregate type}}.
+	 * @param keyPrefix {@code eventsource.registry.key-prefix}
+	 * @param aggregateType the aggregate type
+	 * @return the key
+	 */
+	static String registryKey(String keyPrefix, String aggregateType) {
+		return keyPrefix + ":services:" + aggregateType;
+	}
+
 }

@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
 
 import io.eventsource.publish.EventPublisher;
-import io.eventsource.publish.OutboxRelay;
 
+import org.springframework.context.Lifecycle;
 import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -34,7 +34,7 @@ class OutboxLoad implements AutoCloseable {
 
 	private final EventPublisher publisher;
 
-	private final OutboxRelay relay;
+	private final Lifecycle relay;
 
 	private final TransactionOperations transactions;
 
@@ -48,7 +48,7 @@ class OutboxLoad implements AutoCloseable {
 
 	private final ExecutorService executor;
 
-	OutboxLoad(EventPublisher publisher, OutboxRelay relay, TransactionOperations transactions, OutboxRows rows,
+	OutboxLoad(EventPublisher publisher, Lifecycle relay, TransactionOperations transactions, OutboxRows rows,
 			BenchEvent event, int threads, Duration runTimeout) {
 		this.publisher = publisher;
 		this.relay = relay;

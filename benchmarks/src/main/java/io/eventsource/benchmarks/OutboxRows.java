@@ -4,8 +4,6 @@ import java.sql.DatabaseMetaData;
 import java.time.Duration;
 import java.util.Collection;
 
-import io.eventsource.store.DatabaseType;
-
 import org.springframework.jdbc.core.ConnectionCallback;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -19,11 +17,11 @@ class OutboxRows {
 
 	private final JdbcTemplate jdbc;
 
-	private final DatabaseType databaseType;
+	private final boolean postgresql;
 
-	OutboxRows(JdbcTemplate jdbc, DatabaseType databaseType) {
+	OutboxRows(JdbcTemplate jdbc, boolean postgresql) {
 		this.jdbc = jdbc;
-		this.databaseType = databaseType;
+		this.postgresql = postgresql;
 	}
 
 	/**
@@ -58,7 +56,7 @@ class OutboxRows {
 	 * with autovacuum it would run beside the runs.
 	 */
 	void vacuum() {
-		if (this.databaseType == DatabaseType.POSTGRESQL) {
+		if (this.postgresql) {
 			this.jdbc
 				.execute("VACUUM (ANALYZE) public_messages, aggregate_sequences, message_acks, projection_positions");
 		}

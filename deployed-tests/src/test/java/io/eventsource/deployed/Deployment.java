@@ -17,10 +17,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.eventsource.test.RabbitTestClient;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.api.StatefulRedisConnection;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 

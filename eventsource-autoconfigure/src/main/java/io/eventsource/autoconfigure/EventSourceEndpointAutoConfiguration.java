@@ -1,17 +1,18 @@
 package io.eventsource.autoconfigure;
 
-import io.eventsource.actuate.EventSourceEndpoint;
-import io.eventsource.actuate.EventSourceEndpointWebExtension;
-import io.eventsource.actuate.ProcessesEndpoint;
-import io.eventsource.actuate.ProcessesEndpointWebExtension;
-import io.eventsource.listen.CatchUp;
-import io.eventsource.listen.EventSourceListenerAnnotationBeanPostProcessor;
-import io.eventsource.listen.ParkedEvents;
-import io.eventsource.process.ProcessManagers;
-import io.eventsource.replay.ReplayRequester;
-import io.eventsource.store.InboxRepository;
-import io.eventsource.store.OutboxRepository;
-import io.eventsource.store.ParkedEventRepository;
+import io.eventsource.actuate.internal.EventSourceEndpoint;
+import io.eventsource.actuate.internal.EventSourceEndpointWebExtension;
+import io.eventsource.actuate.internal.ProcessesEndpoint;
+import io.eventsource.actuate.internal.ProcessesEndpointWebExtension;
+import io.eventsource.autoconfigure.internal.ServiceName;
+import io.eventsource.listen.internal.CatchUp;
+import io.eventsource.listen.internal.EventSourceListenerAnnotationBeanPostProcessor;
+import io.eventsource.listen.internal.ParkedEvents;
+import io.eventsource.process.internal.ProcessManagers;
+import io.eventsource.replay.internal.ReplayRequester;
+import io.eventsource.store.internal.InboxRepository;
+import io.eventsource.store.internal.OutboxRepository;
+import io.eventsource.store.internal.ParkedEventRepository;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;

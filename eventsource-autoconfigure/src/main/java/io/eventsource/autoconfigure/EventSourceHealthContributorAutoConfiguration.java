@@ -2,11 +2,12 @@ package io.eventsource.autoconfigure;
 
 import java.time.Clock;
 
-import io.eventsource.actuate.EventSourceHealthIndicator;
+import io.eventsource.actuate.internal.EventSourceHealthIndicator;
+import io.eventsource.autoconfigure.internal.ServiceName;
 import io.eventsource.listen.ListenerContainer;
 import io.eventsource.registry.ServiceRegistry;
-import io.eventsource.store.OutboxRepository;
-import io.eventsource.store.ParkedEventRepository;
+import io.eventsource.store.internal.OutboxRepository;
+import io.eventsource.store.internal.ParkedEventRepository;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;

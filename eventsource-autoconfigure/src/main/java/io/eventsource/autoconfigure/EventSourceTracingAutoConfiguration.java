@@ -1,6 +1,6 @@
 package io.eventsource.autoconfigure;
 
-import io.eventsource.publish.TraceparentDecorator;
+import io.eventsource.publish.internal.TraceparentDecorator;
 import io.micrometer.tracing.Tracer;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;

@@ -6,7 +6,10 @@ package io.eventsource.autoconfigure;
  */
 public class MissingServiceNameException extends IllegalStateException {
 
-	MissingServiceNameException() {
+	/**
+	 * Creates the exception.
+	 */
+	public MissingServiceNameException() {
 		super("eventsource needs a service name: set eventsource.service-name or spring.application.name");
 	}
 

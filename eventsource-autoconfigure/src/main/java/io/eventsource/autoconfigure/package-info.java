@@ -1,5 +1,7 @@
 /**
- * Auto-configuration for eventsource: wiring only, no behaviour of its own.
+ * Auto-configuration for eventsource, wiring only, and
+ * {@link io.eventsource.autoconfigure.EventSourceProperties}, the {@code eventsource.*}
+ * properties.
  */
 @NullMarked
 package io.eventsource.autoconfigure;

@@ -3,6 +3,8 @@ package io.eventsource.envelope;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.eventsource.envelope.internal.CloudEventsAmqpBinding;
+
 import org.springframework.util.Assert;
 
 /**

@@ -18,8 +18,6 @@ import java.lang.annotation.Target;
  * &#64;EventType(aggregate = "Product")
  * record ProductCreated(String sku, String title) {}
  * </pre>
- *
- * @see EventTypes
  */
 @Target({ ElementType.TYPE, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)

@@ -1,7 +1,9 @@
 /**
- * The envelope of an event: its identity, its aggregate and sequence, its event type
- * name, and how it is written on the wire (the CloudEvents AMQP binding, binary content
- * mode).
+ * The envelope of an event as a user sees it:
+ * {@link io.eventsource.envelope.EventMetadata} (identity, aggregate, sequence,
+ * correlation), the {@link io.eventsource.envelope.EventType
+ * @EventType} annotation that names a payload class, and the
+ * {@link io.eventsource.envelope.EventEnvelope} that decorators and topologies handle.
  */
 @NullMarked
 package io.eventsource.envelope;

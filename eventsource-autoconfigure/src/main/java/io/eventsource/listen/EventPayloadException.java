@@ -12,7 +12,14 @@ public class EventPayloadException extends RuntimeException {
 
 	private final Class<?> eventClass;
 
-	EventPayloadException(String eventType, Class<?> eventClass, String reason, @Nullable Throwable cause) {
+	/**
+	 * Creates the exception for an event whose payload did not bind.
+	 * @param eventType the event type name of the event
+	 * @param eventClass the class the payload was bound to
+	 * @param reason why it did not bind
+	 * @param cause the binding failure, if any
+	 */
+	public EventPayloadException(String eventType, Class<?> eventClass, String reason, @Nullable Throwable cause) {
 		super("Payload of event type '" + eventType + "' does not bind to " + eventClass.getName() + ": " + reason,
 				cause);
 		this.eventType = eventType;

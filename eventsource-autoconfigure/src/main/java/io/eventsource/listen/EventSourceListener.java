@@ -64,8 +64,6 @@ import java.lang.annotation.Target;
  * be used as a meta-annotation; handlers are found on the target class of proxies and on
  * inherited methods, and are invoked through the proxy, so {@code @Transactional} on a
  * handler applies.
- *
- * @see EventHandlers
  */
 @Target({ ElementType.METHOD, ElementType.ANNOTATION_TYPE })
 @Retention(RetentionPolicy.RUNTIME)

@@ -11,7 +11,7 @@ import org.springframework.context.SmartLifecycle;
 /**
  * Consumes, for one topology, the aggregate types this service has
  * {@link EventSourceListener} methods for, and applies their events through the
- * {@link EventDispatcher}. Starts after the application context is ready; on stop, the
+ * {@code EventDispatcher}. Starts after the application context is ready; on stop, the
  * events in progress finish and are acknowledged and the rest go back to their queues.
  */
 public interface ListenerContainer extends SmartLifecycle {

@@ -1,8 +1,9 @@
 /**
- * Listening: the {@link io.eventsource.listen.EventSourceListener @EventSourceListener}
- * annotation, the post-processor that collects annotated methods into
- * {@link io.eventsource.listen.EventHandlers}, and the binding of a payload to a
- * handler's event class.
+ * Listening, as application code sees it: the
+ * {@link io.eventsource.listen.EventSourceListener @EventSourceListener} annotation, the
+ * {@link io.eventsource.listen.GapListener} hook, the exceptions a handler or a startup
+ * can meet, and the {@link io.eventsource.listen.ListenerContainer} view of a running
+ * listener.
  */
 @NullMarked
 package io.eventsource.listen;

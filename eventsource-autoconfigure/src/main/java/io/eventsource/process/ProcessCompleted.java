@@ -8,7 +8,7 @@ import io.eventsource.envelope.EventType;
  *
  * @param version the definition version it completed on
  */
-@EventType(name = OwnEventTypes.COMPLETED)
+@EventType(name = "ProcessCompleted")
 public record ProcessCompleted(int version) {
 
 }

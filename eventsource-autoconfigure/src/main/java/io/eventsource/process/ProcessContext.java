@@ -2,19 +2,9 @@ package io.eventsource.process;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
-import io.eventsource.envelope.AggregateNames;
 import io.eventsource.envelope.EventMetadata;
-import io.eventsource.envelope.EventTypes;
-import org.jspecify.annotations.Nullable;
-
-import org.springframework.util.Assert;
 
 /**
  * What a {@link ProcessHandler @ProcessHandler} method sees of its process instance and
@@ -28,103 +18,58 @@ import org.springframework.util.Assert;
  *
  * @param <S> the state class of the process
  */
-public final class ProcessContext<S> {
-
-	private final String processType;
-
-	private final String processId;
-
-	private final int version;
-
-	private @Nullable S state;
-
-	private final Map<String, Instant> timeouts = new LinkedHashMap<>();
-
-	private final List<Outgoing> outgoing = new ArrayList<>();
-
-	private @Nullable EventMetadata event;
-
-	private boolean replaying;
-
-	private boolean completed;
-
-	ProcessContext(String processType, String processId, int version, @Nullable S state) {
-		this.processType = processType;
-		this.processId = processId;
-		this.version = version;
-		this.state = state;
-	}
+public interface ProcessContext<S> {
 
 	/**
 	 * Returns the process type.
 	 * @return the process type
 	 */
-	public String processType() {
-		return this.processType;
-	}
+	String processType();
 
 	/**
 	 * Returns the process id: the correlation id the instance follows.
 	 * @return the process id
 	 */
-	public String processId() {
-		return this.processId;
-	}
+	String processId();
 
 	/**
 	 * Returns the definition version the instance runs.
 	 * @return the version
 	 */
-	public int version() {
-		return this.version;
-	}
+	int version();
 
 	/**
 	 * Returns the state, as rebuilt from the history so far.
 	 * @return the state
 	 * @throws IllegalStateException if the process declares no state class
 	 */
-	public S state() {
-		Assert.state(this.state != null, () -> "Process type '" + this.processType
-				+ "' has no state; declare one with @ProcessManager(state = ...) or set it with setState");
-		return this.state;
-	}
+	S state();
 
 	/**
 	 * Replaces the state, for an immutable state class.
 	 * @param state the new state
 	 */
-	public void setState(S state) {
-		Assert.notNull(state, "'state' must not be null");
-		this.state = state;
-	}
+	void setState(S state);
 
 	/**
 	 * Returns the metadata of the event being handled, as its producer published it (its
 	 * own id, aggregate and sequence).
 	 * @return the handled event
 	 */
-	public EventMetadata event() {
-		Assert.state(this.event != null, "No event is being handled");
-		return this.event;
-	}
+	EventMetadata event();
 
 	/**
 	 * Returns the time of the handled event: the clock a handler schedules by, the same
 	 * when the history is replayed.
 	 * @return when the handled event was appended to the instance's stream
 	 */
-	public Instant now() {
-		return event().occurredAt();
-	}
+	Instant now();
 
 	/**
 	 * Returns whether the history is being replayed: what the handler sends is dropped.
 	 * @return whether this call replays an event handled before
 	 */
-	public boolean isReplaying() {
-		return this.replaying;
-	}
+	boolean isReplaying();
 
 	/**
 	 * Sends a command to one service, as an event of the aggregate type the command class
@@ -133,9 +78,7 @@ public final class ProcessContext<S> {
 	 * @param service the service the command is for
 	 * @param command the command
 	 */
-	public void send(String service, Object command) {
-		send(service, declaredAggregate(command), this.processId, command);
-	}
+	void send(String service, Object command);
 
 	/**
 	 * Sends a command to one service as an event of a given aggregate.
@@ -144,19 +87,14 @@ public final class ProcessContext<S> {
 	 * @param aggregateId the aggregate id
 	 * @param command the command
 	 */
-	public void send(String service, String aggregateType, String aggregateId, Object command) {
-		AggregateNames.requireServiceName(service);
-		add(new Outgoing(service, aggregateType, aggregateId, command));
-	}
+	void send(String service, String aggregateType, String aggregateId, Object command);
 
 	/**
 	 * Publishes an event to every listener, of the aggregate type the event class
 	 * declares and of the aggregate id that is the process id.
 	 * @param event the event
 	 */
-	public void publish(Object event) {
-		publish(declaredAggregate(event), this.processId, event);
-	}
+	void publish(Object event);
 
 	/**
 	 * Publishes an event of a given aggregate to every listener.
@@ -164,9 +102,7 @@ public final class ProcessContext<S> {
 	 * @param aggregateId the aggregate id
 	 * @param event the event
 	 */
-	public void publish(String aggregateType, String aggregateId, Object event) {
-		add(new Outgoing(null, aggregateType, aggregateId, event));
-	}
+	void publish(String aggregateType, String aggregateId, Object event);
 
 	/**
 	 * Schedules a timeout after the handled event's time, replacing one of the same name;
@@ -175,98 +111,37 @@ public final class ProcessContext<S> {
 	 * @param name the timeout's name
 	 * @param delay the delay
 	 */
-	public void scheduleTimeout(String name, Duration delay) {
-		Assert.hasText(name, "'name' must not be empty");
-		Assert.isTrue(name.length() <= 128, "'name' must be at most 128 characters");
-		Assert.isTrue(delay != null && !delay.isNegative(), "'delay' must not be negative");
-		this.timeouts.put(name, now().plus(delay).truncatedTo(ChronoUnit.MICROS));
-	}
+	void scheduleTimeout(String name, Duration delay);
 
 	/**
 	 * Cancels a timeout; nothing happens when none of that name is pending.
 	 * @param name the timeout's name
 	 */
-	public void cancelTimeout(String name) {
-		this.timeouts.remove(name);
-	}
+	void cancelTimeout(String name);
 
 	/**
 	 * Returns the pending timeouts.
 	 * @return when each pending timeout is due, by name
 	 */
-	public Map<String, Instant> timeouts() {
-		return Collections.unmodifiableMap(this.timeouts);
-	}
+	Map<String, Instant> timeouts();
 
 	/**
 	 * Completes the process once the handler returns: its pending timeouts are cancelled
 	 * and later events of its correlation id are not routed to it.
 	 */
-	public void complete() {
-		this.completed = true;
-		this.timeouts.clear();
-	}
+	void complete();
 
 	/**
 	 * Returns whether the process completed.
 	 * @return whether a handler completed it
 	 */
-	public boolean isCompleted() {
-		return this.completed;
-	}
+	boolean isCompleted();
 
 	/**
 	 * Rejects the handled event as invalid in the current state.
 	 * @param reason why
 	 * @throws ProcessRejectedException always
 	 */
-	public void reject(String reason) {
-		throw new ProcessRejectedException(reason);
-	}
-
-	void begin(EventMetadata event, boolean replaying) {
-		this.event = event;
-		this.replaying = replaying;
-		this.outgoing.clear();
-	}
-
-	void fired(String name) {
-		this.timeouts.remove(name);
-	}
-
-	List<Outgoing> outgoing() {
-		return List.copyOf(this.outgoing);
-	}
-
-	@Nullable S currentState() {
-		return this.state;
-	}
-
-	private void add(Outgoing message) {
-		AggregateNames.requireAggregateType(message.aggregateType());
-		AggregateNames.requireAggregateId(message.aggregateId());
-		Assert.notNull(message.event(), "'event' must not be null");
-		this.outgoing.add(message);
-	}
-
-	private String declaredAggregate(Object event) {
-		Assert.notNull(event, "'event' must not be null");
-		String aggregate = EventTypes.aggregateOf(event.getClass());
-		Assert.isTrue(aggregate != null, () -> event.getClass().getName()
-				+ " declares no aggregate type; annotate it with @EventType(aggregate = \"...\") or name the aggregate");
-		return aggregate;
-	}
-
-	/**
-	 * A command or event a handler sent.
-	 *
-	 * @param service the service a command is for, or {@code null} for an event
-	 * @param aggregateType its aggregate type
-	 * @param aggregateId its aggregate id
-	 * @param event the command or event
-	 */
-	record Outgoing(@Nullable String service, String aggregateType, String aggregateId, Object event) {
-
-	}
+	void reject(String reason);
 
 }

@@ -10,7 +10,7 @@ import io.eventsource.envelope.EventType;
  * @param eventType its type name
  * @param reason why it was rejected
  */
-@EventType(name = OwnEventTypes.REJECTED)
+@EventType(name = "ProcessEventRejected")
 public record ProcessEventRejected(String eventId, String eventType, String reason) {
 
 }

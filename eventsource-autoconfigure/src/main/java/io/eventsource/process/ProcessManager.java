@@ -6,6 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import io.eventsource.process.internal.ProcessManagers;
+
 /**
  * Declares a bean as one version of a process manager definition: its
  * {@link ProcessHandler @ProcessHandler} methods run an instance per correlation id.

@@ -8,7 +8,7 @@ import io.eventsource.envelope.EventType;
  * @param version the definition version
  * @param startedBy the type name of the event that started it
  */
-@EventType(name = OwnEventTypes.STARTED)
+@EventType(name = "ProcessStarted")
 public record ProcessStarted(int version, String startedBy) {
 
 }

@@ -11,7 +11,7 @@ import io.eventsource.envelope.EventType;
  * @param name the timeout's name, as scheduled
  * @param dueAt when it was due
  */
-@EventType(name = OwnEventTypes.TIMED_OUT)
+@EventType(name = "ProcessTimedOut")
 public record ProcessTimedOut(String name, Instant dueAt) {
 
 }

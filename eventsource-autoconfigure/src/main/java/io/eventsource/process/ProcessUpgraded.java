@@ -9,7 +9,7 @@ import io.eventsource.envelope.EventType;
  * @param fromVersion the version it ran
  * @param toVersion the version it runs from now on
  */
-@EventType(name = OwnEventTypes.UPGRADED)
+@EventType(name = "ProcessUpgraded")
 public record ProcessUpgraded(int fromVersion, int toVersion) {
 
 }

@@ -4,7 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import io.eventsource.envelope.CloudEventsAmqpBinding;
+import io.eventsource.envelope.internal.CloudEventsAmqpBinding;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;

@@ -1,6 +1,7 @@
 /**
- * The Redis registry of listening services: heartbeats of (service, aggregate types),
- * read by the relay to know which per-service queues to declare.
+ * The registry of listening services: the {@link io.eventsource.registry.ServiceRegistry}
+ * extension point that the relay reads to know which services listen to an aggregate
+ * type, and what its status and failures look like.
  */
 @NullMarked
 package io.eventsource.registry;

@@ -1,8 +1,15 @@
 package io.eventsource.architecture;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
@@ -10,19 +17,25 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The architecture of the library, written down: packages by concept in the order the
- * data flows, each using only those before it; auto-configuration used by nothing.
+ * data flows, each using only those before it; auto-configuration used by nothing; a
+ * public API of at most {@value #MAX_API_TYPES} types, listed in the README, that exposes
+ * no internal type.
  */
 class ArchitectureTests {
 
 	/** The packages in the order the data flows; each may use only the ones before it. */
 	static final List<String> FLOW = List.of("envelope", "store", "registry", "topology", "publish", "replay", "listen",
 			"process", "actuate", "autoconfigure");
+
+	/** The most public types the API may have, outside the internal packages. */
+	static final int MAX_API_TYPES = 40;
 
 	private static final JavaClasses LIBRARY = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -67,7 +80,39 @@ class ArchitectureTests {
 			.should()
 			.bePublic()
 			.andShould()
-			.haveModifier(com.tngtech.archunit.core.domain.JavaModifier.FINAL)
+			.haveModifier(JavaModifier.FINAL)
+			.check(LIBRARY);
+	}
+
+	@Test
+	void apiTypesExposeNoInternalType() {
+		classes().that()
+			.arePublic()
+			.and()
+			.resideOutsideOfPackage(PublicApi.INTERNAL)
+			.should(PublicApi.exposeNoInternalType())
+			.check(LIBRARY);
+	}
+
+	@Test
+	void theReadmeListsEveryPublicApiType() throws IOException {
+		Set<String> api = LIBRARY.stream()
+			.filter((type) -> type.getModifiers().contains(JavaModifier.PUBLIC) && type.isTopLevelClass())
+			.filter((type) -> !type.getPackageName().contains(".internal"))
+			.map(JavaClass::getName)
+			.collect(Collectors.toCollection(TreeSet::new));
+		assertThat(PublicApi.listedInReadme(Path.of("../README.md")))
+			.as("the README's Public API section and the public types outside the internal packages")
+			.containsExactlyInAnyOrderElementsOf(api);
+		assertThat(api).as("public API types").hasSizeLessThanOrEqualTo(MAX_API_TYPES);
+	}
+
+	@Test
+	void theInternalPackagesAreNamedSo() {
+		classes().that()
+			.resideInAPackage(PublicApi.INTERNAL)
+			.should()
+			.resideInAPackage("io.eventsource.*.internal..")
 			.check(LIBRARY);
 	}
 

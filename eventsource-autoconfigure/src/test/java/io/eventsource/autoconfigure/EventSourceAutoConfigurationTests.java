@@ -4,38 +4,40 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 
-import io.eventsource.actuate.EventSourceHealthIndicator;
-import io.eventsource.listen.EventDispatcher;
-import io.eventsource.listen.EventPayloads;
+import io.eventsource.actuate.internal.EventSourceHealthIndicator;
+import io.eventsource.autoconfigure.internal.MissingServiceNameFailureAnalyzer;
+import io.eventsource.autoconfigure.internal.ServiceName;
 import io.eventsource.listen.EventSourceListener;
-import io.eventsource.listen.EventSourceListenerAnnotationBeanPostProcessor;
 import io.eventsource.listen.InvalidEventHandlerException;
-import io.eventsource.listen.ListenerMetrics;
-import io.eventsource.listen.GapRepair;
-import io.eventsource.listen.PartitionedListenerContainer;
-import io.eventsource.listen.ReplayListener;
-import io.eventsource.listen.PerAggregateListenerContainer;
+import io.eventsource.listen.internal.EventDispatcher;
+import io.eventsource.listen.internal.EventPayloads;
+import io.eventsource.listen.internal.EventSourceListenerAnnotationBeanPostProcessor;
+import io.eventsource.listen.internal.GapRepair;
+import io.eventsource.listen.internal.ListenerMetrics;
+import io.eventsource.listen.internal.PartitionedListenerContainer;
+import io.eventsource.listen.internal.PerAggregateListenerContainer;
+import io.eventsource.listen.internal.ReplayListener;
 import io.eventsource.publish.EventPublisher;
-import io.eventsource.publish.OutboxEventPublisher;
-import io.eventsource.publish.OutboxRelay;
-import io.eventsource.publish.RelayMetrics;
-import io.eventsource.publish.TraceparentDecorator;
-import io.eventsource.registry.CachingServiceRegistry;
+import io.eventsource.publish.internal.OutboxEventPublisher;
+import io.eventsource.publish.internal.OutboxRelay;
+import io.eventsource.publish.internal.RelayMetrics;
+import io.eventsource.publish.internal.TraceparentDecorator;
 import io.eventsource.registry.ServiceRegistry;
-import io.eventsource.replay.ReplayResponder;
-import io.eventsource.store.DatabaseType;
-import io.eventsource.store.InboxRepository;
-import io.eventsource.store.OutboxRepository;
-import io.eventsource.store.UnsupportedDatabaseException;
+import io.eventsource.registry.internal.CachingServiceRegistry;
+import io.eventsource.replay.internal.ReplayResponder;
+import io.eventsource.store.internal.DatabaseType;
+import io.eventsource.store.internal.InboxRepository;
+import io.eventsource.store.internal.OutboxRepository;
+import io.eventsource.store.internal.UnsupportedDatabaseException;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
-import io.eventsource.topology.AggregateTopologies;
 import io.eventsource.topology.EventTopology;
-import io.eventsource.topology.KeepAlive;
 import io.eventsource.topology.SendResult;
-import io.eventsource.topology.TopologyRouter;
 import io.eventsource.topology.TopologyType;
+import io.eventsource.topology.internal.AggregateTopologies;
+import io.eventsource.topology.internal.KeepAlive;
+import io.eventsource.topology.internal.TopologyRouter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.tracing.Tracer;
 import org.assertj.core.api.InstanceOfAssertFactories;
@@ -358,11 +360,12 @@ class EventSourceAutoConfigurationTests {
 
 		@Bean
 		EventDispatcher userDispatcher(EventSourceListenerAnnotationBeanPostProcessor listeners, InboxRepository inbox,
-				io.eventsource.store.ParkedEventRepository parked, PlatformTransactionManager transactionManager,
-				javax.sql.DataSource dataSource) {
+				io.eventsource.store.internal.ParkedEventRepository parked,
+				PlatformTransactionManager transactionManager, javax.sql.DataSource dataSource) {
 			return new EventDispatcher(listeners.getEventHandlers(),
 					new EventPayloads(tools.jackson.databind.json.JsonMapper.builder().build()), inbox, parked,
-					new io.eventsource.listen.ParkingPolicy(3, org.springframework.util.unit.DataSize.ofKilobytes(64)),
+					new io.eventsource.listen.internal.ParkingPolicy(3,
+							org.springframework.util.unit.DataSize.ofKilobytes(64)),
 					"user", dataSource,
 					new org.springframework.transaction.support.TransactionTemplate(transactionManager),
 					new ListenerMetrics(new SimpleMeterRegistry(), "user"), Clock.systemUTC());

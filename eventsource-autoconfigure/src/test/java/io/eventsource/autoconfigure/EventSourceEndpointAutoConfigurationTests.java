@@ -1,9 +1,9 @@
 package io.eventsource.autoconfigure;
 
-import io.eventsource.actuate.EventSourceEndpoint;
-import io.eventsource.actuate.EventSourceEndpointWebExtension;
-import io.eventsource.actuate.ProcessesEndpoint;
-import io.eventsource.actuate.ProcessesEndpointWebExtension;
+import io.eventsource.actuate.internal.EventSourceEndpoint;
+import io.eventsource.actuate.internal.EventSourceEndpointWebExtension;
+import io.eventsource.actuate.internal.ProcessesEndpoint;
+import io.eventsource.actuate.internal.ProcessesEndpointWebExtension;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;

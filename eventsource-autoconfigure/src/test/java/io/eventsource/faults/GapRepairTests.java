@@ -12,7 +12,7 @@ import java.util.function.UnaryOperator;
 
 import javax.sql.DataSource;
 
-import io.eventsource.actuate.EventSourceEndpoint;
+import io.eventsource.actuate.internal.EventSourceEndpoint;
 import io.eventsource.autoconfigure.EventSourceEndpointAutoConfiguration;
 import io.eventsource.envelope.EventEnvelope;
 import io.eventsource.publish.EventPublisher;
@@ -21,14 +21,14 @@ import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.test.TestTopology;
-import io.eventsource.topology.AggregateTopologies;
 import io.eventsource.topology.EventTopology;
-import io.eventsource.topology.PartitionedTopology;
-import io.eventsource.topology.PerAggregateTopology;
 import io.eventsource.topology.SendOutcome;
 import io.eventsource.topology.SendResult;
-import io.eventsource.topology.TopologyRouter;
 import io.eventsource.topology.TopologyType;
+import io.eventsource.topology.internal.AggregateTopologies;
+import io.eventsource.topology.internal.PartitionedTopology;
+import io.eventsource.topology.internal.PerAggregateTopology;
+import io.eventsource.topology.internal.TopologyRouter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;

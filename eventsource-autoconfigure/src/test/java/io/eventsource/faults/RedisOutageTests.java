@@ -8,9 +8,9 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
-import io.eventsource.actuate.EventSourceHealthIndicator;
+import io.eventsource.actuate.internal.EventSourceHealthIndicator;
 import io.eventsource.autoconfigure.EventSourceHealthContributorAutoConfiguration;
-import io.eventsource.listen.PerAggregateListenerContainer;
+import io.eventsource.listen.internal.PerAggregateListenerContainer;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestServices;
@@ -23,7 +23,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.jdbc.core.JdbcTemplate;

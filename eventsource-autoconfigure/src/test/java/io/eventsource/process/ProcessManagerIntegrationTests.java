@@ -12,18 +12,20 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
 
-import io.eventsource.actuate.ProcessesEndpoint;
+import io.eventsource.actuate.internal.ProcessesEndpoint;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
-import io.eventsource.listen.DispatchOutcome;
-import io.eventsource.listen.EventDispatcher;
 import io.eventsource.listen.EventSourceListener;
+import io.eventsource.listen.internal.DispatchOutcome;
+import io.eventsource.listen.internal.EventDispatcher;
+import io.eventsource.process.internal.ProcessManagers;
+import io.eventsource.process.internal.ProcessTimeoutPoller;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.PublishOptions;
-import io.eventsource.store.OutboxRepository;
-import io.eventsource.store.ProcessInstanceRepository.ProcessInstance;
-import io.eventsource.store.ProcessInstanceRepository.ProcessStatus;
-import io.eventsource.store.StoredEvent;
+import io.eventsource.store.internal.OutboxRepository;
+import io.eventsource.store.internal.ProcessInstanceRepository.ProcessInstance;
+import io.eventsource.store.internal.ProcessInstanceRepository.ProcessStatus;
+import io.eventsource.store.internal.StoredEvent;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;

@@ -2,10 +2,11 @@ package io.eventsource.sample;
 
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.publish.EventPublisher;
-import io.eventsource.publish.OutboxRelay;
+import io.eventsource.publish.PublishOptions;
+import io.eventsource.publish.RelayOperations;
+import io.eventsource.publish.SequenceMismatchException;
 import io.eventsource.sample.ProductEvents.PriceChanged;
 import io.eventsource.sample.ProductEvents.ProductCreated;
-import io.eventsource.store.OutboxRepository;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -32,22 +33,19 @@ class DemoPublisher implements ApplicationRunner {
 
 	private final EventPublisher publisher;
 
-	private final OutboxRepository outbox;
-
 	private final ConfigurableApplicationContext context;
 
-	private final ObjectProvider<OutboxRelay> relay;
+	private final ObjectProvider<RelayOperations> relay;
 
 	private final String aggregateId;
 
 	private final int count;
 
-	DemoPublisher(EventPublisher publisher, OutboxRepository outbox, ObjectProvider<OutboxRelay> relay,
+	DemoPublisher(EventPublisher publisher, ObjectProvider<RelayOperations> relay,
 			ConfigurableApplicationContext context, @Value("${sample.aggregate-id:lamp-1}") String aggregateId,
 			@Value("${sample.count:3}") int count) {
 		this.relay = relay;
 		this.publisher = publisher;
-		this.outbox = outbox;
 		this.context = context;
 		this.aggregateId = aggregateId;
 		this.count = count;
@@ -55,18 +53,36 @@ class DemoPublisher implements ApplicationRunner {
 
 	@Override
 	public void run(ApplicationArguments args) {
-		boolean exists = !this.outbox.findByAggregate(ProductEvents.AGGREGATE, this.aggregateId, 1, 1, 1).isEmpty();
 		for (int i = 0; i < this.count; i++) {
-			Object event = (i == 0 && !exists) ? new ProductCreated("SKU-" + this.aggregateId, "Desk lamp")
-					: new PriceChanged(4999 - 100L * i);
-			log(this.publisher.publish(ProductEvents.AGGREGATE, this.aggregateId, event));
+			log((i == 0) ? createOrChangePrice() : changePrice(i));
 		}
 		// send them now, on this thread, rather than leave them to the relay's thread
-		this.relay.ifAvailable(OutboxRelay::relayPending);
-		long left = this.outbox.backlog().count();
-		logger.info((left == 0) ? "relayed; exiting" : left + " events not relayed yet (is RabbitMQ up?); exiting, "
-				+ "the next start of any instance relays them");
+		this.relay.ifAvailable((relay) -> {
+			relay.relayPending();
+			long left = relay.backlog();
+			logger.info((left == 0) ? "relayed; exiting" : left + " events not relayed yet (is RabbitMQ up?); exiting, "
+					+ "the next start of any instance relays them");
+		});
 		SpringApplication.exit(this.context);
+	}
+
+	/**
+	 * Creates the product when it has no event yet (the publish expects sequence 0 and
+	 * writes nothing when the product exists), else changes its price.
+	 */
+	private EventMetadata createOrChangePrice() {
+		try {
+			return this.publisher.publish(ProductEvents.AGGREGATE, this.aggregateId,
+					new ProductCreated("SKU-" + this.aggregateId, "Desk lamp"),
+					PublishOptions.defaults().expectSequence(0));
+		}
+		catch (SequenceMismatchException ex) {
+			return changePrice(0);
+		}
+	}
+
+	private EventMetadata changePrice(int i) {
+		return this.publisher.publish(ProductEvents.AGGREGATE, this.aggregateId, new PriceChanged(4999 - 100L * i));
 	}
 
 	private static void log(EventMetadata event) {

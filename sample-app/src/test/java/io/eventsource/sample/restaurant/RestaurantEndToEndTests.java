@@ -7,16 +7,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.eventsource.process.ProcessManagers;
+import javax.sql.DataSource;
+
+import io.eventsource.process.internal.ProcessManagers;
 import io.eventsource.sample.LocalServices;
 import io.eventsource.sample.SampleApplication;
-import io.eventsource.store.ProcessInstanceRepository.ProcessStatus;
+import io.eventsource.store.internal.ProcessInstanceRepository.ProcessStatus;
 import io.eventsource.topology.PartitionedNames;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-
-import javax.sql.DataSource;
 
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;

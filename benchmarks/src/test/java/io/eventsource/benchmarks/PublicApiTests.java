@@ -1,0 +1,16 @@
+package io.eventsource.benchmarks;
+
+import io.eventsource.architecture.PublicApi;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The benchmarks use only the library's public API, as the README lists it.
+ */
+class PublicApiTests {
+
+	@Test
+	void importsNoInternalType() {
+		PublicApi.assertUsesOnlyTheApi("io.eventsource.benchmarks");
+	}
+
+}

@@ -1,0 +1,43 @@
+package io.eventsource.listen.internal;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * The threads of a listener container: the workers that apply events in batches and the
+ * timer that runs its maintenance and the lanes' retries.
+ *
+ * @param applier the workers
+ * @param timer the timer
+ */
+record ListenerWorkers(BatchApplier applier, ScheduledExecutorService timer) {
+
+	/**
+	 * Starts the workers and the timer of a container.
+	 * @param dispatcher applies the events
+	 * @param metrics the meters
+	 * @param maxBatch the most events in one transaction
+	 * @param concurrency the worker threads
+	 * @param name the prefix of the threads' names
+	 * @return the started threads
+	 */
+	static ListenerWorkers start(EventDispatcher dispatcher, ListenerMetrics metrics, int maxBatch, int concurrency,
+			String name) {
+		BatchApplier applier = new BatchApplier(dispatcher, metrics, maxBatch, concurrency,
+				ListenerThreads.named(name + "-worker-"));
+		applier.start();
+		return new ListenerWorkers(applier,
+				Executors.newSingleThreadScheduledExecutor(ListenerThreads.named(name + "-timer-")));
+	}
+
+	/**
+	 * Stops the timer, then lets the batches in progress finish and stops the workers.
+	 * @param timeout the longest wait for the batches
+	 */
+	void stop(Duration timeout) {
+		this.timer.shutdownNow();
+		this.applier.stop(timeout.toMillis());
+	}
+
+}

@@ -1,0 +1,18 @@
+package io.eventsource.process.internal;
+
+import io.eventsource.store.internal.OutboxRepository;
+import io.eventsource.store.internal.ProcessInstanceRepository;
+import io.eventsource.store.internal.ProcessTimeoutRepository;
+
+/**
+ * The tables process managers read and write: the log holding their streams, the instance
+ * rows and the timeouts.
+ *
+ * @param outbox the log
+ * @param instances the instance rows
+ * @param timeouts the timeouts
+ */
+public record ProcessStore(OutboxRepository outbox, ProcessInstanceRepository instances,
+		ProcessTimeoutRepository timeouts) {
+
+}

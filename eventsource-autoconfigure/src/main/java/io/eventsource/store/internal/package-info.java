@@ -1,0 +1,10 @@
+/**
+ * Internal: JDBC storage on PostgreSQL and MariaDB/MySQL. The library's Flyway
+ * migrations, the {@code public_messages} log that is also the outbox, gap-free sequences
+ * per aggregate, the ack and position tables, parked events and process instances; the
+ * SQL that differs between the databases lives in one dialect per database.
+ */
+@NullMarked
+package io.eventsource.store.internal;
+
+import org.jspecify.annotations.NullMarked;
