@@ -1,3 +1,5 @@
+
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;

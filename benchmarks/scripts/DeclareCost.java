@@ -1,3 +1,5 @@
+
+
 import java.util.Arrays;
 import java.util.Map;
 import java.util.UUID;

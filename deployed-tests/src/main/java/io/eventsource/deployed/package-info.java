@@ -6,3 +6,4 @@
 package io.eventsource.deployed;
 
 import org.jspecify.annotations.NullMarked;
+

@@ -17,10 +17,10 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The architecture of the library, written down: packages by concept in the order the
@@ -33,6 +33,14 @@ class ArchitectureTests {
 	/** The packages in the order the data flows; each may use only the ones before it. */
 	static final List<String> FLOW = List.of("envelope", "store", "registry", "topology", "publish", "replay", "listen",
 			"process", "actuate", "autoconfigure");
+
+	/**
+	 * The sub-packages of {@code listen.internal} in the order a message meets them; each
+	 * level may use only the levels before it, and the packages of one level not each
+	 * other.
+	 */
+	static final List<List<String>> LISTEN_FLOW = List.of(List.of("handler"), List.of("dispatch"), List.of("lane"),
+			List.of("peraggregate", "partitioned", "catchup"));
 
 	/** The most public types the API may have, outside the internal packages. */
 	static final int MAX_API_TYPES = 40;
@@ -59,6 +67,42 @@ class ArchitectureTests {
 				.because("package " + FLOW.get(i) + " comes before " + String.join(", ", later) + " in the flow");
 			rule.check(LIBRARY);
 		}
+	}
+
+	@Test
+	void listeningUsesOnlyTheStepsBeforeIt() {
+		for (int level = 0; level < LISTEN_FLOW.size(); level++) {
+			for (String name : LISTEN_FLOW.get(level)) {
+				List<String> forbidden = LISTEN_FLOW.subList(level, LISTEN_FLOW.size())
+					.stream()
+					.flatMap(List::stream)
+					.filter((other) -> !other.equals(name))
+					.map((other) -> "io.eventsource.listen.internal." + other + "..")
+					.toList();
+				if (forbidden.isEmpty()) {
+					continue;
+				}
+				noClasses().that()
+					.resideInAPackage("io.eventsource.listen.internal." + name + "..")
+					.should()
+					.dependOnClassesThat()
+					.resideInAnyPackage(forbidden.toArray(String[]::new))
+					.because("listen.internal." + name + " uses only the steps before it")
+					.check(LIBRARY);
+			}
+		}
+	}
+
+	@Test
+	void everyListeningClassIsInAStep() {
+		classes().that()
+			.resideInAPackage("io.eventsource.listen.internal..")
+			.should()
+			.resideInAnyPackage(LISTEN_FLOW.stream()
+				.flatMap(List::stream)
+				.map((name) -> "io.eventsource.listen.internal." + name + "..")
+				.toArray(String[]::new))
+			.check(LIBRARY);
 	}
 
 	@Test

@@ -9,14 +9,14 @@ import io.eventsource.autoconfigure.internal.MissingServiceNameFailureAnalyzer;
 import io.eventsource.autoconfigure.internal.ServiceName;
 import io.eventsource.listen.EventSourceListener;
 import io.eventsource.listen.InvalidEventHandlerException;
-import io.eventsource.listen.internal.EventDispatcher;
-import io.eventsource.listen.internal.EventPayloads;
-import io.eventsource.listen.internal.EventSourceListenerAnnotationBeanPostProcessor;
-import io.eventsource.listen.internal.GapRepair;
-import io.eventsource.listen.internal.ListenerMetrics;
-import io.eventsource.listen.internal.PartitionedListenerContainer;
-import io.eventsource.listen.internal.PerAggregateListenerContainer;
-import io.eventsource.listen.internal.ReplayListener;
+import io.eventsource.listen.internal.catchup.GapRepair;
+import io.eventsource.listen.internal.catchup.ReplayListener;
+import io.eventsource.listen.internal.dispatch.EventDispatcher;
+import io.eventsource.listen.internal.dispatch.ListenerMetrics;
+import io.eventsource.listen.internal.handler.EventPayloads;
+import io.eventsource.listen.internal.handler.EventSourceListenerAnnotationBeanPostProcessor;
+import io.eventsource.listen.internal.partitioned.PartitionedListenerContainer;
+import io.eventsource.listen.internal.peraggregate.PerAggregateListenerContainer;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.internal.OutboxEventPublisher;
 import io.eventsource.publish.internal.OutboxRelay;
@@ -364,7 +364,7 @@ class EventSourceAutoConfigurationTests {
 				PlatformTransactionManager transactionManager, javax.sql.DataSource dataSource) {
 			return new EventDispatcher(listeners.getEventHandlers(),
 					new EventPayloads(tools.jackson.databind.json.JsonMapper.builder().build()), inbox, parked,
-					new io.eventsource.listen.internal.ParkingPolicy(3,
+					new io.eventsource.listen.internal.dispatch.ParkingPolicy(3,
 							org.springframework.util.unit.DataSize.ofKilobytes(64)),
 					"user", dataSource,
 					new org.springframework.transaction.support.TransactionTemplate(transactionManager),

@@ -18,7 +18,7 @@ import io.eventsource.envelope.EventEnvelope;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.EventSourceListener;
-import io.eventsource.listen.internal.EventDispatcher;
+import io.eventsource.listen.internal.dispatch.EventDispatcher;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.replay.internal.ReplayResponder;
 import io.eventsource.store.internal.OutboxRepository;

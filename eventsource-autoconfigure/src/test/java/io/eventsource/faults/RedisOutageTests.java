@@ -10,7 +10,7 @@ import javax.sql.DataSource;
 
 import io.eventsource.actuate.internal.EventSourceHealthIndicator;
 import io.eventsource.autoconfigure.EventSourceHealthContributorAutoConfiguration;
-import io.eventsource.listen.internal.PerAggregateListenerContainer;
+import io.eventsource.listen.internal.peraggregate.PerAggregateListenerContainer;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestServices;

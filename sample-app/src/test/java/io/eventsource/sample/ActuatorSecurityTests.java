@@ -49,7 +49,7 @@ import static org.awaitility.Awaitility.await;
 				"eventsource.replay.catch-up-on-start=false", "eventsource.replay.catch-up-interval=0",
 				"eventsource.listener.retry.projections." + ActuatorSecurityTests.PROJECTION + ".max-attempts=1",
 				// the handler fails on purpose: no stack traces in the build's output
-				"logging.level.io.eventsource.listen.internal.EventDispatcher=off",
+				"logging.level.io.eventsource.listen.internal.dispatch.EventDispatcher=off",
 				"spring.security.user.password=" + ActuatorSecurityTests.PASSWORD,
 				// durable queues: an event published before the relay knows this service
 				// waits in its partition instead of going nowhere

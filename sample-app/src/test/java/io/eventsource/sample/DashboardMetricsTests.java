@@ -58,7 +58,7 @@ import static org.awaitility.Awaitility.await;
 				"management.endpoints.web.exposure.include=health,metrics,prometheus,eventsource",
 				"eventsource.listener.retry.initial-delay=100ms",
 				// the handlers fail on purpose: no stack traces in the build's output
-				"logging.level.io.eventsource.listen.internal.EventDispatcher=off",
+				"logging.level.io.eventsource.listen.internal.dispatch.EventDispatcher=off",
 				"eventsource.listener.retry.projections." + DashboardMetricsTests.PARKING_PROJECTION
 						+ ".max-attempts=1",
 				"eventsource.aggregate-types." + DashboardMetricsTests.PARTITIONED_TYPE + ".topology=partitioned",

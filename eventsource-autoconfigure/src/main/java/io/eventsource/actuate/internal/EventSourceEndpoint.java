@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import io.eventsource.listen.internal.CatchUp;
-import io.eventsource.listen.internal.EventDispatcher;
-import io.eventsource.listen.internal.EventHandlers;
-import io.eventsource.listen.internal.ParkedEvents;
-import io.eventsource.listen.internal.ParkedEvents.RetryResult;
+import io.eventsource.listen.internal.catchup.CatchUp;
+import io.eventsource.listen.internal.dispatch.EventDispatcher;
+import io.eventsource.listen.internal.dispatch.ParkedEvents;
+import io.eventsource.listen.internal.dispatch.ParkedEvents.RetryResult;
+import io.eventsource.listen.internal.handler.EventHandlers;
 import io.eventsource.replay.internal.ReplayRequest;
 import io.eventsource.replay.internal.ReplayRequester;
 import io.eventsource.store.internal.InboxRepository;

@@ -7,8 +7,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 import io.eventsource.envelope.EventMetadata;
-import io.eventsource.listen.internal.EventHandler;
-import io.eventsource.listen.internal.EventHandlers;
+import io.eventsource.listen.internal.handler.EventHandler;
+import io.eventsource.listen.internal.handler.EventHandlers;
 import io.eventsource.process.ProcessUpgraded;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.PublishOptions;

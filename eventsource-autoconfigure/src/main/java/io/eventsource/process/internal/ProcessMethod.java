@@ -2,7 +2,7 @@ package io.eventsource.process.internal;
 
 import java.lang.reflect.Method;
 
-import io.eventsource.listen.internal.ReflectiveCalls;
+import io.eventsource.listen.internal.handler.ReflectiveCalls;
 import io.eventsource.process.ProcessContext;
 import io.eventsource.process.ProcessHandler;
 import io.eventsource.process.ProcessTimedOut;

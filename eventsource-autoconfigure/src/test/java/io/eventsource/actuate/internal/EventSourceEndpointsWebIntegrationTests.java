@@ -9,7 +9,7 @@ import javax.sql.DataSource;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.EventSourceListener;
-import io.eventsource.listen.internal.EventDispatcher;
+import io.eventsource.listen.internal.dispatch.EventDispatcher;
 import io.eventsource.process.ProcessContext;
 import io.eventsource.process.ProcessHandler;
 import io.eventsource.process.ProcessManager;

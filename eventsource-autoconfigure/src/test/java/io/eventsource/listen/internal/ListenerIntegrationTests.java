@@ -23,6 +23,8 @@ import io.eventsource.envelope.EventType;
 import io.eventsource.faults.FaultReport;
 import io.eventsource.listen.EventSourceListener;
 import io.eventsource.listen.ListenerContainer;
+import io.eventsource.listen.internal.dispatch.ListenerMetrics;
+import io.eventsource.listen.internal.peraggregate.PerAggregateListenerContainer;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestCleanUp;

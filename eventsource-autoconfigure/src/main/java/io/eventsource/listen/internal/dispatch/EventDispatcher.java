@@ -1,0 +1,460 @@
+package io.eventsource.listen.internal.dispatch;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import javax.sql.DataSource;
+
+import io.eventsource.envelope.EventMetadata;
+import io.eventsource.envelope.internal.CloudEventsAmqpBinding;
+import io.eventsource.listen.EventPayloadException;
+import io.eventsource.listen.GapListener;
+import io.eventsource.listen.internal.handler.EventHandlers;
+import io.eventsource.listen.internal.handler.EventPayloads;
+import io.eventsource.store.internal.AckStatus;
+import io.eventsource.store.internal.InboxRepository;
+import io.eventsource.store.internal.OutboxRepository.AggregateRef;
+import io.eventsource.store.internal.ParkedEventRepository;
+import io.eventsource.store.internal.ParkedPayload;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.transaction.support.TransactionOperations;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
+import org.springframework.util.Assert;
+
+/**
+ * Applies an event delivered to this service to every projection bound to its aggregate
+ * type, once and in order. Per projection, in one transaction: lock the projection's
+ * position for the aggregate; a sequence at or below it is a duplicate, one past the next
+ * is a gap; otherwise run the handler (with the event as the
+ * {@link io.eventsource.publish.internal.CorrelationContext}), write the {@code ok} ack
+ * row and move the position. A handler that writes to the same database commits with its
+ * ack row, so its effect is applied exactly once. A handler that throws rolls all of that
+ * back and leaves a {@code fail} row with the attempts and the error.
+ * <p>
+ * {@link #dispatchAll(List, Predicate)} applies several events, of one or several
+ * aggregates, in one transaction: one commit for all of them, in list order. When any
+ * handler throws or the database refuses, the whole transaction rolls back and the events
+ * are applied again one transaction each, so that one failing event never takes the
+ * others with it.
+ */
+public class EventDispatcher {
+
+	private static final Log logger = LogFactory.getLog(EventDispatcher.class);
+
+	/**
+	 * The projection under which malformed messages are parked.
+	 */
+	public static final String MALFORMED = "(malformed)";
+
+	private final EventHandlers handlers;
+
+	private final HandlerRunner runner;
+
+	private final ParkedEventRepository parked;
+
+	private final ParkingPolicy parking;
+
+	private final InboxRepository inbox;
+
+	private final String service;
+
+	private final TransactionOperations transactions;
+
+	private final ListenerMetrics metrics;
+
+	private final Clock clock;
+
+	private final DataSource dataSource;
+
+	private final GapListener gaps;
+
+	private final MalformedMessages malformed;
+
+	private final FailingProjections failing = new FailingProjections();
+
+	private final ProjectionPositions positions;
+
+	/**
+	 * Creates a dispatcher.
+	 * @param handlers the handlers of this service
+	 * @param payloads the binding of payloads to event classes
+	 * @param inbox the inbox
+	 * @param parked the parked events
+	 * @param parking when an event is parked
+	 * @param service this service's name
+	 * @param dataSource the inbox's data source, whose connection every transaction must
+	 * hold
+	 * @param transactions the transactions of the handlers, on that data source
+	 * @param metrics the meters
+	 * @param clock the clock
+	 */
+	public EventDispatcher(EventHandlers handlers, EventPayloads payloads, InboxRepository inbox,
+			ParkedEventRepository parked, ParkingPolicy parking, String service, DataSource dataSource,
+			TransactionOperations transactions, ListenerMetrics metrics, Clock clock) {
+		this(handlers, payloads, inbox, parked, parking, service, dataSource, transactions, metrics, clock,
+				GapListener.NONE, HistoryStart.everything());
+	}
+
+	/**
+	 * Creates a dispatcher that reports gaps and passes over events published before the
+	 * history the service applies.
+	 * @param handlers the handlers
+	 * @param payloads reads payloads into event classes
+	 * @param inbox the ack table and positions
+	 * @param parked the parked events
+	 * @param parking when an event is parked
+	 * @param service this service
+	 * @param dataSource the application's data source
+	 * @param transactions the listener's transactions
+	 * @param metrics the meters
+	 * @param clock the clock
+	 * @param gaps told of every event that arrives after a gap
+	 * @param history where the history this service applies starts
+	 */
+	public EventDispatcher(EventHandlers handlers, EventPayloads payloads, InboxRepository inbox,
+			ParkedEventRepository parked, ParkingPolicy parking, String service, DataSource dataSource,
+			TransactionOperations transactions, ListenerMetrics metrics, Clock clock, GapListener gaps,
+			HistoryStart history) {
+
+		this.dataSource = dataSource;
+		this.handlers = handlers;
+		this.runner = new HandlerRunner(handlers, payloads, parking.maxPayloadSize().toBytes(), service, gaps, history);
+		this.gaps = gaps;
+		this.parked = parked;
+		this.parking = parking;
+		this.inbox = inbox;
+		this.service = service;
+		this.transactions = transactions;
+		this.metrics = metrics;
+		this.clock = clock;
+		this.positions = new ProjectionPositions(inbox, parked, service);
+		this.malformed = new MalformedMessages(parked, transactions, metrics, service, parking.maxMalformedParked(),
+				clock);
+	}
+
+	/**
+	 * Applies an event to every projection bound to its aggregate type.
+	 * @param metadata the event's metadata
+	 * @param payload the JSON payload
+	 * @return the combined outcome: done when every projection applied it, ignored it or
+	 * had it already
+	 */
+	public DispatchOutcome dispatch(EventMetadata metadata, byte[] payload) {
+		DispatchOutcome combined = DispatchOutcome.IGNORED;
+		boolean any = false;
+		for (String projection : this.handlers.projections(metadata.aggregateType())) {
+			DispatchOutcome outcome = apply(projection, metadata, payload);
+			combined = any ? combined.and(outcome) : outcome;
+			any = true;
+		}
+		if (!any) {
+			this.metrics.consumed(metadata, "none", DispatchOutcome.IGNORED);
+		}
+		return combined;
+	}
+
+	/**
+	 * Applies events in one transaction, in list order; when that fails, one transaction
+	 * per event, in order, and the events of an aggregate after one that failed are not
+	 * tried.
+	 * @param events the events, per aggregate in sequence order
+	 * @param withdrawn whether an event is no longer to be applied when its turn comes
+	 * (its consumer was cancelled): it is left out, and the others go on
+	 * @return the outcome of each event, in list order; {@code null} for an event that
+	 * was not tried because it was withdrawn or an earlier event of its aggregate failed
+	 */
+	public List<@Nullable DispatchOutcome> dispatchAll(List<Delivered> events, Predicate<Delivered> withdrawn) {
+		if (events.size() == 1) {
+			Delivered only = events.get(0);
+			return Collections.singletonList(withdrawn.test(only) ? null : dispatch(only.metadata(), only.payload()));
+		}
+		List<@Nullable List<ProjectionAttempt>> applied;
+		BatchTransaction.Progress progress = new BatchTransaction.Progress();
+		try {
+			applied = this.transactions.execute((status) -> {
+				checkTransaction();
+				BatchTransaction batch = new BatchTransaction(this.clock.instant(), events, this.handlers, this.runner,
+						this.positions);
+				List<@Nullable List<ProjectionAttempt>> all = new ArrayList<>(events.size());
+				for (Delivered event : events) {
+					all.add(withdrawn.test(event) ? null : batch.apply(event, progress));
+					progress.event++;
+				}
+				batch.flush();
+				return all;
+			});
+		}
+		catch (TransientDataAccessException ex) {
+			logger.debug(
+					"A transaction of " + events.size() + " events rolled back; they are applied one at a time: " + ex);
+			return dispatchOneByOne(events, withdrawn, null);
+		}
+		catch (RuntimeException ex) {
+			// the event that failed counts as an attempt; the others are applied again
+			progress.failure = ex;
+			return dispatchOneByOne(events, withdrawn, progress);
+		}
+		Assert.state(applied != null, "No outcome of the transaction");
+		Instant committed = this.clock.instant();
+		List<@Nullable DispatchOutcome> outcomes = new ArrayList<>(events.size());
+		for (int i = 0; i < events.size(); i++) {
+			EventMetadata metadata = events.get(i).metadata();
+			List<ProjectionAttempt> own = applied.get(i);
+			if (own == null) {
+				outcomes.add(null);
+				continue;
+			}
+			DispatchOutcome combined = DispatchOutcome.IGNORED;
+			if (own.isEmpty()) {
+				this.metrics.consumed(metadata, "none", DispatchOutcome.IGNORED);
+			}
+			for (int p = 0; p < own.size(); p++) {
+				ProjectionAttempt one = own.get(p);
+				combined = (p == 0) ? one.outcome() : combined.and(one.outcome());
+				counted(one.projection(), metadata, one.outcome(), one.nanos(), committed);
+			}
+			outcomes.add(combined);
+		}
+		return outcomes;
+	}
+
+	private List<@Nullable DispatchOutcome> dispatchOneByOne(List<Delivered> events, Predicate<Delivered> withdrawn,
+			BatchTransaction.@Nullable Progress failedBatch) {
+		Set<AggregateRef> failed = new HashSet<>();
+		List<@Nullable DispatchOutcome> outcomes = new ArrayList<>(events.size());
+		for (int i = 0; i < events.size(); i++) {
+			Delivered event = events.get(i);
+			AggregateRef aggregate = new AggregateRef(event.metadata().aggregateType(), event.metadata().aggregateId());
+			if (failed.contains(aggregate) || withdrawn.test(event)) {
+				outcomes.add(null);
+				continue;
+			}
+			DispatchOutcome outcome;
+			if (failedBatch != null && failedBatch.event == i && failedBatch.projection != null
+					&& failedBatch.failure != null) {
+				outcome = failed(failedBatch.projection, event.metadata(), event.payload(), failedBatch.failure);
+				track(failedBatch.projection, event.metadata(), outcome);
+				this.metrics.consumed(event.metadata(), failedBatch.projection, outcome);
+			}
+			else {
+				outcome = dispatch(event.metadata(), event.payload());
+			}
+			if (outcome == DispatchOutcome.FAIL) {
+				failed.add(aggregate);
+			}
+			outcomes.add(outcome);
+		}
+		return outcomes;
+	}
+
+	/**
+	 * Returns the projections whose last attempt at an event of an aggregate failed, for
+	 * the wait before the next one.
+	 * @param aggregateType the aggregate type
+	 * @param aggregateId the aggregate id
+	 * @return the projections, empty when none is failing
+	 */
+	public Set<String> failingProjections(String aggregateType, String aggregateId) {
+		return this.failing.of(new AggregateRef(aggregateType, aggregateId));
+	}
+
+	/**
+	 * Returns why an event that waited after a gap is not to be waited for any longer
+	 * (see {@link GapListener#abandoned}), until it is settled; the caller parks it with
+	 * {@link #settleAbandoned}.
+	 * @param metadata the event
+	 * @return the reason, or {@code null} while it waits or is not known to wait
+	 */
+	public @Nullable String abandoned(EventMetadata metadata) {
+		return this.gaps.abandoned(metadata);
+	}
+
+	/**
+	 * Parks an event that gap repair gave up as a malformed message (see
+	 * {@link #settleMalformed}), and once it is settled has gap repair forget it.
+	 * @param aggregateType the aggregate type of its lane
+	 * @param aggregateId the aggregate id of its lane
+	 * @param delivery the message
+	 * @param reason why it was given up
+	 * @return whether it is settled (parked or dropped); {@code false} when it is tried
+	 * again later
+	 */
+	public boolean settleAbandoned(String aggregateType, String aggregateId, Delivery delivery, String reason) {
+		EventMetadata metadata = delivery.metadata();
+		boolean settled = settleMalformed(aggregateType, aggregateId, delivery, reason);
+		if (settled && metadata != null) {
+			this.gaps.settled(metadata);
+		}
+		return settled;
+	}
+
+	/**
+	 * Forgets the failures of an aggregate whose consumer stopped here: another instance
+	 * or a later consumer takes its events from the start.
+	 * @param aggregateType the aggregate type
+	 * @param aggregateId the aggregate id
+	 */
+	public void forgetFailures(String aggregateType, String aggregateId) {
+		this.failing.forget(new AggregateRef(aggregateType, aggregateId));
+	}
+
+	private void track(String projection, EventMetadata metadata, DispatchOutcome outcome) {
+		if (outcome != DispatchOutcome.FAIL && this.failing.isEmpty()) {
+			// the usual case: nothing to record, nothing allocated
+			return;
+		}
+		this.failing.record(projection, new AggregateRef(metadata.aggregateType(), metadata.aggregateId()), outcome);
+		if (outcome == DispatchOutcome.FAIL) {
+			this.metrics.retried(metadata, projection);
+		}
+	}
+
+	private void counted(String projection, EventMetadata metadata, DispatchOutcome outcome, long nanos,
+			Instant committed) {
+		track(projection, metadata, outcome);
+		this.metrics.consumed(metadata, projection, outcome);
+		if (outcome == DispatchOutcome.OK) {
+			this.metrics.handled(metadata, projection, Duration.ofNanos(nanos), committed);
+		}
+		else if (outcome == DispatchOutcome.GAP) {
+			logger.debug("Projection '" + projection + "' waits for an earlier event before " + describe(metadata));
+		}
+	}
+
+	private DispatchOutcome apply(String projection, EventMetadata metadata, byte[] payload) {
+		long start = System.nanoTime();
+		DispatchOutcome outcome;
+		try {
+			outcome = this.transactions.execute((status) -> applyInTransaction(projection, metadata, payload));
+			if (outcome == null) {
+				outcome = DispatchOutcome.FAIL;
+			}
+		}
+		catch (TransientDataAccessException ex) {
+			// a lock wait or deadlock with another consumer of the aggregate: not the
+			// handler's fault
+			logger.debug("Projection '" + projection + "' will retry " + describe(metadata) + ": " + ex);
+			outcome = DispatchOutcome.FAIL;
+		}
+		catch (RuntimeException ex) {
+			outcome = failed(projection, metadata, payload, ex);
+		}
+		counted(projection, metadata, outcome, System.nanoTime() - start, this.clock.instant());
+		return outcome;
+	}
+
+	private DispatchOutcome applyInTransaction(String projection, EventMetadata metadata, byte[] payload) {
+		checkTransaction();
+		ProjectionPositions.Locked locked = this.positions.lock(projection, metadata, metadata.sequence(),
+				this.clock.instant());
+		DispatchOutcome outcome = this.runner.runIfNext(locked.position(), projection, metadata, payload);
+		Instant now = this.clock.instant();
+		if (outcome == DispatchOutcome.PARKED) {
+			this.positions.parkBehind(projection, metadata, payload, now);
+		}
+		if (outcome == DispatchOutcome.OK) {
+			this.inbox.record(this.service, projection, metadata, AckStatus.OK, null, now);
+		}
+		if ((outcome == DispatchOutcome.OK || outcome == DispatchOutcome.IGNORED) && !locked.movedAhead()) {
+			this.inbox.advance(this.service, projection, metadata, now);
+		}
+		return outcome;
+	}
+
+	private void checkTransaction() {
+		Assert.state(TransactionSynchronizationManager.getResource(this.dataSource) != null,
+				"The listener's transaction does not hold a connection of the DataSource of the inbox; give it a "
+						+ "transaction manager of that DataSource");
+	}
+
+	/**
+	 * Records a failed attempt; parks the event after the last attempt, or at once when
+	 * its payload does not bind to the handler's class (another attempt cannot help).
+	 * @return {@link DispatchOutcome#FAIL} or {@link DispatchOutcome#PARKED}
+	 */
+	private DispatchOutcome failed(String projection, EventMetadata metadata, byte[] payload, RuntimeException ex) {
+		Throwable cause = HandlerRunner.cause(ex);
+		String error = cause.getClass().getName() + ": " + cause.getMessage();
+		boolean unreadable = cause instanceof EventPayloadException;
+		try {
+			DispatchOutcome outcome = this.transactions.execute((status) -> {
+				InboxRepository.ProjectionPosition position = this.inbox.lockPosition(this.service, projection,
+						metadata.aggregateType(), metadata.aggregateId());
+				int attempt = this.inbox.attempts(metadata.eventId().toString(), this.service, projection) + 1;
+				Instant now = this.clock.instant();
+				if (!unreadable && attempt < this.parking.maxAttempts(projection)) {
+					this.inbox.record(this.service, projection, metadata, AckStatus.FAIL, error, now);
+					return DispatchOutcome.FAIL;
+				}
+				this.parked.park(this.service, projection, metadata,
+						ParkedPayload.of(payload, CloudEventsAmqpBinding.CONTENT_TYPE), error, now);
+				this.inbox.record(this.service, projection, metadata, AckStatus.PARKED, error, now);
+				if (!position.parked()) {
+					this.inbox.setParked(this.service, projection, metadata.aggregateType(), metadata.aggregateId(),
+							true);
+				}
+				return DispatchOutcome.PARKED;
+			});
+			if (outcome == DispatchOutcome.PARKED) {
+				logger.error(
+						"Projection '" + projection + "' parked " + describe(metadata)
+								+ (unreadable ? " at once, its payload does not bind: "
+										: " after " + this.parking.maxAttempts(projection) + " attempts: ")
+								+ error
+								+ "; later events of the aggregate are parked behind it until it is retried or skipped",
+						cause);
+				return DispatchOutcome.PARKED;
+			}
+		}
+		catch (RuntimeException recording) {
+			logger.warn("Could not record the failure of " + describe(metadata) + " for '" + projection + "'",
+					recording);
+		}
+		logger.warn("Projection '" + projection + "' failed on " + describe(metadata) + ": " + cause, cause);
+		return DispatchOutcome.FAIL;
+	}
+
+	/**
+	 * Parks a message that is not an event this service can apply (headers missing or
+	 * invalid, or an aggregate other than its queue's), with what it carried, under the
+	 * projection {@value #MALFORMED}, or drops it when it cannot be parked (see
+	 * {@link MalformedMessages}); such a message can be looked at and skipped, not
+	 * retried.
+	 * @param aggregateType the aggregate type of its lane
+	 * @param aggregateId the aggregate id of its lane
+	 * @param delivery the message
+	 * @param reason what is wrong with it
+	 * @return whether it is settled (parked or dropped); {@code false} when it is tried
+	 * again later
+	 */
+	public boolean settleMalformed(String aggregateType, String aggregateId, Delivery delivery, String reason) {
+		return this.malformed.settle(aggregateType, aggregateId, delivery, reason);
+	}
+
+	private static String describe(EventMetadata metadata) {
+		return metadata.aggregateType() + "-" + metadata.aggregateId() + " #" + metadata.sequence() + " "
+				+ metadata.eventType() + " (" + metadata.eventId() + ")";
+	}
+
+	/**
+	 * An event delivered to this service.
+	 *
+	 * @param metadata its metadata
+	 * @param payload its JSON payload
+	 */
+	public record Delivered(EventMetadata metadata, byte[] payload) {
+
+	}
+
+}

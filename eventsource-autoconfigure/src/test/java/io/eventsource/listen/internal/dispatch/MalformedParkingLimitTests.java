@@ -1,0 +1,116 @@
+package io.eventsource.listen.internal.dispatch;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests for {@link MalformedParkingLimit}.
+ */
+class MalformedParkingLimitTests {
+
+	private final MovableClock clock = new MovableClock();
+
+	private final AtomicLong rows = new AtomicLong();
+
+	private final AtomicInteger readings = new AtomicInteger();
+
+	private final MalformedParkingLimit limit = new MalformedParkingLimit(() -> {
+		this.readings.incrementAndGet();
+		return this.rows.get();
+	}, 3, this.clock);
+
+	@Test
+	void admitsUpToTheBoundCountingWhatItParksWithoutReadingPerMessage() {
+		for (int i = 0; i < 3; i++) {
+			assertThat(this.limit.admits()).isTrue();
+			this.limit.parked();
+		}
+		assertThat(this.limit.admits()).isFalse();
+		assertThat(this.readings).hasValue(1);
+	}
+
+	@Test
+	void seesRowsRemovedOrAddedElsewhereAtTheNextReading() {
+		this.rows.set(3);
+		assertThat(this.limit.admits()).isFalse();
+		this.rows.set(1);
+		this.clock.move(MalformedParkingLimit.REFRESH.minusMillis(1));
+		assertThat(this.limit.admits()).isFalse();
+		this.clock.move(Duration.ofMillis(1));
+		assertThat(this.limit.admits()).isTrue();
+		this.rows.set(5);
+		this.clock.move(MalformedParkingLimit.REFRESH);
+		assertThat(this.limit.admits()).isFalse();
+		assertThat(this.readings).hasValue(3);
+	}
+
+	@Test
+	void aFailedReadingIsTriedAgainWithTheNextMessage() {
+		AtomicInteger calls = new AtomicInteger();
+		MalformedParkingLimit failing = new MalformedParkingLimit(() -> {
+			if (calls.incrementAndGet() == 1) {
+				throw new IllegalStateException("database down");
+			}
+			return 0;
+		}, 3, this.clock);
+		try {
+			failing.admits();
+		}
+		catch (IllegalStateException ex) {
+			// the first reading fails
+		}
+		assertThat(failing.admits()).isTrue();
+		assertThat(calls).hasValue(2);
+	}
+
+	@Test
+	void zeroParksNone() {
+		assertThat(new MalformedParkingLimit(() -> 0, 0, this.clock).admits()).isFalse();
+	}
+
+	@Test
+	void dropsAreLoggedFirstThenOncePerPeriodWithTheirCount() {
+		assertThat(this.limit.dropped()).isEqualTo(1);
+		for (int i = 0; i < 99; i++) {
+			assertThat(this.limit.dropped()).isZero();
+		}
+		this.clock.move(MalformedParkingLimit.LOG_PERIOD);
+		assertThat(this.limit.dropped()).isEqualTo(100);
+		assertThat(this.limit.dropped()).isZero();
+	}
+
+	static class MovableClock extends Clock {
+
+		private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+		void move(Duration duration) {
+			this.now = this.now.plus(duration);
+		}
+
+		@Override
+		public ZoneId getZone() {
+			return ZoneOffset.UTC;
+		}
+
+		@Override
+		public Clock withZone(ZoneId zone) {
+			return this;
+		}
+
+		@Override
+		public Instant instant() {
+			return this.now;
+		}
+
+	}
+
+}
