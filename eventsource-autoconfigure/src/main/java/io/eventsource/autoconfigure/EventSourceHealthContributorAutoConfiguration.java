@@ -1,7 +1,5 @@
 package io.eventsource.autoconfigure;
 
-import java.time.Clock;
-
 import io.eventsource.actuate.internal.EventSourceHealthIndicator;
 import io.eventsource.autoconfigure.internal.ServiceName;
 import io.eventsource.listen.ListenerContainer;
@@ -40,7 +38,7 @@ public final class EventSourceHealthContributorAutoConfiguration {
 				ServiceName serviceName, EventSourceProperties properties) {
 			ParkedEventRepository parkedEvents = parked.getIfAvailable();
 			return new EventSourceHealthIndicator(outbox, connectionFactory, registry.getIfUnique(),
-					properties.getHealth().getBacklogAgeThreshold(), Clock.systemUTC(),
+					properties.getHealth().getBacklogAgeThreshold(), Infrastructure.CLOCK,
 					listeners.orderedStream().toList(), properties.getRegistry().getHeartbeatInterval(),
 					(parkedEvents != null) ? () -> parkedEvents.countByProjection(serviceName.value()) : null);
 		}
