@@ -10,13 +10,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import io.eventsource.publish.EventPublisher;
-import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.test.TestTopology;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
@@ -45,52 +42,46 @@ class BrokerConnectionsTests {
 		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 10;
 		int total = 3000;
-		EventSourceContexts.runner(database, billing)
-			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
-			.withPropertyValues(topology.properties())
-			.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))
-			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-			.run((context) -> {
-				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
-				FaultEvents.createTable(jdbc, database);
-				try {
-					TestTopology.awaitConsuming(context);
-					EventPublisher publisher = context.getBean(EventPublisher.class);
-					AtomicInteger published = new AtomicInteger();
-					CompletableFuture<Void> load = PacedLoad.start(total, Duration.ofMillis(5), (i) -> {
-						publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (i % aggregates),
-								new FaultEvents.OrderPlaced(i));
-						published.incrementAndGet();
-					});
-					await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= 300);
-					// the management API lists a new connection a few seconds after it
-					// opens
-					int closed = await().atMost(Duration.ofSeconds(30)).until(this::closeAllConnections, (n) -> n > 0);
-					int publishedAtFirstClose = published.get();
-					await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= publishedAtFirstClose + 300);
-					closed += await().atMost(Duration.ofSeconds(30)).until(this::closeAllConnections, (n) -> n > 0);
-					// both closes hit a running load
-					assertThat(published.get()).isLessThan(total);
-					load.get(2, TimeUnit.MINUTES);
-					assertThat(closed).isPositive();
-					await().atMost(Duration.ofSeconds(90))
-						.pollInterval(Duration.ofMillis(250))
-						.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) >= total);
-					await().during(Duration.ofSeconds(1))
-						.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == total);
-					Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(jdbc, this.prefix);
-					assertThat(applied).hasSize(aggregates);
-					FaultEvents.assertOnceInOrder(applied);
-					TestTopology.awaitConsuming(context);
-					FaultReport.record("every RabbitMQ connection closed twice under load (" + topology + ")", total,
-							FaultEvents.appliedCount(jdbc, this.prefix), FaultReport.consumed(context, "duplicate"), 0,
-							closed + " connections closed; relay and listener reconnected");
-				}
-				finally {
-					FaultEvents.cleanUp(context, jdbc, topology, billing, this.prefix,
-							FaultEvents.aggregateIds(this.prefix, aggregates));
-				}
-			});
+		FaultEvents.listener(database, billing, topology, "billing").run((context) -> {
+			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+			FaultEvents.createTable(jdbc, database);
+			try {
+				TestTopology.awaitConsuming(context);
+				EventPublisher publisher = context.getBean(EventPublisher.class);
+				AtomicInteger published = new AtomicInteger();
+				CompletableFuture<Void> load = PacedLoad.start(total, Duration.ofMillis(5), (i) -> {
+					publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (i % aggregates),
+							new FaultEvents.OrderPlaced(i));
+					published.incrementAndGet();
+				});
+				await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= 300);
+				// the management API lists a new connection a few seconds after it
+				// opens
+				int closed = await().atMost(Duration.ofSeconds(30)).until(this::closeAllConnections, (n) -> n > 0);
+				int publishedAtFirstClose = published.get();
+				await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= publishedAtFirstClose + 300);
+				closed += await().atMost(Duration.ofSeconds(30)).until(this::closeAllConnections, (n) -> n > 0);
+				// both closes hit a running load
+				assertThat(published.get()).isLessThan(total);
+				load.get(2, TimeUnit.MINUTES);
+				assertThat(closed).isPositive();
+				await().atMost(Duration.ofSeconds(90))
+					.pollInterval(Duration.ofMillis(250))
+					.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) >= total);
+				await().during(Duration.ofSeconds(1)).until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == total);
+				Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(jdbc, this.prefix);
+				assertThat(applied).hasSize(aggregates);
+				FaultEvents.assertOnceInOrder(applied);
+				TestTopology.awaitConsuming(context);
+				FaultReport.record("every RabbitMQ connection closed twice under load (" + topology + ")", total,
+						FaultEvents.appliedCount(jdbc, this.prefix), FaultReport.consumed(context, "duplicate"), 0,
+						closed + " connections closed; relay and listener reconnected");
+			}
+			finally {
+				FaultEvents.cleanUp(context, jdbc, topology, billing, this.prefix,
+						FaultEvents.aggregateIds(this.prefix, aggregates));
+			}
+		});
 	}
 
 	/**

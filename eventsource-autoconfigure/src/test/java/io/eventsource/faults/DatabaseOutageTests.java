@@ -11,15 +11,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import io.eventsource.publish.EventPublisher;
-import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.RunningContexts;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.test.TestTopology;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.TransactionException;
@@ -44,69 +43,64 @@ class DatabaseOutageTests {
 		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 10;
 		int total = 400;
-		EventSourceContexts.runner(database, billing)
-			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
-			.withPropertyValues(topology.properties())
-			.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))
-			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-			.run((listener) -> EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
-				.withPropertyValues(KillTests.LISTENER_PROPERTIES)
-				.withPropertyValues(topology.properties())
-				.withPropertyValues("eventsource.listener.enabled=false")
-				.run((orders) -> {
-					JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
-					FaultEvents.createTable(jdbc, database);
+		try (RunningContexts services = new RunningContexts()) {
+			AssertableApplicationContext listener = services
+				.start(FaultEvents.listener(database, billing, topology, "billing"));
+			AssertableApplicationContext orders = services.start(FaultEvents.publisher(database, topology));
+			JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
+			FaultEvents.createTable(jdbc, database);
+			try {
+				TestTopology.awaitConsuming(listener);
+				EventPublisher publisher = orders.getBean(EventPublisher.class);
+				AtomicInteger published = new AtomicInteger();
+				ConcurrentLinkedQueue<RuntimeException> failures = new ConcurrentLinkedQueue<>();
+				CompletableFuture<Void> publishing = PacedLoad.start(total, Duration.ofMillis(3), (i) -> {
 					try {
-						TestTopology.awaitConsuming(listener);
-						EventPublisher publisher = orders.getBean(EventPublisher.class);
-						AtomicInteger published = new AtomicInteger();
-						ConcurrentLinkedQueue<RuntimeException> failures = new ConcurrentLinkedQueue<>();
-						CompletableFuture<Void> publishing = PacedLoad.start(total, Duration.ofMillis(3), (i) -> {
-							try {
-								publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (i % aggregates),
-										new FaultEvents.OrderPlaced(i));
-								published.incrementAndGet();
-							}
-							catch (RuntimeException ex) {
-								failures.add(ex);
-							}
-						});
-						await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= 100);
-						int terminated = terminateConnections(database);
-						await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= 250);
-						terminated += terminateConnections(database);
-						publishing.get(2, TimeUnit.MINUTES);
-						assertThat(terminated).isPositive();
-						assertThat(failures).allSatisfy((failure) -> assertThat(failure)
-							.isInstanceOfAny(DataAccessException.class, TransactionException.class));
-						JdbcTemplate fresh = new JdbcTemplate(listener.getBean(DataSource.class));
-						Integer committed = await().atMost(Duration.ofSeconds(30))
-							.ignoreExceptions()
-							.until(() -> fresh.queryForObject(
-									"SELECT COUNT(*) FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?",
-									Integer.class, FaultEvents.AGGREGATE_TYPE, this.prefix + "%"), (count) -> true);
-						assertThat(committed).isGreaterThanOrEqualTo(published.get());
-						await().atMost(Duration.ofSeconds(120))
-							.pollInterval(Duration.ofMillis(500))
-							.ignoreExceptions()
-							.until(() -> FaultEvents.appliedCount(fresh, this.prefix) >= committed);
-						Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(fresh, this.prefix);
-						assertThat(applied).hasSize(aggregates);
-						FaultEvents.assertOnceInOrder(applied);
-						FaultReport.record(database + " connections terminated twice under load (" + topology + ")",
-								committed, applied.values().stream().mapToInt(List::size).sum(),
-								FaultReport.consumed(listener, "duplicate"), 0,
-								terminated + " connections ended, " + failures.size() + " publishes failed cleanly");
+						publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (i % aggregates),
+								new FaultEvents.OrderPlaced(i));
+						published.incrementAndGet();
 					}
-					finally {
-						// the pool may still hand out a connection that was terminated
-						await().atMost(Duration.ofSeconds(30))
-							.ignoreExceptions()
-							.until(() -> jdbc.queryForObject("SELECT 1", Integer.class) == 1);
-						FaultEvents.cleanUp(listener, jdbc, topology, billing, this.prefix,
-								FaultEvents.aggregateIds(this.prefix, aggregates));
+					catch (RuntimeException ex) {
+						failures.add(ex);
 					}
-				}));
+				});
+				await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= 100);
+				int terminated = terminateConnections(database);
+				await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= 250);
+				terminated += terminateConnections(database);
+				publishing.get(2, TimeUnit.MINUTES);
+				assertThat(terminated).isPositive();
+				assertThat(failures).allSatisfy((failure) -> assertThat(failure)
+					.isInstanceOfAny(DataAccessException.class, TransactionException.class));
+				JdbcTemplate fresh = new JdbcTemplate(listener.getBean(DataSource.class));
+				Integer committed = await().atMost(Duration.ofSeconds(30))
+					.ignoreExceptions()
+					.until(() -> fresh.queryForObject(
+							"SELECT COUNT(*) FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?",
+							Integer.class, FaultEvents.AGGREGATE_TYPE, this.prefix + "%"), (count) -> true);
+				assertThat(committed).isGreaterThanOrEqualTo(published.get());
+				await().atMost(Duration.ofSeconds(120))
+					.pollInterval(Duration.ofMillis(500))
+					.ignoreExceptions()
+					.until(() -> FaultEvents.appliedCount(fresh, this.prefix) >= committed);
+				Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(fresh, this.prefix);
+				assertThat(applied).hasSize(aggregates);
+				FaultEvents.assertOnceInOrder(applied);
+				FaultReport.record(database + " connections terminated twice under load (" + topology + ")", committed,
+						applied.values().stream().mapToInt(List::size).sum(),
+						FaultReport.consumed(listener, "duplicate"), 0,
+						terminated + " connections ended, " + failures.size() + " publishes failed cleanly");
+			}
+			finally {
+				services.closeAfter(listener);
+				// the pool may still hand out a connection that was terminated
+				await().atMost(Duration.ofSeconds(30))
+					.ignoreExceptions()
+					.until(() -> jdbc.queryForObject("SELECT 1", Integer.class) == 1);
+				FaultEvents.cleanUp(listener, jdbc, topology, billing, this.prefix,
+						FaultEvents.aggregateIds(this.prefix, aggregates));
+			}
+		}
 	}
 
 	private static int terminateConnections(Database database) {

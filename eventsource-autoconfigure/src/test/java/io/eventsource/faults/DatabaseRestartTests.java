@@ -11,12 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 import io.eventsource.publish.EventPublisher;
-import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.test.TestTopology;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -44,69 +41,64 @@ class DatabaseRestartTests {
 		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 10;
 		int total = 1500;
-		EventSourceContexts.runner(database, billing)
-			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
-			.withPropertyValues(topology.properties())
-			.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))
-			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-			.run((context) -> {
-				JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
-				FaultEvents.createTable(jdbc, database);
-				try {
-					TestTopology.awaitConsuming(context);
-					EventPublisher publisher = context.getBean(EventPublisher.class);
-					AtomicInteger published = new AtomicInteger();
-					ConcurrentLinkedQueue<RuntimeException> failures = new ConcurrentLinkedQueue<>();
-					CompletableFuture<Void> load = PacedLoad.start(total, Duration.ofMillis(5), (i) -> {
-						try {
-							publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (i % aggregates),
-									new FaultEvents.OrderPlaced(i));
-							published.incrementAndGet();
-						}
-						catch (RuntimeException ex) {
-							failures.add(ex);
-						}
-					});
-					await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= 200);
+		FaultEvents.listener(database, billing, topology, "billing").run((context) -> {
+			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
+			FaultEvents.createTable(jdbc, database);
+			try {
+				TestTopology.awaitConsuming(context);
+				EventPublisher publisher = context.getBean(EventPublisher.class);
+				AtomicInteger published = new AtomicInteger();
+				ConcurrentLinkedQueue<RuntimeException> failures = new ConcurrentLinkedQueue<>();
+				CompletableFuture<Void> load = PacedLoad.start(total, Duration.ofMillis(5), (i) -> {
 					try {
-						TestServices.restartPostgres();
+						publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (i % aggregates),
+								new FaultEvents.OrderPlaced(i));
+						published.incrementAndGet();
 					}
-					finally {
-						// whatever happened, the server must answer for the next tests
-						TestServices.restartPostgresIfDown();
+					catch (RuntimeException ex) {
+						failures.add(ex);
 					}
-					load.get(2, TimeUnit.MINUTES);
-					// publishes in flight when the connections were cut fail; none may
-					// fail
-					// otherwise
-					assertThat(failures).allSatisfy((failure) -> assertThat(failure)
-						.isInstanceOfAny(DataAccessException.class, TransactionException.class));
-					Integer committed = await().atMost(Duration.ofSeconds(60))
-						.ignoreExceptions()
-						.until(() -> jdbc.queryForObject(
-								"SELECT COUNT(*) FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?",
-								Integer.class, FaultEvents.AGGREGATE_TYPE, this.prefix + "%"), (count) -> true);
-					assertThat(committed).isGreaterThanOrEqualTo(published.get());
-					await().atMost(Duration.ofSeconds(120))
-						.pollInterval(Duration.ofMillis(500))
-						.ignoreExceptions()
-						.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) >= committed);
-					Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(jdbc, this.prefix);
-					assertThat(applied).hasSize(aggregates);
-					FaultEvents.assertOnceInOrder(applied);
-					FaultReport.record("PostgreSQL server restarted under load (" + topology + ")", committed,
-							applied.values().stream().mapToInt(List::size).sum(),
-							FaultReport.consumed(context, "duplicate"), 0,
-							failures.size() + " publishes failed cleanly during the restart");
+				});
+				await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= 200);
+				try {
+					TestServices.restartPostgres();
 				}
 				finally {
-					await().atMost(Duration.ofSeconds(60))
-						.ignoreExceptions()
-						.until(() -> jdbc.queryForObject("SELECT 1", Integer.class) == 1);
-					FaultEvents.cleanUp(context, jdbc, topology, billing, this.prefix,
-							FaultEvents.aggregateIds(this.prefix, aggregates));
+					// whatever happened, the server must answer for the next tests
+					TestServices.restartPostgresIfDown();
 				}
-			});
+				load.get(2, TimeUnit.MINUTES);
+				// publishes in flight when the connections were cut fail; none may
+				// fail
+				// otherwise
+				assertThat(failures).allSatisfy((failure) -> assertThat(failure)
+					.isInstanceOfAny(DataAccessException.class, TransactionException.class));
+				Integer committed = await().atMost(Duration.ofSeconds(60))
+					.ignoreExceptions()
+					.until(() -> jdbc.queryForObject(
+							"SELECT COUNT(*) FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?",
+							Integer.class, FaultEvents.AGGREGATE_TYPE, this.prefix + "%"), (count) -> true);
+				assertThat(committed).isGreaterThanOrEqualTo(published.get());
+				await().atMost(Duration.ofSeconds(120))
+					.pollInterval(Duration.ofMillis(500))
+					.ignoreExceptions()
+					.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) >= committed);
+				Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(jdbc, this.prefix);
+				assertThat(applied).hasSize(aggregates);
+				FaultEvents.assertOnceInOrder(applied);
+				FaultReport.record("PostgreSQL server restarted under load (" + topology + ")", committed,
+						applied.values().stream().mapToInt(List::size).sum(),
+						FaultReport.consumed(context, "duplicate"), 0,
+						failures.size() + " publishes failed cleanly during the restart");
+			}
+			finally {
+				await().atMost(Duration.ofSeconds(60))
+					.ignoreExceptions()
+					.until(() -> jdbc.queryForObject("SELECT 1", Integer.class) == 1);
+				FaultEvents.cleanUp(context, jdbc, topology, billing, this.prefix,
+						FaultEvents.aggregateIds(this.prefix, aggregates));
+			}
+		});
 	}
 
 }

@@ -13,12 +13,17 @@ import javax.sql.DataSource;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.EventSourceListener;
-import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.FastTimings;
 import io.eventsource.test.TestCleanUp;
+import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.test.TestTopology;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -110,6 +115,39 @@ final class FaultEvents {
 		TestCleanUp.deleteInbox(jdbc, service);
 		TestCleanUp.forgetService(context, AGGREGATE_TYPE, service);
 		topology.cleanUp(AGGREGATE_TYPE, service, aggregateIds);
+	}
+
+	/**
+	 * Returns the runner of a listening service of the fault suites: the fast timings,
+	 * the test's topology, a ledger that records what it applies under an instance name,
+	 * and meters of its own.
+	 * @param database the database
+	 * @param service the service name
+	 * @param topology the topology of the test
+	 * @param instance the instance name the ledger records
+	 * @return the runner
+	 */
+	static ApplicationContextRunner listener(Database database, String service, TestTopology topology,
+			String instance) {
+		return EventSourceContexts.runner(database, service)
+			.withPropertyValues(FastTimings.PROPERTIES)
+			.withPropertyValues(topology.properties())
+			.withBean(Ledger.class, () -> new Ledger(instance, -1))
+			.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
+	}
+
+	/**
+	 * Returns the runner of a publishing service of the fault suites: the fast timings
+	 * and the test's topology, listening switched off.
+	 * @param database the database
+	 * @param topology the topology of the test
+	 * @return the runner
+	 */
+	static ApplicationContextRunner publisher(Database database, TestTopology topology) {
+		return EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
+			.withPropertyValues(FastTimings.PROPERTIES)
+			.withPropertyValues(topology.properties())
+			.withPropertyValues("eventsource.listener.enabled=false");
 	}
 
 	/**

@@ -23,6 +23,7 @@ import io.eventsource.publish.EventPublisher;
 import io.eventsource.replay.internal.ReplayResponder;
 import io.eventsource.store.internal.OutboxRepository;
 import io.eventsource.store.internal.StoredEvent;
+import io.eventsource.test.FastTimings;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestCleanUp;
@@ -85,7 +86,7 @@ class FutureEventTests {
 		String billing = "billing-" + TestServices.randomSuffix();
 		String aggregate = this.prefix + "0";
 		EventSourceContexts.runner(database, orders)
-			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withPropertyValues(FastTimings.PROPERTIES)
 			.withPropertyValues(topology.properties())
 			.withPropertyValues("eventsource.listener.enabled=false")
 			.run((producer) -> {
@@ -184,7 +185,7 @@ class FutureEventTests {
 		String aggregate = this.prefix + "busy";
 		int total = 40;
 		EventSourceContexts.runner(database, orders)
-			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withPropertyValues(FastTimings.PROPERTIES)
 			.withPropertyValues(topology.properties())
 			.withPropertyValues("eventsource.listener.enabled=false")
 			.run((producer) -> {
@@ -246,7 +247,7 @@ class FutureEventTests {
 		// replay responder (and any other test's) holds nothing of it
 		withSchemaOfItsOwn((producerDatabase) -> EventSourceContexts.runner(TestServices.properties(database), orders)
 			.withPropertyValues("spring.datasource.url=" + producerDatabase)
-			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withPropertyValues(FastTimings.PROPERTIES)
 			.withPropertyValues(topology.properties())
 			// the test relays by hand: only #2 reaches the listener
 			.withPropertyValues("eventsource.listener.enabled=false", "eventsource.relay.enabled=false",
@@ -310,7 +311,7 @@ class FutureEventTests {
 		String billing = "billing-" + TestServices.randomSuffix();
 		String aggregate = this.prefix + "unparkable";
 		EventSourceContexts.runner(database, orders)
-			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withPropertyValues(FastTimings.PROPERTIES)
 			.withPropertyValues(topology.properties())
 			.withPropertyValues("eventsource.listener.enabled=false")
 			.run((producer) -> {
@@ -403,7 +404,7 @@ class FutureEventTests {
 
 	private ApplicationContextRunner listener(Database database, TestTopology topology, String service) {
 		return EventSourceContexts.runner(database, service)
-			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withPropertyValues(FastTimings.PROPERTIES)
 			.withPropertyValues(topology.properties())
 			.withPropertyValues(LISTENER_PROPERTIES)
 			.withBean(Ledger.class, Ledger::new)

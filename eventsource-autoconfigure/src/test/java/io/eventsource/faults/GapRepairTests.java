@@ -17,6 +17,7 @@ import io.eventsource.autoconfigure.EventSourceEndpointAutoConfiguration;
 import io.eventsource.envelope.EventEnvelope;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.registry.ServiceRegistry;
+import io.eventsource.test.FastTimings;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
@@ -70,7 +71,7 @@ class GapRepairTests {
 		int aggregates = 20;
 		int total = 600;
 		EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
-			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withPropertyValues(FastTimings.PROPERTIES)
 			.withPropertyValues(topology.properties())
 			.withPropertyValues("eventsource.listener.enabled=false")
 			.withUserConfiguration(LossyTopologyConfiguration.class)
@@ -79,7 +80,7 @@ class GapRepairTests {
 				FaultEvents.createTable(jdbc);
 				try {
 					EventSourceContexts.runner(database, billing)
-						.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+						.withPropertyValues(FastTimings.PROPERTIES)
 						.withPropertyValues(topology.properties())
 						// only the lossy relay of orders sends
 						.withPropertyValues("eventsource.relay.enabled=false", "eventsource.replay.gap-timeout=500ms")
@@ -174,7 +175,7 @@ class GapRepairTests {
 		String billing = "billing-" + TestServices.randomSuffix();
 		String aggregate = this.prefix + "0";
 		EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
-			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withPropertyValues(FastTimings.PROPERTIES)
 			.withPropertyValues(topology.properties())
 			.withPropertyValues("eventsource.listener.enabled=false", "eventsource.replay.catch-up-horizon=1s")
 			.withUserConfiguration(LossyTopologyConfiguration.class)
@@ -184,7 +185,7 @@ class GapRepairTests {
 				try {
 					listenerSettings
 						.apply(EventSourceContexts.runner(database, billing)
-							.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+							.withPropertyValues(FastTimings.PROPERTIES)
 							.withPropertyValues(topology.properties())
 							.withPropertyValues("eventsource.relay.enabled=false")
 							.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1)))

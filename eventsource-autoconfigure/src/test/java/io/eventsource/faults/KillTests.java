@@ -21,17 +21,18 @@ import javax.sql.DataSource;
 
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.FastTimings;
 import io.eventsource.test.RabbitTestClient;
+import io.eventsource.test.RunningContexts;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.test.TestTopology;
 import io.eventsource.topology.PerAggregateNames;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,12 +45,6 @@ import static org.awaitility.Awaitility.await;
  */
 class KillTests {
 
-	/** The listener settings of both instances, the child's and the test's. */
-	static final String[] LISTENER_PROPERTIES = { "eventsource.relay.poll-interval=200ms",
-			"eventsource.per-aggregate.queue-expiry=30s", "eventsource.per-aggregate.declaration-cache-ttl=5s",
-			"eventsource.per-aggregate.consumer-idle-timeout=2s", "eventsource.per-aggregate.announce-interval=500ms",
-			"eventsource.listener.retry-delay=200ms", "eventsource.registry.heartbeat-interval=1s" };
-
 	private final String prefix = TestServices.randomSuffix() + "-";
 
 	@ParameterizedTest
@@ -58,95 +53,76 @@ class KillTests {
 			TestTopology topology) throws Exception {
 		String billing = "billing-" + TestServices.randomSuffix();
 		String aggregate = this.prefix + "1";
-		EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
-			.withPropertyValues(LISTENER_PROPERTIES)
-			.withPropertyValues(topology.properties())
-			.run((orders) -> {
-				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
-				FaultEvents.createTable(jdbc, database);
-				ChildProcess child = ChildProcess.start(ListenerProcess.class, billing, List.of("2"),
-						properties(database, topology));
+		try (RunningContexts services = new RunningContexts()) {
+			AssertableApplicationContext orders = services
+				.start(EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
+					.withPropertyValues(FastTimings.PROPERTIES)
+					.withPropertyValues(topology.properties()));
+			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+			FaultEvents.createTable(jdbc, database);
+			ChildProcess child = ChildProcess.start(ListenerProcess.class, billing, List.of("2"),
+					properties(database, topology));
+			try {
+				child.await("READY", Duration.ofSeconds(90));
+				EventPublisher publisher = orders.getBean(EventPublisher.class);
+				publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(1));
+				await().atMost(Duration.ofSeconds(60)).until(() -> applied(jdbc).size() == 1);
+				publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(2));
+				child.await("IN_HANDLER 2", Duration.ofSeconds(60));
+				AssertableApplicationContext survivor = services
+					.start(FaultEvents.listener(database, billing, topology, "survivor"));
+				TestTopology.awaitConsuming(survivor);
+				child.kill();
+				// the announcement of the aggregate went to the killed instance: the
+				// stream goes on, and the next events announce it again
+				AtomicInteger published = new AtomicInteger(2);
+				boolean caughtUp = true;
 				try {
-					child.await("READY", Duration.ofSeconds(90));
-					EventPublisher publisher = orders.getBean(EventPublisher.class);
-					publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(1));
-					await().atMost(Duration.ofSeconds(60)).until(() -> applied(jdbc).size() == 1);
-					publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(2));
-					child.await("IN_HANDLER 2", Duration.ofSeconds(60));
-					EventSourceContexts.runner(database, billing)
-						.withPropertyValues(LISTENER_PROPERTIES)
-						.withPropertyValues(topology.properties())
-						.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("survivor", -1))
-						.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-						.run((survivor) -> {
-							TestTopology.awaitConsuming(survivor);
-							child.kill();
-							// the announcement of the aggregate went to the killed
-							// instance: the
-							// stream goes on, and the next events announce it again
-							AtomicInteger published = new AtomicInteger(2);
-							boolean caughtUp = true;
-							try {
-								await().atMost(Duration.ofSeconds(60))
-									.pollDelay(Duration.ZERO)
-									.pollInterval(Duration.ofSeconds(2))
-									.until(() -> {
-										if (applied(jdbc).size() >= published.get()) {
-											return true;
-										}
-										if (published.get() < 6) {
-											publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate,
-													new FaultEvents.OrderPlaced(published.incrementAndGet()));
-										}
-										return false;
-									});
+					await().atMost(Duration.ofSeconds(60))
+						.pollDelay(Duration.ZERO)
+						.pollInterval(Duration.ofSeconds(2))
+						.until(() -> {
+							if (applied(jdbc).size() >= published.get()) {
+								return true;
 							}
-							catch (ConditionTimeoutException ex) {
-								caughtUp = false;
+							if (published.get() < 6) {
+								publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate,
+										new FaultEvents.OrderPlaced(published.incrementAndGet()));
 							}
-							int expected = published.get();
-							if (!caughtUp) {
-								throw new AssertionError("Not applied: " + applied(jdbc) + "; database sessions: "
-										+ jdbc.queryForList((database == Database.POSTGRESQL)
-												? "SELECT pid, state, wait_event_type, left(query, 80) AS query "
-														+ "FROM pg_stat_activity WHERE datname = current_database()"
-												: "SELECT id, command, state, left(info, 80) AS query "
-														+ "FROM information_schema.processlist WHERE db = DATABASE()")
-										+ "; acks: "
-										+ jdbc.queryForList("SELECT sequence, status, attempts, last_error FROM "
-												+ "message_acks WHERE service = ?", billing)
-										+ "; rows: "
-										+ jdbc.queryForList("SELECT sequence, relayed_at FROM public_messages WHERE "
-												+ "aggregate_id = ?", aggregate)
-										+ "; queue: " + queueState(topology, billing, aggregate));
-							}
-							await().during(Duration.ofSeconds(1)).until(() -> applied(jdbc).size() == expected);
-							List<Map<String, Object>> rows = applied(jdbc);
-							assertThat(rows).extracting((row) -> ((Number) row.get("sequence")).longValue())
-								.containsExactlyElementsOf(LongStream.rangeClosed(1, expected).boxed().toList());
-							// the killed instance's insert of event 2 rolled back with
-							// its
-							// transaction
-							assertThat(rows).extracting((row) -> row.get("instance"))
-								.containsExactlyElementsOf(Stream
-									.concat(Stream.of("child"), Stream.generate(() -> "survivor").limit(expected - 1))
-									.toList());
-							assertThat(jdbc.queryForObject(
-									"SELECT COUNT(*) FROM message_acks WHERE service = ? AND status = 'ok'",
-									Integer.class, billing))
-								.isEqualTo(expected);
-							FaultReport.record(
-									"kill -9 of a consumer in the middle of a handler (" + database + ", " + topology
-											+ ")",
-									expected, rows.size(), FaultReport.consumed(survivor, "duplicate"), 0,
-									"survivor took the aggregate, event redelivered");
+							return false;
 						});
 				}
-				finally {
-					child.kill();
-					FaultEvents.cleanUp(orders, jdbc, topology, billing, this.prefix, List.of(aggregate));
+				catch (ConditionTimeoutException ex) {
+					caughtUp = false;
 				}
-			});
+				int expected = published.get();
+				if (!caughtUp) {
+					throw new AssertionError(notApplied(jdbc, database, topology, billing, aggregate));
+				}
+				await().during(Duration.ofSeconds(1)).until(() -> applied(jdbc).size() == expected);
+				List<Map<String, Object>> rows = applied(jdbc);
+				assertThat(rows).extracting((row) -> ((Number) row.get("sequence")).longValue())
+					.containsExactlyElementsOf(LongStream.rangeClosed(1, expected).boxed().toList());
+				// the killed instance's insert of event 2 rolled back with its
+				// transaction
+				assertThat(rows).extracting((row) -> row.get("instance"))
+					.containsExactlyElementsOf(
+							Stream.concat(Stream.of("child"), Stream.generate(() -> "survivor").limit(expected - 1))
+								.toList());
+				assertThat(jdbc.queryForObject("SELECT COUNT(*) FROM message_acks WHERE service = ? AND status = 'ok'",
+						Integer.class, billing))
+					.isEqualTo(expected);
+				FaultReport.record(
+						"kill -9 of a consumer in the middle of a handler (" + database + ", " + topology + ")",
+						expected, rows.size(), FaultReport.consumed(survivor, "duplicate"), 0,
+						"survivor took the aggregate, event redelivered");
+			}
+			finally {
+				services.closeAfter(orders);
+				child.kill();
+				FaultEvents.cleanUp(orders, jdbc, topology, billing, this.prefix, List.of(aggregate));
+			}
+		}
 	}
 
 	@ParameterizedTest
@@ -155,50 +131,45 @@ class KillTests {
 			TestTopology topology) throws Exception {
 		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 5;
-		EventSourceContexts.runner(database, billing)
-			.withPropertyValues(LISTENER_PROPERTIES)
-			.withPropertyValues(topology.properties())
-			.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))
-			.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-			.run((listener) -> {
-				JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
-				FaultEvents.createTable(jdbc, database);
-				TestTopology.awaitConsuming(listener);
-				ChildProcess child = ChildProcess.start(PublisherProcess.class, "orders-" + TestServices.randomSuffix(),
-						List.of(this.prefix, Integer.toString(aggregates)), properties(database, topology));
-				try {
-					child.await("PUBLISHED 150", Duration.ofSeconds(90));
-					child.kill();
-					// this context's relay (every instance relays the whole table) sends
-					// what the killed one left
-					Integer committed = jdbc.queryForObject(
-							"SELECT COUNT(*) FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?",
-							Integer.class, FaultEvents.AGGREGATE_TYPE, this.prefix + "%");
-					assertThat(committed).isGreaterThanOrEqualTo(150);
-					Integer unrelayed = jdbc.queryForObject(
-							"SELECT COUNT(*) FROM public_messages WHERE topic = ? "
-									+ "AND aggregate_id LIKE ? AND relayed_at IS NULL",
-							Integer.class, FaultEvents.AGGREGATE_TYPE, this.prefix + "%");
-					System.out.println("Killed the publisher with " + committed + " events committed, " + unrelayed
-							+ " of them not relayed yet");
-					await().atMost(Duration.ofSeconds(90))
-						.pollInterval(Duration.ofMillis(250))
-						.until(() -> applied(jdbc).size() >= committed);
-					await().during(Duration.ofSeconds(1)).until(() -> applied(jdbc).size() == committed);
-					Map<String, List<Long>> sequences = FaultEvents.appliedByAggregate(jdbc, this.prefix);
-					assertThat(sequences).hasSize(aggregates);
-					FaultEvents.assertOnceInOrder(sequences);
-					FaultReport.record(
-							"kill -9 of a publisher while it publishes and relays (" + database + ", " + topology + ")",
-							committed, applied(jdbc).size(), FaultReport.consumed(listener, "duplicate"), 0,
-							unrelayed + " unrelayed at the kill, sent by another relay");
-				}
-				finally {
-					child.kill();
-					FaultEvents.cleanUp(listener, jdbc, topology, billing, this.prefix,
-							FaultEvents.aggregateIds(this.prefix, aggregates));
-				}
-			});
+		FaultEvents.listener(database, billing, topology, "billing").run((listener) -> {
+			JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
+			FaultEvents.createTable(jdbc, database);
+			TestTopology.awaitConsuming(listener);
+			ChildProcess child = ChildProcess.start(PublisherProcess.class, "orders-" + TestServices.randomSuffix(),
+					List.of(this.prefix, Integer.toString(aggregates)), properties(database, topology));
+			try {
+				child.await("PUBLISHED 150", Duration.ofSeconds(90));
+				child.kill();
+				// this context's relay (every instance relays the whole table) sends
+				// what the killed one left
+				Integer committed = jdbc.queryForObject(
+						"SELECT COUNT(*) FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", Integer.class,
+						FaultEvents.AGGREGATE_TYPE, this.prefix + "%");
+				assertThat(committed).isGreaterThanOrEqualTo(150);
+				Integer unrelayed = jdbc.queryForObject(
+						"SELECT COUNT(*) FROM public_messages WHERE topic = ? "
+								+ "AND aggregate_id LIKE ? AND relayed_at IS NULL",
+						Integer.class, FaultEvents.AGGREGATE_TYPE, this.prefix + "%");
+				System.out.println("Killed the publisher with " + committed + " events committed, " + unrelayed
+						+ " of them not relayed yet");
+				await().atMost(Duration.ofSeconds(90))
+					.pollInterval(Duration.ofMillis(250))
+					.until(() -> applied(jdbc).size() >= committed);
+				await().during(Duration.ofSeconds(1)).until(() -> applied(jdbc).size() == committed);
+				Map<String, List<Long>> sequences = FaultEvents.appliedByAggregate(jdbc, this.prefix);
+				assertThat(sequences).hasSize(aggregates);
+				FaultEvents.assertOnceInOrder(sequences);
+				FaultReport.record(
+						"kill -9 of a publisher while it publishes and relays (" + database + ", " + topology + ")",
+						committed, applied(jdbc).size(), FaultReport.consumed(listener, "duplicate"), 0,
+						unrelayed + " unrelayed at the kill, sent by another relay");
+			}
+			finally {
+				child.kill();
+				FaultEvents.cleanUp(listener, jdbc, topology, billing, this.prefix,
+						FaultEvents.aggregateIds(this.prefix, aggregates));
+			}
+		});
 	}
 
 	/**
@@ -214,6 +185,21 @@ class KillTests {
 	private static String[] properties(Database database, TestTopology topology) {
 		return Stream.concat(Arrays.stream(TestServices.properties(database)), Arrays.stream(topology.properties()))
 			.toArray(String[]::new);
+	}
+
+	private String notApplied(JdbcTemplate jdbc, Database database, TestTopology topology, String billing,
+			String aggregate) {
+		String sessions = (database == Database.POSTGRESQL)
+				? "SELECT pid, state, wait_event_type, left(query, 80) AS query "
+						+ "FROM pg_stat_activity WHERE datname = current_database()"
+				: "SELECT id, command, state, left(info, 80) AS query "
+						+ "FROM information_schema.processlist WHERE db = DATABASE()";
+		return "Not applied: " + applied(jdbc) + "; database sessions: " + jdbc.queryForList(sessions) + "; acks: "
+				+ jdbc.queryForList("SELECT sequence, status, attempts, last_error FROM message_acks WHERE service = ?",
+						billing)
+				+ "; rows: " + jdbc
+					.queryForList("SELECT sequence, relayed_at FROM public_messages WHERE aggregate_id = ?", aggregate)
+				+ "; queue: " + queueState(topology, billing, aggregate);
 	}
 
 	private static String queueState(TestTopology topology, String billing, String aggregate) {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
+import io.eventsource.test.FastTimings;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestTopology;
 import org.awaitility.Awaitility;
@@ -25,7 +26,7 @@ public final class ListenerProcess {
 		String[] properties = Arrays.copyOfRange(args, 2, args.length);
 		CountDownLatch forever = new CountDownLatch(1);
 		EventSourceContexts.runner(properties, service)
-			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withPropertyValues(FastTimings.PROPERTIES)
 			.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("child", hangOn))
 			.run((context) -> {
 				try {

@@ -3,6 +3,7 @@ package io.eventsource.faults;
 import java.util.Arrays;
 
 import io.eventsource.publish.EventPublisher;
+import io.eventsource.test.FastTimings;
 import io.eventsource.test.EventSourceContexts;
 
 /**
@@ -22,7 +23,7 @@ public final class PublisherProcess {
 		int aggregates = Integer.parseInt(args[2]);
 		String[] properties = Arrays.copyOfRange(args, 3, args.length);
 		EventSourceContexts.runner(properties, service)
-			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withPropertyValues(FastTimings.PROPERTIES)
 			.withPropertyValues("eventsource.listener.enabled=false")
 			.run((context) -> {
 				EventPublisher publisher = context.getBean(EventPublisher.class);

@@ -13,6 +13,7 @@ import io.eventsource.autoconfigure.EventSourceHealthContributorAutoConfiguratio
 import io.eventsource.listen.internal.peraggregate.PerAggregateListenerContainer;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.FastTimings;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.test.TestTopology;
@@ -48,7 +49,7 @@ class RedisOutageTests {
 		int aggregates = 5;
 		EventSourceContexts.runner(database, billing)
 			.withConfiguration(AutoConfigurations.of(EventSourceHealthContributorAutoConfiguration.class))
-			.withPropertyValues(KillTests.LISTENER_PROPERTIES)
+			.withPropertyValues(FastTimings.PROPERTIES)
 			.withPropertyValues(topology.properties())
 			// the health sees the outage when a registry command fails: after this
 			// timeout
