@@ -5,29 +5,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.stream.Collectors;
 
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.EventSourceListener;
 import io.eventsource.listen.ListenerContainer;
-import io.eventsource.publish.EventPublisher;
-import io.eventsource.topology.PartitionedNames;
-import io.eventsource.topology.PerAggregateNames;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
@@ -57,7 +50,7 @@ import static org.awaitility.Awaitility.await;
 				"eventsource.aggregate-types." + ActuatorSecurityTests.AGGREGATE_TYPE + ".partitions=1" })
 @Import(ActuatorSecurityTests.Probes.class)
 @DirtiesContext
-class ActuatorSecurityTests {
+class ActuatorSecurityTests extends ServiceUnderTest {
 
 	static final String AGGREGATE_TYPE = "SecurityProbe";
 
@@ -69,26 +62,12 @@ class ActuatorSecurityTests {
 
 	private static final String RUN = UUID.randomUUID().toString().substring(0, 8);
 
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	EventPublisher publisher;
-
 	@Autowired
 	JdbcTemplate jdbc;
-
-	@Autowired
-	ApplicationContext context;
 
 	@DynamicPropertySource
 	static void serviceName(DynamicPropertyRegistry registry) {
 		registry.add("spring.application.name", () -> SERVICE);
-	}
-
-	@BeforeAll
-	static void servicesAnswer() {
-		LocalServices.requireAnswering();
 	}
 
 	@Test
@@ -141,24 +120,10 @@ class ActuatorSecurityTests {
 	}
 
 	private EventMetadata park(String aggregate) {
-		awaitConsuming();
+		awaitConsuming(Set.of(AGGREGATE_TYPE));
 		EventMetadata published = this.publisher.publish(AGGREGATE_TYPE, aggregate, new Refused());
 		await().atMost(Duration.ofSeconds(60)).until(() -> parkedIds(aggregate).size() == 1);
 		return published;
-	}
-
-	private void awaitConsuming() {
-		await().atMost(Duration.ofSeconds(60)).until(() -> {
-			List<ListenerContainer> running = this.context.getBeansOfType(ListenerContainer.class)
-				.values()
-				.stream()
-				.filter(ListenerContainer::isRunning)
-				.toList();
-			Set<String> types = running.stream()
-				.flatMap((container) -> container.aggregateTypes().stream())
-				.collect(Collectors.toSet());
-			return types.contains(AGGREGATE_TYPE) && running.stream().allMatch(ListenerContainer::isConsuming);
-		});
 	}
 
 	private List<String> parkedIds(String aggregate) {
@@ -207,28 +172,27 @@ class ActuatorSecurityTests {
 		}
 
 		@Bean
-		CleanUp securityCleanUp(ConnectionFactory connectionFactory, ObjectProvider<ListenerContainer> containers,
-				JdbcTemplate jdbc) {
-			return new CleanUp(connectionFactory, containers, jdbc);
+		QueueCleanUp securityQueueCleanUp(ConnectionFactory connectionFactory,
+				ObjectProvider<ListenerContainer> containers, Environment environment) {
+			return new QueueCleanUp(SERVICE, connectionFactory, containers, environment);
+		}
+
+		@Bean
+		RowCleanUp securityRowCleanUp(JdbcTemplate jdbc) {
+			return new RowCleanUp(jdbc);
 		}
 
 	}
 
 	/**
-	 * Deletes what this run's service left once its listener containers stopped: the
+	 * Deletes the rows this run's service left once its listener containers stopped: the
 	 * service name is never used again (the registry forgets it by itself).
 	 */
-	static class CleanUp implements DisposableBean {
-
-		private final ConnectionFactory connectionFactory;
-
-		private final ObjectProvider<ListenerContainer> containers;
+	static class RowCleanUp implements DisposableBean {
 
 		private final JdbcTemplate jdbc;
 
-		CleanUp(ConnectionFactory connectionFactory, ObjectProvider<ListenerContainer> containers, JdbcTemplate jdbc) {
-			this.connectionFactory = connectionFactory;
-			this.containers = containers;
+		RowCleanUp(JdbcTemplate jdbc) {
 			this.jdbc = jdbc;
 		}
 
@@ -242,14 +206,6 @@ class ActuatorSecurityTests {
 					RUN + "-%");
 			this.jdbc.update("DELETE FROM aggregate_sequences WHERE aggregate_type = ? AND aggregate_id LIKE ?",
 					AGGREGATE_TYPE, RUN + "-%");
-			RabbitAdmin admin = new RabbitAdmin(this.connectionFactory);
-			this.containers.orderedStream()
-				.flatMap((container) -> container.aggregateTypes().stream())
-				.forEach((type) -> {
-					admin.deleteQueue(PerAggregateNames.aggregateIdsQueue(type, SERVICE));
-					admin.deleteQueue(PartitionedNames.queue(type, SERVICE, 0));
-					admin.deleteQueue(PartitionedNames.instancesQueue(type, SERVICE));
-				});
 		}
 
 	}

@@ -18,23 +18,15 @@ import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.EventSourceListener;
 import io.eventsource.listen.ListenerContainer;
-import io.eventsource.publish.EventPublisher;
-import io.eventsource.topology.PartitionedNames;
-import io.eventsource.topology.PerAggregateNames;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
@@ -65,7 +57,7 @@ import static org.awaitility.Awaitility.await;
 				"eventsource.aggregate-types." + DashboardMetricsTests.PARTITIONED_TYPE + ".partitions=2" })
 @Import(DashboardMetricsTests.Probes.class)
 @DirtiesContext
-class DashboardMetricsTests {
+class DashboardMetricsTests extends ServiceUnderTest {
 
 	static final String PER_AGGREGATE_TYPE = "DashboardProbe";
 
@@ -79,33 +71,19 @@ class DashboardMetricsTests {
 
 	private static final Pattern METRIC = Pattern.compile("eventsource_[a-z0-9_]+");
 
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	EventPublisher publisher;
-
 	@Autowired
 	ProbeHandlers handlers;
-
-	@Autowired
-	ApplicationContext context;
 
 	@DynamicPropertySource
 	static void serviceName(DynamicPropertyRegistry registry) {
 		registry.add("spring.application.name", () -> SERVICE);
 	}
 
-	@BeforeAll
-	static void servicesAnswer() {
-		LocalServices.requireAnswering();
-	}
-
 	@Test
 	void everyMetricTheDashboardQueriesIsScraped() throws IOException {
 		Set<String> queried = dashboardMetrics();
 		assertThat(queried).as("metrics queried by %s", DASHBOARD).isNotEmpty();
-		awaitConsuming();
+		awaitConsuming(Set.of(PER_AGGREGATE_TYPE, PARTITIONED_TYPE));
 		String run = UUID.randomUUID().toString().substring(0, 8);
 		List<String> ids = List.of(run + "-a", run + "-b", run + "-c");
 		for (int i = 0; i < ids.size(); i++) {
@@ -124,21 +102,6 @@ class DashboardMetricsTests {
 				.containsAll(queried);
 			assertThat(scrape).as("consumed outcomes the dashboard selects")
 				.contains("outcome=\"ok\"", "outcome=\"fail\"", "outcome=\"parked\"");
-		});
-	}
-
-	private void awaitConsuming() {
-		await().atMost(Duration.ofSeconds(30)).until(() -> {
-			List<ListenerContainer> running = this.context.getBeansOfType(ListenerContainer.class)
-				.values()
-				.stream()
-				.filter(ListenerContainer::isRunning)
-				.toList();
-			Set<String> types = running.stream()
-				.flatMap((container) -> container.aggregateTypes().stream())
-				.collect(Collectors.toSet());
-			return types.containsAll(Set.of(PER_AGGREGATE_TYPE, PARTITIONED_TYPE))
-					&& running.stream().allMatch(ListenerContainer::isConsuming);
 		});
 	}
 
@@ -219,47 +182,7 @@ class DashboardMetricsTests {
 		@Bean
 		QueueCleanUp dashboardQueueCleanUp(ConnectionFactory connectionFactory,
 				ObjectProvider<ListenerContainer> containers, Environment environment) {
-			return new QueueCleanUp(connectionFactory, containers, environment);
-		}
-
-	}
-
-	/**
-	 * Deletes the durable queues this run's service declared, once its listener
-	 * containers stopped: the service name is never used again, so nothing would consume
-	 * them.
-	 */
-	static class QueueCleanUp implements DisposableBean {
-
-		private final ConnectionFactory connectionFactory;
-
-		private final ObjectProvider<ListenerContainer> containers;
-
-		private final Environment environment;
-
-		QueueCleanUp(ConnectionFactory connectionFactory, ObjectProvider<ListenerContainer> containers,
-				Environment environment) {
-			this.connectionFactory = connectionFactory;
-			this.containers = containers;
-			this.environment = environment;
-		}
-
-		@Override
-		public void destroy() {
-			RabbitAdmin admin = new RabbitAdmin(this.connectionFactory);
-			int defaultPartitions = this.environment.getProperty("eventsource.partitioned.partitions", Integer.class,
-					8);
-			this.containers.orderedStream()
-				.flatMap((container) -> container.aggregateTypes().stream())
-				.forEach((type) -> {
-					admin.deleteQueue(PerAggregateNames.aggregateIdsQueue(type, SERVICE));
-					int partitions = this.environment.getProperty("eventsource.aggregate-types." + type + ".partitions",
-							Integer.class, defaultPartitions);
-					for (int k = 0; k < partitions; k++) {
-						admin.deleteQueue(PartitionedNames.queue(type, SERVICE, k));
-					}
-					admin.deleteQueue(PartitionedNames.instancesQueue(type, SERVICE));
-				});
+			return new QueueCleanUp(SERVICE, connectionFactory, containers, environment);
 		}
 
 	}
