@@ -1,15 +1,11 @@
 package io.eventsource.replay.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,10 +16,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import io.eventsource.envelope.EventMetadata;
-import io.eventsource.envelope.internal.AggregateNames;
-import io.eventsource.envelope.internal.UntrustedText;
 import io.eventsource.store.internal.OutboxRepository;
-import io.eventsource.store.internal.RelayedEvent;
 import io.eventsource.store.internal.StoredEvent;
 import io.eventsource.topology.PartitionedNames;
 import io.eventsource.topology.internal.ConfirmingChannel;
@@ -55,29 +48,21 @@ import org.springframework.context.SmartLifecycle;
  * The broker deletes the request queue a minute after its last consumer: a request made
  * while no instance runs is then lost, and asked again by the listener, whose gap
  * persists.
+ * <p>
+ * This class owns the channels and the consuming; a {@link ReplayAnswerer} reads and
+ * answers each request.
  */
 public class ReplayResponder implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(ReplayResponder.class);
 
-	/** The most characters of an error a log line keeps. */
-	private static final int MAX_LOGGED_ERROR = 300;
-
 	private final ConnectionFactory connectionFactory;
-
-	private final OutboxRepository outbox;
 
 	private final String queue;
 
-	private final int maxEvents;
-
 	private final Duration confirmTimeout;
 
-	private final String service;
-
-	private final Duration horizon;
-
-	private final Clock clock;
+	private final ReplayAnswerer answerer;
 
 	private @Nullable Channel requests;
 
@@ -113,14 +98,10 @@ public class ReplayResponder implements SmartLifecycle {
 	 */
 	public ReplayResponder(ConnectionFactory connectionFactory, OutboxRepository outbox, String service, int maxEvents,
 			Duration confirmTimeout, Duration horizon, Clock clock) {
-		this.service = service;
-		this.horizon = horizon;
-		this.clock = clock;
 		this.connectionFactory = connectionFactory;
-		this.outbox = outbox;
 		this.queue = ReplayNames.requestQueue(service);
-		this.maxEvents = maxEvents;
 		this.confirmTimeout = confirmTimeout;
+		this.answerer = new ReplayAnswerer(outbox, service, maxEvents, horizon, clock, this::send);
 	}
 
 	@Override
@@ -182,7 +163,7 @@ public class ReplayResponder implements SmartLifecycle {
 				@Override
 				public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
 						byte[] body) {
-					answer(getChannel(), envelope.getDeliveryTag(), properties);
+					ReplayResponder.this.answerer.answer(getChannel(), envelope.getDeliveryTag(), properties);
 				}
 
 				@Override
@@ -200,137 +181,10 @@ public class ReplayResponder implements SmartLifecycle {
 		}
 	}
 
-	private void answer(Channel channel, long deliveryTag, AMQP.BasicProperties properties) {
-		Map<String, Object> headers = properties.getHeaders();
-		if (headers != null && ReplayNames.CATCH_UP.equals(String.valueOf(headers.get(ReplayNames.KIND)))) {
-			answerCatchUp(channel, deliveryTag, headers, properties.getReplyTo());
-			return;
-		}
-		ReplayRequest request;
-		try {
-			request = request(properties);
-		}
-		catch (IllegalArgumentException ex) {
-			// anyone who can publish to the exchange can send it: it is never answered
-			logger.warn("Dropped a replay request that names no aggregate: " + ex.getMessage());
-			acknowledge(channel, deliveryTag);
-			return;
-		}
-		String replyTo = properties.getReplyTo();
-		try {
-			if (request != null && replyTo != null) {
-				String logEndTo = logEndTo(properties);
-				// read after the request arrived: an event its requester had received
-				// before sending it is at or below this
-				long lastSequence = (logEndTo != null)
-						? this.outbox.lastSequence(request.aggregateType(), request.aggregateId()) : 0;
-				List<StoredEvent> events = this.outbox.findByAggregate(request.aggregateType(), request.aggregateId(),
-						request.fromSequence(), (request.toSequence() > 0) ? request.toSequence() : Long.MAX_VALUE,
-						this.maxEvents);
-				AMQP.BasicProperties logEnd = (lastSequence > 0)
-						? logEnd(request, lastSequence, properties.getCorrelationId()) : null;
-				if ((!events.isEmpty() || logEnd != null) && !send(events, replyTo, logEnd, logEndTo)) {
-					channel.basicNack(deliveryTag, false, true);
-					return;
-				}
-				if (!events.isEmpty()) {
-					logger.info("Replayed " + events.size() + " events of " + request + " to "
-							+ UntrustedText.abbreviate(replyTo));
-				}
-			}
-			else {
-				logger.warn("Ignored a replay request without its headers or reply-to");
-			}
-			channel.basicAck(deliveryTag, false);
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.warn("Could not answer the replay request " + request + "; the requester asks again: "
-					+ UntrustedText.abbreviate(String.valueOf(ex), MAX_LOGGED_ERROR));
-			reject(channel, deliveryTag);
-		}
-	}
-
-	/**
-	 * Answers a catch-up request: the aggregate type's events after the requester's
-	 * cursor in this log, up to the horizon, then an end message with the new cursor.
-	 */
-	private void answerCatchUp(Channel channel, long deliveryTag, Map<String, Object> headers,
-			@Nullable String replyTo) {
-		Object only = headers.get(ReplayNames.PRODUCER);
-		Object type = headers.get(ReplayNames.AGGREGATE_TYPE);
-		try {
-			if (replyTo == null || type == null || (only != null && !this.service.equals(only.toString()))) {
-				channel.basicAck(deliveryTag, false);
-				return;
-			}
-			try {
-				AggregateNames.requireAggregateType(type.toString());
-			}
-			catch (IllegalArgumentException ex) {
-				logger.warn("Dropped a catch-up request that names no aggregate type: " + ex.getMessage());
-				channel.basicAck(deliveryTag, false);
-				return;
-			}
-			Instant horizon = this.clock.instant().minus(this.horizon);
-			Object cursors = headers.get(ReplayNames.CURSORS);
-			Object mine = (cursors instanceof Map<?, ?> map) ? map.get(this.service) : null;
-			CatchUpCursor cursor = (mine != null) ? CatchUpCursor.parse(mine.toString())
-					: "now".equals(String.valueOf(headers.get(ReplayNames.START)))
-							? new CatchUpCursor(horizon, Long.MAX_VALUE) : CatchUpCursor.BEGINNING;
-			List<RelayedEvent> rows = this.outbox.findRelayedAfter(type.toString(), cursor.relayedAt(), cursor.id(),
-					horizon, this.maxEvents);
-			CatchUpCursor next = rows.isEmpty() ? cursor
-					: new CatchUpCursor(rows.get(rows.size() - 1).relayedAt(), rows.get(rows.size() - 1).event().id());
-			Map<String, Object> end = new LinkedHashMap<>();
-			end.put(ReplayNames.KIND, ReplayNames.END);
-			end.put(ReplayNames.AGGREGATE_TYPE, type.toString());
-			end.put(ReplayNames.PRODUCER, this.service);
-			end.put(ReplayNames.CURSOR, next.toString());
-			end.put(ReplayNames.MORE, rows.size() == this.maxEvents);
-			if (!send(rows.stream().map(RelayedEvent::event).toList(), replyTo,
-					new AMQP.BasicProperties.Builder().deliveryMode(2).headers(end).build(), replyTo)) {
-				channel.basicNack(deliveryTag, false, true);
-				return;
-			}
-			channel.basicAck(deliveryTag, false);
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.warn("Could not answer a catch-up request for " + UntrustedText.abbreviate(String.valueOf(type))
-					+ "; the requester asks again: " + UntrustedText.abbreviate(String.valueOf(ex), MAX_LOGGED_ERROR));
-			reject(channel, deliveryTag);
-		}
-	}
-
-	/**
-	 * Returns the message that tells a requester where this log of an aggregate ends.
-	 */
-	private AMQP.BasicProperties logEnd(ReplayRequest request, long lastSequence, String requestId) {
-		Map<String, Object> headers = new LinkedHashMap<>();
-		headers.put(ReplayNames.KIND, ReplayNames.LOG_END);
-		headers.put(ReplayNames.AGGREGATE_TYPE, request.aggregateType());
-		headers.put(ReplayNames.AGGREGATE_ID, request.aggregateId());
-		headers.put(ReplayNames.PRODUCER, this.service);
-		headers.put(ReplayNames.LAST_SEQUENCE, lastSequence);
-		return new AMQP.BasicProperties.Builder().correlationId(requestId).headers(headers).build();
-	}
-
-	/**
-	 * Returns the queue a request wants the end of the log in, when it wants it and says
-	 * which request it is; a name no queue can have counts as none.
-	 */
-	private static @Nullable String logEndTo(AMQP.BasicProperties properties) {
-		Map<String, Object> headers = properties.getHeaders();
-		Object queue = (headers != null) ? headers.get(ReplayNames.LOG_END_TO) : null;
-		if (queue == null || properties.getCorrelationId() == null) {
-			return null;
-		}
-		String name = queue.toString();
-		return (!name.isEmpty() && name.getBytes(StandardCharsets.UTF_8).length <= 255) ? name : null;
-	}
-
 	/**
 	 * Sends events into the requester's queue, and an end message when given one into its
-	 * queue, and waits for the broker's confirms.
+	 * queue, and waits for the broker's confirms; the {@link ReplayAnswerer.Sender} of
+	 * the answerer. One answer at a time, under the lock that guards the channels.
 	 */
 	private synchronized boolean send(List<StoredEvent> events, String replyTo, AMQP.@Nullable BasicProperties end,
 			@Nullable String endTo) throws IOException {
@@ -353,61 +207,6 @@ public class ReplayResponder implements SmartLifecycle {
 		ConfirmingChannel.Confirms confirms = answers.awaitConfirms(answers.lastPublished(), messageIds,
 				this.confirmTimeout);
 		return published.stream().allMatch(confirms::acked);
-	}
-
-	/**
-	 * Acknowledges a request that is never to be answered.
-	 */
-	private static void acknowledge(Channel channel, long deliveryTag) {
-		try {
-			channel.basicAck(deliveryTag, false);
-		}
-		catch (IOException | RuntimeException ex) {
-			// the channel is gone: the request comes back, and is dropped again
-		}
-	}
-
-	/**
-	 * Drops a request that could not be answered: the requester asks again.
-	 */
-	private static void reject(Channel channel, long deliveryTag) {
-		try {
-			channel.basicNack(deliveryTag, false, false);
-		}
-		catch (IOException | RuntimeException ex) {
-			// the channel is gone: the request goes back to the queue
-		}
-	}
-
-	/**
-	 * Reads a request for the events of one aggregate from the headers of a message.
-	 * @param properties the message's properties
-	 * @return the request, or {@code null} when its headers are missing
-	 * @throws IllegalArgumentException if they name no aggregate a producer could hold
-	 * (the rules of {@link AggregateNames}), or no sequence; its message quotes them
-	 * abbreviated
-	 */
-	static @Nullable ReplayRequest request(AMQP.BasicProperties properties) {
-		Map<String, Object> headers = properties.getHeaders();
-		if (headers == null) {
-			return null;
-		}
-		Object type = headers.get(ReplayNames.AGGREGATE_TYPE);
-		Object id = headers.get(ReplayNames.AGGREGATE_ID);
-		Object from = headers.get(ReplayNames.FROM_SEQUENCE);
-		Object to = headers.get(ReplayNames.TO_SEQUENCE);
-		if (type == null || id == null || !(from instanceof Number fromNumber)) {
-			return null;
-		}
-		// a valid id never fails the query (a NUL does on PostgreSQL) and logs bounded
-		AggregateNames.requireAggregateType(type.toString());
-		AggregateNames.requireAggregateId(id.toString());
-		long toSequence = (to instanceof Number toNumber) ? toNumber.longValue() : 0;
-		if (fromNumber.longValue() < 1 || toSequence < 0) {
-			throw new IllegalArgumentException(
-					"the sequences " + fromNumber.longValue() + ".." + toSequence + " are not those of a log");
-		}
-		return new ReplayRequest(type.toString(), id.toString(), fromNumber.longValue(), toSequence);
 	}
 
 }

@@ -2,38 +2,21 @@ package io.eventsource.listen.internal.catchup;
 
 import java.io.IOException;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import com.rabbitmq.client.AMQP;
-import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
-import io.eventsource.envelope.internal.CloudEventsAmqpBinding;
-import io.eventsource.envelope.internal.InvalidEventHeadersException;
 import io.eventsource.envelope.internal.UntrustedText;
-import io.eventsource.listen.internal.dispatch.DispatchOutcome;
 import io.eventsource.listen.internal.dispatch.EventDispatcher;
 import io.eventsource.listen.internal.handler.EventHandlers;
 import io.eventsource.listen.internal.lane.ListenerThreads;
-import io.eventsource.replay.internal.CatchUpCursor;
-import io.eventsource.replay.internal.ReplayNames;
 import io.eventsource.replay.internal.ReplayRequester;
 import io.eventsource.store.internal.ConsumerStateRepository;
-import io.eventsource.topology.internal.RawChannels;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -56,29 +39,22 @@ import org.springframework.context.SmartLifecycle;
  * duplicates for the catch-up, and the other way round. A page whose events cannot all be
  * applied yet (a handler failing, or a gap before one) ends the run without saving the
  * cursor; the run is tried again after the retry delay.
+ * <p>
+ * This class schedules the runs and their retries; an {@link AggregateTypeCatchUp} runs
+ * each aggregate type's.
  */
 public class CatchUp implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(CatchUp.class);
 
-	private static final Duration QUIET = Duration.ofSeconds(3);
-
 	/** The most catch-ups that wait for a producer to answer at one time. */
 	private static final int MAX_AWAITED = 64;
 
-	private final ConnectionFactory connectionFactory;
-
 	private final EventHandlers handlers;
-
-	private final EventDispatcher dispatcher;
-
-	private final ConsumerStateRepository state;
-
-	private final ReplayRequester requester;
 
 	private final CatchUpSettings settings;
 
-	private final Clock clock;
+	private final AggregateTypeCatchUp typeCatchUp;
 
 	private @Nullable ScheduledExecutorService scheduler;
 
@@ -94,13 +70,10 @@ public class CatchUp implements SmartLifecycle {
 
 	public CatchUp(ConnectionFactory connectionFactory, EventHandlers handlers, EventDispatcher dispatcher,
 			ConsumerStateRepository state, ReplayRequester requester, CatchUpSettings settings, Clock clock) {
-		this.connectionFactory = connectionFactory;
 		this.handlers = handlers;
-		this.dispatcher = dispatcher;
-		this.state = state;
-		this.requester = requester;
 		this.settings = settings;
-		this.clock = clock;
+		this.typeCatchUp = new AggregateTypeCatchUp(connectionFactory, state, requester, settings, clock,
+				new CatchUpPageApplier(dispatcher, settings), this::isRunning);
 	}
 
 	@Override
@@ -214,7 +187,7 @@ public class CatchUp implements SmartLifecycle {
 		boolean answered = false;
 		try {
 			Set<String> producers = new HashSet<>();
-			answered = run(key.aggregateType(), producers) && producers.contains(key.producer());
+			answered = this.typeCatchUp.run(key.aggregateType(), producers) && producers.contains(key.producer());
 		}
 		catch (IOException | RuntimeException ex) {
 			logger.warn("Could not catch up " + key.aggregateType() + " from the producers' logs: " + ex);
@@ -243,7 +216,7 @@ public class CatchUp implements SmartLifecycle {
 			}
 			boolean complete;
 			try {
-				complete = run(aggregateType, new HashSet<>());
+				complete = this.typeCatchUp.run(aggregateType, new HashSet<>());
 			}
 			catch (IOException | RuntimeException ex) {
 				logger.warn("Could not catch up " + aggregateType + " from the producers' logs: " + ex);
@@ -263,108 +236,6 @@ public class CatchUp implements SmartLifecycle {
 				return;
 			}
 		}
-	}
-
-	/**
-	 * Catches up one aggregate type, page by page, until no producer answers for a while.
-	 * @param answered takes the producers that answered
-	 * @return whether every page was applied
-	 */
-	private boolean run(String aggregateType, Set<String> answered) throws IOException, InterruptedException {
-		BlockingQueue<Received> received = new LinkedBlockingQueue<>();
-		Channel channel = RawChannels.open(this.connectionFactory);
-		try {
-			String queue = channel.queueDeclare().getQueue();
-			channel.basicConsume(queue, true, new DefaultConsumer(channel) {
-
-				@Override
-				public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
-						byte[] body) {
-					received.add(new Received(properties, body));
-				}
-
-			});
-			String prefix = consumerPrefix(aggregateType);
-			Map<String, CatchUpCursor> cursors = new HashMap<>();
-			this.state.cursors(prefix)
-				.forEach((name, cursor) -> cursors.put(name.substring(prefix.length()), CatchUpCursor.parse(cursor)));
-			this.requester.catchUp(aggregateType, cursors, this.settings.fromBeginning(), null, queue);
-			List<EventDispatcher.Delivered> page = new ArrayList<>();
-			int applied = 0;
-			Received next;
-			while (this.running && (next = received.poll(QUIET.toMillis(), TimeUnit.MILLISECONDS)) != null) {
-				Map<String, Object> headers = (next.properties().getHeaders() != null) ? next.properties().getHeaders()
-						: Map.of();
-				if (ReplayNames.END.equals(String.valueOf(headers.get(ReplayNames.KIND)))) {
-					if (!apply(page)) {
-						return false;
-					}
-					applied += page.size();
-					page.clear();
-					String producer = String.valueOf(headers.get(ReplayNames.PRODUCER));
-					answered.add(producer);
-					CatchUpCursor cursor = CatchUpCursor.parse(String.valueOf(headers.get(ReplayNames.CURSOR)));
-					this.state.save(prefix + producer, cursor.toString(), this.clock.instant());
-					if (Boolean.TRUE.equals(headers.get(ReplayNames.MORE))) {
-						this.requester.catchUp(aggregateType, Map.of(producer, cursor), this.settings.fromBeginning(),
-								producer, queue);
-					}
-					continue;
-				}
-				try {
-					page.add(new EventDispatcher.Delivered(CloudEventsAmqpBinding.fromHeaders(headers), next.body()));
-				}
-				catch (InvalidEventHeadersException ex) {
-					// the exception's message quotes header values shortened
-					logger.warn("Ignored a catch-up message that is not an event: "
-							+ UntrustedText.abbreviate(ex.getMessage(), 300));
-				}
-			}
-			if (applied > 0) {
-				logger.info("Caught up " + applied + " events of " + aggregateType + " from the producers' logs");
-			}
-			return page.isEmpty() || apply(page);
-		}
-		finally {
-			RawChannels.close(channel);
-		}
-	}
-
-	/**
-	 * Applies a page, in transactions of up to the batch size; returns whether every
-	 * event is done with.
-	 */
-	private boolean apply(List<EventDispatcher.Delivered> page) {
-		for (int from = 0; from < page.size(); from += this.settings.maxBatch()) {
-			List<EventDispatcher.Delivered> batch = page.subList(from,
-					Math.min(page.size(), from + this.settings.maxBatch()));
-			// an aggregate whose event is being retried waits for its back-off, not for
-			// the catch-up: its events are left for the next run
-			for (EventDispatcher.Delivered event : batch) {
-				if (!this.dispatcher
-					.failingProjections(event.metadata().aggregateType(), event.metadata().aggregateId())
-					.isEmpty()) {
-					logger.debug("A catch-up page waits for an event being retried: " + event.metadata().eventId());
-					return false;
-				}
-			}
-			List<@Nullable DispatchOutcome> outcomes = this.dispatcher.dispatchAll(batch, (event) -> false);
-			for (DispatchOutcome outcome : outcomes) {
-				if (outcome == null || !outcome.isDone()) {
-					logger.info("A catch-up page could not be applied yet (" + outcome + "); it is asked again after "
-							+ this.settings.retryDelay());
-					return false;
-				}
-			}
-		}
-		return true;
-	}
-
-	private String consumerPrefix(String aggregateType) {
-		return this.settings.service() + "/" + aggregateType + "/";
-	}
-
-	private record Received(AMQP.BasicProperties properties, byte[] body) {
 	}
 
 	private record Awaited(String aggregateType, String producer) {
