@@ -9,6 +9,7 @@ import io.eventsource.topology.TopologyType;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -570,10 +571,12 @@ public class EventSourceProperties {
 		private int maxBatch = 50;
 
 		/**
-		 * Wait before an event whose handler failed, or that waits for an earlier one, is
-		 * tried again.
+		 * Wait before an event that cannot be applied yet (an earlier event of its
+		 * aggregate is missing, or its batch failed as a whole) is delivered to the
+		 * handlers again, and before a catch-up page that could not be applied is read
+		 * again. Not the retry of a failing handler: see retry.initial-delay.
 		 */
-		private Duration retryDelay = Duration.ofSeconds(1);
+		private Duration redeliveryDelay = Duration.ofSeconds(1);
 
 		/**
 		 * Longest wait on shutdown for the events in progress.
@@ -645,12 +648,38 @@ public class EventSourceProperties {
 			this.maxBatch = maxBatch;
 		}
 
-		public Duration getRetryDelay() {
-			return this.retryDelay;
+		public Duration getRedeliveryDelay() {
+			return this.redeliveryDelay;
 		}
 
+		public void setRedeliveryDelay(Duration redeliveryDelay) {
+			this.redeliveryDelay = redeliveryDelay;
+		}
+
+		/**
+		 * Returns the redelivery delay under its former name.
+		 * @return the redelivery delay
+		 * @deprecated since 0.1.0 for removal in 0.2.0 in favour of
+		 * {@link #getRedeliveryDelay()}: next to retry.initial-delay, the name read as
+		 * the retry of a failing handler
+		 */
+		@Deprecated(since = "0.1.0", forRemoval = true)
+		@DeprecatedConfigurationProperty(replacement = "eventsource.listener.redelivery-delay", since = "0.1.0",
+				reason = "Renamed: it is the wait before an event that cannot be applied yet is delivered again, "
+						+ "not the retry of a failing handler")
+		public Duration getRetryDelay() {
+			return this.redeliveryDelay;
+		}
+
+		/**
+		 * Sets the redelivery delay under its former name.
+		 * @param retryDelay the redelivery delay
+		 * @deprecated since 0.1.0 for removal in 0.2.0 in favour of
+		 * {@link #setRedeliveryDelay(Duration)}
+		 */
+		@Deprecated(since = "0.1.0", forRemoval = true)
 		public void setRetryDelay(Duration retryDelay) {
-			this.retryDelay = retryDelay;
+			this.redeliveryDelay = retryDelay;
 		}
 
 		public Duration getShutdownTimeout() {

@@ -58,7 +58,7 @@ final class ListenerSettingsFactory {
 		return new ListenerSettings(serviceName.value(), perAggregate.getQueueExpiry(),
 				perAggregate.getIdsQueueExpiry(), perAggregate.getIdsQueueMaxLength(),
 				perAggregate.getConsumerIdleTimeout(), listener.getMaxAggregates(), listener.getPrefetch(),
-				listener.getConcurrency(), listener.getMaxBatch(), listener.getRetryDelay(),
+				listener.getConcurrency(), listener.getMaxBatch(), listener.getRedeliveryDelay(),
 				retryBackoff(listener.getRetry()), properties.getRegistry().getHeartbeatInterval(),
 				listener.getShutdownTimeout());
 	}
@@ -79,7 +79,7 @@ final class ListenerSettingsFactory {
 		EventSourceProperties.Replay replay = properties.getReplay();
 		return new CatchUpSettings(serviceName.value(), replay.isCatchUpOnStart(),
 				replay.getCatchUpFrom() == EventSourceProperties.CatchUpStart.BEGINNING, replay.getCatchUpHorizon(),
-				properties.getListener().getMaxBatch(), properties.getListener().getRetryDelay(),
+				properties.getListener().getMaxBatch(), properties.getListener().getRedeliveryDelay(),
 				replay.getCatchUpInterval());
 	}
 

@@ -36,7 +36,7 @@ class CatchUpTests {
 	private static final String[] SHORT_EXPIRY = { "eventsource.relay.poll-interval=200ms",
 			"eventsource.per-aggregate.queue-expiry=2s", "eventsource.per-aggregate.declaration-cache-ttl=1s",
 			"eventsource.per-aggregate.consumer-idle-timeout=1s", "eventsource.per-aggregate.announce-interval=300ms",
-			"eventsource.listener.retry-delay=200ms", "eventsource.registry.heartbeat-interval=1s",
+			"eventsource.listener.redelivery-delay=200ms", "eventsource.registry.heartbeat-interval=1s",
 			"eventsource.replay.catch-up-horizon=1s" };
 
 	private final String prefix = TestServices.randomSuffix() + "-";

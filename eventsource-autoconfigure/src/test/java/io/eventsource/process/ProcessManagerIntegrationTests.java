@@ -65,7 +65,7 @@ class ProcessManagerIntegrationTests {
 	static final String PROCESS = "PmtOrderProcess";
 
 	private static final String[] PROPERTIES = { "eventsource.relay.poll-interval=200ms",
-			"eventsource.listener.retry-delay=200ms", "eventsource.registry.heartbeat-interval=1s",
+			"eventsource.listener.redelivery-delay=200ms", "eventsource.registry.heartbeat-interval=1s",
 			"eventsource.per-aggregate.announce-interval=500ms", "eventsource.per-aggregate.consumer-idle-timeout=2s",
 			"eventsource.processes.timeout-poll-interval=200ms", "eventsource.listener.retry.initial-delay=100ms" };
 

@@ -11,7 +11,7 @@ public final class FastTimings {
 	public static final String[] PROPERTIES = { "eventsource.relay.poll-interval=200ms",
 			"eventsource.per-aggregate.queue-expiry=30s", "eventsource.per-aggregate.declaration-cache-ttl=5s",
 			"eventsource.per-aggregate.consumer-idle-timeout=2s", "eventsource.per-aggregate.announce-interval=500ms",
-			"eventsource.listener.retry-delay=200ms", "eventsource.registry.heartbeat-interval=1s" };
+			"eventsource.listener.redelivery-delay=200ms", "eventsource.registry.heartbeat-interval=1s" };
 
 	private FastTimings() {
 	}

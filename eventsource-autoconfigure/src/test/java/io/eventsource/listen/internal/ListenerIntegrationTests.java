@@ -74,7 +74,7 @@ class ListenerIntegrationTests {
 			.withPropertyValues("eventsource.partitioned.rebalance-interval=1s")
 			.withPropertyValues("eventsource.relay.poll-interval=200ms", "eventsource.per-aggregate.queue-expiry=20s",
 					"eventsource.per-aggregate.declaration-cache-ttl=5s",
-					"eventsource.per-aggregate.consumer-idle-timeout=2s", "eventsource.listener.retry-delay=200ms",
+					"eventsource.per-aggregate.consumer-idle-timeout=2s", "eventsource.listener.redelivery-delay=200ms",
 					"eventsource.registry.heartbeat-interval=1s");
 	}
 
