@@ -22,6 +22,7 @@ import io.eventsource.listen.ListenerContainer;
 import io.eventsource.listen.internal.dispatch.EventDispatcher;
 import io.eventsource.listen.internal.dispatch.ListenerMetrics;
 import io.eventsource.listen.internal.handler.EventHandlers;
+import io.eventsource.listen.internal.lane.LaneRetries;
 import io.eventsource.listen.internal.lane.ListenerSettings;
 import io.eventsource.listen.internal.lane.ListenerWorkers;
 import io.eventsource.registry.ServiceRegistry;
@@ -411,8 +412,8 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		declaringChannel().queueDeclare(queue, true, false, false,
 				PerAggregateNames.aggregateQueueArguments(this.settings.queueExpiry()));
 		AggregateQueueConsumer consumer = new AggregateQueueConsumer(aggregateType, aggregateId, queue,
-				channels().forConsumer(), this.workers.applier(), this.workers.timer(), this.settings.retryDelay(),
-				this.settings.retryBackoff());
+				channels().forConsumer(), this.workers.applier(), this.workers.timer(),
+				new LaneRetries(this.settings.retryDelay(), this.settings.retryBackoff()));
 		consumer.start();
 		return consumer;
 	}
