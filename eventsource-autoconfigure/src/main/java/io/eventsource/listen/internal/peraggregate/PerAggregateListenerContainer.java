@@ -93,7 +93,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 
 	private final Reannouncements reannouncements;
 
-	private long lastLeaseRenewal = System.nanoTime();
+	private final WaitingLeases leases;
 
 	private volatile boolean running;
 
@@ -113,6 +113,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 				settings.idsQueueMaxLength());
 		this.announcedIds = new AnnouncedIds(metrics.registry(), settings.service());
 		this.reannouncements = new Reannouncements(settings.service(), this::declaringChannel);
+		this.leases = new WaitingLeases(connectionFactory, settings.queueExpiry());
 	}
 
 	/**
@@ -280,44 +281,19 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		}
 		this.reannouncements.round();
 		startPending();
-		renewWaitingLeases();
+		this.leases.renewIfDue(this::waitingQueues);
 	}
 
 	/**
-	 * Keeps the queues of aggregate ids waiting for a free consumer from expiring: a
-	 * passive declaration renews a queue's lease like a consumer would.
+	 * Returns the per-aggregate queues whose ids wait for a free consumer.
 	 */
-	private void renewWaitingLeases() {
-		long now = System.nanoTime();
-		if (now - this.lastLeaseRenewal < this.settings.queueExpiry().toNanos() / 3) {
-			return;
-		}
-		this.lastLeaseRenewal = now;
-		List<String> queues;
+	private List<String> waitingQueues() {
 		synchronized (this.monitor) {
-			queues = this.pending.stream()
+			return this.pending.stream()
 				.map((id) -> PerAggregateNames.aggregateQueue(id.aggregateType(), id.aggregateId(),
 						this.settings.service()))
 				.distinct()
 				.toList();
-		}
-		if (queues.isEmpty()) {
-			return;
-		}
-		// on a channel of their own: a passive declaration of a queue gone closes it
-		try {
-			Channel channel = RawChannels.open(this.connectionFactory);
-			try {
-				for (String queue : queues) {
-					channel.queueDeclarePassive(queue);
-				}
-			}
-			finally {
-				RawChannels.close(channel);
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.debug("Could not renew the lease of waiting aggregate queues", ex);
 		}
 	}
 
