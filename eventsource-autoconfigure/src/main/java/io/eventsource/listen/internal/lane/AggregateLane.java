@@ -74,16 +74,26 @@ public final class AggregateLane {
 
 	private volatile boolean gaveBack;
 
+	/**
+	 * Creates the lane of one aggregate.
+	 * @param aggregateType the aggregate type
+	 * @param aggregateId the aggregate id
+	 * @param queue the queue the deliveries come from
+	 * @param acks the acknowledgements of the channel they come on
+	 * @param applier applies the events
+	 * @param scheduler runs the retries
+	 * @param retries the waits before early and failed events are tried again
+	 */
 	public AggregateLane(String aggregateType, String aggregateId, String queue, ChannelAcks acks, BatchApplier applier,
-			ScheduledExecutorService scheduler, Duration retryDelay, RetryBackoff retryBackoff) {
-		this.retryBackoff = retryBackoff;
+			ScheduledExecutorService scheduler, LaneRetries retries) {
+		this.retryBackoff = retries.retryBackoff();
 		this.aggregateType = aggregateType;
 		this.aggregateId = aggregateId;
 		this.queue = queue;
 		this.acks = acks;
 		this.applier = applier;
 		this.scheduler = scheduler;
-		this.retryDelay = retryDelay;
+		this.retryDelay = retries.retryDelay();
 	}
 
 	public String aggregateType() {

@@ -72,8 +72,9 @@ public final class PartitionConsumer {
 		this.queue = queue;
 		this.channel = channel;
 		this.acks = new ChannelAcks(channel, queue, scheduler);
+		LaneRetries retries = new LaneRetries(retryDelay, retryBackoff);
 		this.lanes = (type, aggregateId) -> new AggregateLane(type, aggregateId, queue, this.acks, applier, scheduler,
-				retryDelay, retryBackoff);
+				retries);
 	}
 
 	public void start(int prefetch) throws IOException {

@@ -15,7 +15,7 @@ import io.eventsource.listen.internal.dispatch.Delivery;
 import io.eventsource.listen.internal.lane.AggregateLane;
 import io.eventsource.listen.internal.lane.BatchApplier;
 import io.eventsource.listen.internal.lane.ChannelAcks;
-import io.eventsource.listen.internal.lane.RetryBackoff;
+import io.eventsource.listen.internal.lane.LaneRetries;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -42,12 +42,21 @@ final class AggregateQueueConsumer {
 
 	private @Nullable String consumerTag;
 
+	/**
+	 * Creates the consumer of one per-aggregate queue, not started.
+	 * @param aggregateType the aggregate type
+	 * @param aggregateId the aggregate id
+	 * @param queue the queue {@code {Type}-{id}-{service}}
+	 * @param channel the shared channel to consume on, with its acknowledgements
+	 * @param applier applies the events
+	 * @param scheduler runs the retries
+	 * @param retries the waits before early and failed events are tried again
+	 */
 	AggregateQueueConsumer(String aggregateType, String aggregateId, String queue, AggregateChannels.Consuming channel,
-			BatchApplier applier, ScheduledExecutorService scheduler, Duration retryDelay, RetryBackoff retryBackoff) {
+			BatchApplier applier, ScheduledExecutorService scheduler, LaneRetries retries) {
 		this.channel = channel.channel();
 		this.acks = channel.acks();
-		this.lane = new AggregateLane(aggregateType, aggregateId, queue, this.acks, applier, scheduler, retryDelay,
-				retryBackoff);
+		this.lane = new AggregateLane(aggregateType, aggregateId, queue, this.acks, applier, scheduler, retries);
 	}
 
 	void start() throws IOException {

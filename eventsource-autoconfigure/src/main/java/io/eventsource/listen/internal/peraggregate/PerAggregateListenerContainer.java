@@ -2,22 +2,15 @@ package io.eventsource.listen.internal.peraggregate;
 
 import java.io.IOException;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
-import com.rabbitmq.client.DefaultConsumer;
-import com.rabbitmq.client.Envelope;
-import io.eventsource.envelope.internal.UntrustedText;
 import io.eventsource.listen.ListenerContainer;
 import io.eventsource.listen.internal.dispatch.EventDispatcher;
 import io.eventsource.listen.internal.dispatch.ListenerMetrics;
@@ -25,13 +18,10 @@ import io.eventsource.listen.internal.handler.EventHandlers;
 import io.eventsource.listen.internal.lane.ListenerSettings;
 import io.eventsource.listen.internal.lane.ListenerWorkers;
 import io.eventsource.registry.ServiceRegistry;
-import io.eventsource.topology.PerAggregateNames;
 import io.eventsource.topology.TopologyType;
 import io.eventsource.topology.internal.AggregateTopologies;
 import io.eventsource.topology.internal.RawChannels;
 import io.micrometer.core.instrument.Gauge;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
@@ -45,10 +35,11 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  * consumes it; an announcement that can never name a queue is dropped
  * ({@link AnnouncedIds}). On an aggregate id it starts an {@link AggregateQueueConsumer}
  * on {@code {Type}-{id}-{service}} unless one runs, declared with the relay's arguments,
- * whose {@code x-single-active-consumer} keeps one instance per aggregate at a time. A
- * consumer idle for the idle timeout is cancelled. At most {@code maxAggregates}
- * consumers run at once; further ids stay unacknowledged until a consumer ends, so none
- * is dropped.
+ * whose {@code x-single-active-consumer} keeps one instance per aggregate at a time
+ * ({@link AggregateAdmission}). A consumer idle for the idle timeout is cancelled. At
+ * most {@code maxAggregates} consumers run at once; further ids stay unacknowledged until
+ * a consumer ends, so none is dropped, and their queues are kept from expiring
+ * ({@link WaitingLeases}).
  * <p>
  * Starts after the application context is ready, heartbeating the service's aggregate
  * types to the registry first so relays declare its queues; on stop, the events in
@@ -57,8 +48,6 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
  * instance picks it up.
  */
 public class PerAggregateListenerContainer implements ListenerContainer {
-
-	private static final Log logger = LogFactory.getLog(PerAggregateListenerContainer.class);
 
 	private final ConnectionFactory connectionFactory;
 
@@ -74,17 +63,14 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 
 	private final ListenerSettings settings;
 
-	private final AggregateIdsQueues idsQueues;
-
-	private final AnnouncedIds announcedIds;
-
 	private final Object monitor = new Object();
 
+	/**
+	 * The running consumers, by queue; guarded by the monitor, shared with the admission.
+	 */
 	private final Map<String, AggregateQueueConsumer> consumers = new LinkedHashMap<>();
 
-	private final Deque<PendingId> pending = new ArrayDeque<>();
-
-	private @Nullable Channel idsChannel;
+	private final AggregateAdmission admission;
 
 	private @Nullable ListenerWorkers workers;
 
@@ -92,7 +78,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 
 	private final Reannouncements reannouncements;
 
-	private long lastLeaseRenewal = System.nanoTime();
+	private final WaitingLeases leases;
 
 	private volatile boolean running;
 
@@ -108,10 +94,10 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		this.heartbeats = new Heartbeats(registry, settings.service(), settings.heartbeatInterval());
 		this.metrics = metrics;
 		this.settings = settings;
-		this.idsQueues = new AggregateIdsQueues(connectionFactory, settings.service(), settings.idsQueueExpiry(),
-				settings.idsQueueMaxLength());
-		this.announcedIds = new AnnouncedIds(metrics.registry(), settings.service());
+		this.admission = new AggregateAdmission(this.monitor, this.consumers, connectionFactory, settings,
+				metrics.registry(), () -> this.running);
 		this.reannouncements = new Reannouncements(settings.service(), this::declaringChannel);
+		this.leases = new WaitingLeases(connectionFactory, settings.queueExpiry());
 	}
 
 	/**
@@ -134,8 +120,10 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		ListenerWorkers workers = ListenerWorkers.start(this.dispatcher, this.metrics, this.settings.maxBatch(),
 				this.settings.concurrency(), "eventsource-listener");
 		this.workers = workers;
-		this.channels = new AggregateChannels(this.connectionFactory, workers.timer(), this.settings.prefetch(),
-				this.settings.service());
+		AggregateChannels channels = new AggregateChannels(this.connectionFactory, workers.timer(),
+				this.settings.prefetch(), this.settings.service());
+		this.channels = channels;
+		this.admission.start(workers, channels);
 		Gauge.builder("eventsource.aggregate.consumers", this, PerAggregateListenerContainer::activeConsumers)
 			.description("Per-aggregate queues this instance consumes")
 			.tag("service", this.settings.service())
@@ -156,11 +144,9 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		Channel idsChannel;
 		List<AggregateQueueConsumer> stopping;
 		synchronized (this.monitor) {
-			idsChannel = this.idsChannel;
-			this.idsChannel = null;
+			idsChannel = this.admission.detach();
 			stopping = new ArrayList<>(this.consumers.values());
 			this.consumers.clear();
-			this.pending.clear();
 		}
 		RawChannels.close(idsChannel);
 		stopping.forEach(AggregateQueueConsumer::cancel);
@@ -188,8 +174,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 	 */
 	@Override
 	public boolean isConsuming() {
-		Channel channel = this.idsChannel;
-		return this.running && channel != null && channel.isOpen();
+		return this.running && this.admission.isConsuming();
 	}
 
 	/**
@@ -252,14 +237,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		if (!this.running) {
 			return;
 		}
-		try {
-			ensureIdsConsumers();
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.debug("Cannot consume the aggregate ids queues yet", ex);
-			RawChannels.close(this.idsChannel);
-			this.idsChannel = null;
-		}
+		this.admission.keepConsuming(this.aggregateTypes);
 		List<AggregateQueueConsumer> idle = new ArrayList<>();
 		synchronized (this.monitor) {
 			this.consumers.values().removeIf((consumer) -> {
@@ -278,143 +256,8 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 			}
 		}
 		this.reannouncements.round();
-		startPending();
-		renewWaitingLeases();
-	}
-
-	/**
-	 * Keeps the queues of aggregate ids waiting for a free consumer from expiring: a
-	 * passive declaration renews a queue's lease like a consumer would.
-	 */
-	private void renewWaitingLeases() {
-		long now = System.nanoTime();
-		if (now - this.lastLeaseRenewal < this.settings.queueExpiry().toNanos() / 3) {
-			return;
-		}
-		this.lastLeaseRenewal = now;
-		List<String> queues;
-		synchronized (this.monitor) {
-			queues = this.pending.stream()
-				.map((id) -> PerAggregateNames.aggregateQueue(id.aggregateType(), id.aggregateId(),
-						this.settings.service()))
-				.distinct()
-				.toList();
-		}
-		if (queues.isEmpty()) {
-			return;
-		}
-		// on a channel of their own: a passive declaration of a queue gone closes it
-		try {
-			Channel channel = RawChannels.open(this.connectionFactory);
-			try {
-				for (String queue : queues) {
-					channel.queueDeclarePassive(queue);
-				}
-			}
-			finally {
-				RawChannels.close(channel);
-			}
-		}
-		catch (IOException | RuntimeException ex) {
-			logger.debug("Could not renew the lease of waiting aggregate queues", ex);
-		}
-	}
-
-	private void ensureIdsConsumers() throws IOException {
-		if (this.idsChannel != null && this.idsChannel.isOpen()) {
-			return;
-		}
-		// declared before the consuming channel opens: one that fails leaves no consumer
-		Map<String, String> queues = new LinkedHashMap<>();
-		for (String aggregateType : this.aggregateTypes) {
-			queues.put(aggregateType, this.idsQueues.declare(aggregateType));
-		}
-		Channel channel = RawChannels.open(this.connectionFactory);
-		channel.basicQos(this.settings.maxAggregates());
-		for (Map.Entry<String, String> queue : queues.entrySet()) {
-			channel.basicConsume(queue.getValue(), false, new IdsConsumer(channel, queue.getKey()));
-		}
-		synchronized (this.monitor) {
-			if (!this.running) {
-				RawChannels.close(channel);
-				return;
-			}
-			this.idsChannel = channel;
-		}
-	}
-
-	private void announced(Channel channel, String aggregateType, String aggregateId, long deliveryTag) {
-		String queue = PerAggregateNames.aggregateQueue(aggregateType, aggregateId, this.settings.service());
-		synchronized (this.monitor) {
-			AggregateQueueConsumer running = this.consumers.get(queue);
-			if (running != null && running.isOpen()) {
-				ack(channel, deliveryTag);
-				return;
-			}
-			this.pending.addLast(new PendingId(channel, aggregateType, aggregateId, deliveryTag));
-		}
-		startPending();
-	}
-
-	private void startPending() {
-		while (this.running) {
-			PendingId next;
-			synchronized (this.monitor) {
-				if (this.pending.isEmpty() || this.consumers.size() >= this.settings.maxAggregates()) {
-					return;
-				}
-				next = this.pending.pollFirst();
-				String queue = PerAggregateNames.aggregateQueue(next.aggregateType(), next.aggregateId(),
-						this.settings.service());
-				AggregateQueueConsumer running = this.consumers.get(queue);
-				if (running != null && running.isOpen()) {
-					ack(next.channel(), next.deliveryTag());
-					continue;
-				}
-			}
-			try {
-				AggregateQueueConsumer consumer = consume(next.aggregateType(), next.aggregateId());
-				boolean kept;
-				synchronized (this.monitor) {
-					kept = this.running;
-					if (kept) {
-						this.consumers.put(consumer.queue(), consumer);
-					}
-				}
-				if (!kept) {
-					consumer.cancel();
-					consumer.awaitEnd(this.settings.shutdownTimeout());
-					return;
-				}
-				ack(next.channel(), next.deliveryTag());
-			}
-			catch (IOException | RuntimeException ex) {
-				logger.warn("Cannot consume " + next.aggregateType() + "-"
-						+ UntrustedText.abbreviate(next.aggregateId())
-						+ " (is eventsource.per-aggregate.queue-expiry the same in every service?); the id goes back "
-						+ "to its queue after " + this.settings.retryDelay() + ": "
-						+ UntrustedText.abbreviate(String.valueOf(ex), 512));
-				ScheduledExecutorService scheduler = (this.workers != null) ? this.workers.timer() : null;
-				if (scheduler != null && !scheduler.isShutdown()) {
-					scheduler.schedule(() -> nack(next.channel(), next.deliveryTag()),
-							this.settings.retryDelay().toMillis(), TimeUnit.MILLISECONDS);
-				}
-				else {
-					nack(next.channel(), next.deliveryTag());
-				}
-			}
-		}
-	}
-
-	private AggregateQueueConsumer consume(String aggregateType, String aggregateId) throws IOException {
-		String queue = PerAggregateNames.aggregateQueue(aggregateType, aggregateId, this.settings.service());
-		declaringChannel().queueDeclare(queue, true, false, false,
-				PerAggregateNames.aggregateQueueArguments(this.settings.queueExpiry()));
-		AggregateQueueConsumer consumer = new AggregateQueueConsumer(aggregateType, aggregateId, queue,
-				channels().forConsumer(), this.workers.applier(), this.workers.timer(), this.settings.retryDelay(),
-				this.settings.retryBackoff());
-		consumer.start();
-		return consumer;
+		this.admission.startWaiting();
+		this.leases.renewIfDue(this.admission::waitingQueues);
 	}
 
 	private AggregateChannels channels() throws IOException {
@@ -444,57 +287,6 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 			// cannot tell (the broker may be down): announce again to be sure
 			return true;
 		}
-	}
-
-	private static void ack(Channel channel, long deliveryTag) {
-		try {
-			channel.basicAck(deliveryTag, false);
-		}
-		catch (IOException | RuntimeException ex) {
-			// the broker delivers the id again
-		}
-	}
-
-	private static void nack(Channel channel, long deliveryTag) {
-		try {
-			channel.basicNack(deliveryTag, false, true);
-		}
-		catch (IOException | RuntimeException ex) {
-			// the broker delivers the id again
-		}
-	}
-
-	private record PendingId(Channel channel, String aggregateType, String aggregateId, long deliveryTag) {
-	}
-
-	private final class IdsConsumer extends DefaultConsumer {
-
-		private final String aggregateType;
-
-		IdsConsumer(Channel channel, String aggregateType) {
-			super(channel);
-			this.aggregateType = aggregateType;
-		}
-
-		@Override
-		public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
-				byte[] body) {
-			String aggregateId = PerAggregateListenerContainer.this.announcedIds.read(this.aggregateType, body);
-			if (aggregateId == null) {
-				// it can never be consumed: put back, it would come again for ever
-				ack(getChannel(), envelope.getDeliveryTag());
-				return;
-			}
-			announced(getChannel(), this.aggregateType, aggregateId, envelope.getDeliveryTag());
-		}
-
-		@Override
-		public void handleCancel(String consumerTag) {
-			// the queue was deleted or the broker cancelled us: consume again on a new
-			// channel
-			RawChannels.close(getChannel());
-		}
-
 	}
 
 }

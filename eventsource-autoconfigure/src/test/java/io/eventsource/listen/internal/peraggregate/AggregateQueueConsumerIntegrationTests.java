@@ -16,6 +16,7 @@ import io.eventsource.listen.internal.dispatch.EventDispatcher;
 import io.eventsource.listen.internal.dispatch.ListenerMetrics;
 import io.eventsource.listen.internal.lane.BatchApplier;
 import io.eventsource.listen.internal.lane.ChannelAcks;
+import io.eventsource.listen.internal.lane.LaneRetries;
 import io.eventsource.listen.internal.lane.ListenerThreads;
 import io.eventsource.listen.internal.lane.RetryBackoff;
 import io.eventsource.test.RabbitTestClient;
@@ -121,8 +122,8 @@ class AggregateQueueConsumerIntegrationTests {
 				ListenerThreads.named("consumer-tests-"));
 		return new AggregateQueueConsumer("Order", "1", this.queue,
 				new AggregateChannels.Consuming(channel, new ChannelAcks(channel, this.queue, this.scheduler)), applier,
-				this.scheduler, Duration.ofSeconds(1),
-				new RetryBackoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(10)));
+				this.scheduler, new LaneRetries(Duration.ofSeconds(1),
+						new RetryBackoff(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(10))));
 	}
 
 	private static boolean awaited(CountDownLatch latch) {
