@@ -83,16 +83,16 @@ public class ProcessManagers implements SmartInitializingSingleton {
 
 	@Override
 	public void afterSingletonsInstantiated() {
+		ProcessCollaborators collaborators = new ProcessCollaborators(this.service, this.definitions, this.store,
+				this.publisher, this.metrics, this.clock);
 		for (String type : this.definitions.types()) {
 			String projection = projection(type);
-			ProcessRouter router = new ProcessRouter(this.service, type, this.definitions, this.store, this.publisher,
-					this.metrics, this.clock);
+			ProcessRouter router = new ProcessRouter(collaborators, type);
 			for (ProcessDefinitions.Followed followed : this.definitions.followed(type)) {
 				this.handlers.add(EventHandler.of("process '" + type + "' router", router, ProcessRouter.ROUTE,
 						JsonNode.class, projection, followed.aggregateType(), followed.eventType()));
 			}
-			ProcessRunner runner = new ProcessRunner(this.service, type, this.definitions, this.store, this.publisher,
-					this.jsonMapper, this.metrics, this.clock);
+			ProcessRunner runner = new ProcessRunner(collaborators, type, this.jsonMapper);
 			Set<String> streamTypes = new TreeSet<>(this.definitions.eventTypes(type));
 			streamTypes.addAll(OwnEventTypes.ALL);
 			for (String eventType : streamTypes) {

@@ -45,15 +45,14 @@ final class ProcessRouter {
 
 	private final Clock clock;
 
-	ProcessRouter(String service, String processType, ProcessDefinitions definitions, ProcessStore store,
-			EventPublisher publisher, ProcessMetrics metrics, Clock clock) {
-		this.service = service;
+	ProcessRouter(ProcessCollaborators collaborators, String processType) {
+		this.service = collaborators.service();
 		this.processType = processType;
-		this.definitions = definitions;
-		this.store = store;
-		this.publisher = publisher;
-		this.metrics = metrics;
-		this.clock = clock;
+		this.definitions = collaborators.definitions();
+		this.store = collaborators.store();
+		this.publisher = collaborators.publisher();
+		this.metrics = collaborators.metrics();
+		this.clock = collaborators.clock();
 	}
 
 	void route(JsonNode payload, EventMetadata metadata) {

@@ -61,16 +61,15 @@ final class ProcessRunner {
 
 	private final Clock clock;
 
-	ProcessRunner(String service, String processType, ProcessDefinitions definitions, ProcessStore store,
-			EventPublisher publisher, JsonMapper jsonMapper, ProcessMetrics metrics, Clock clock) {
-		this.service = service;
+	ProcessRunner(ProcessCollaborators collaborators, String processType, JsonMapper jsonMapper) {
+		this.service = collaborators.service();
 		this.processType = processType;
-		this.definitions = definitions;
-		this.store = store;
-		this.publisher = publisher;
+		this.definitions = collaborators.definitions();
+		this.store = collaborators.store();
+		this.publisher = collaborators.publisher();
 		this.jsonMapper = jsonMapper;
-		this.metrics = metrics;
-		this.clock = clock;
+		this.metrics = collaborators.metrics();
+		this.clock = collaborators.clock();
 	}
 
 	void run(JsonNode payload, EventMetadata metadata) throws Exception {
