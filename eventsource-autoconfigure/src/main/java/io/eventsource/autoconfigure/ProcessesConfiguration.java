@@ -4,6 +4,7 @@ import javax.sql.DataSource;
 
 import io.eventsource.autoconfigure.internal.ServiceName;
 import io.eventsource.listen.internal.handler.EventSourceListenerAnnotationBeanPostProcessor;
+import io.eventsource.process.internal.ProcessCollaborators;
 import io.eventsource.process.internal.ProcessManagerAnnotationBeanPostProcessor;
 import io.eventsource.process.internal.ProcessManagers;
 import io.eventsource.process.internal.ProcessMetrics;
@@ -55,8 +56,10 @@ class ProcessesConfiguration {
 			ProcessManagerAnnotationBeanPostProcessor processes,
 			EventSourceListenerAnnotationBeanPostProcessor listeners, ProcessStore store, EventPublisher publisher,
 			JsonMapper jsonMapper, ObjectProvider<MeterRegistry> meterRegistry) {
-		return new ProcessManagers(serviceName.value(), processes.getDefinitions(), listeners.getEventHandlers(), store,
-				publisher, jsonMapper, new ProcessMetrics(Infrastructure.meters(meterRegistry)), Infrastructure.CLOCK);
+		return new ProcessManagers(
+				new ProcessCollaborators(serviceName.value(), processes.getDefinitions(), store, publisher,
+						new ProcessMetrics(Infrastructure.meters(meterRegistry)), Infrastructure.CLOCK),
+				listeners.getEventHandlers(), jsonMapper);
 	}
 
 	@Bean

@@ -15,7 +15,7 @@ import io.eventsource.publish.EventPublisher;
  * @param metrics the meters
  * @param clock the clock
  */
-record ProcessCollaborators(String service, ProcessDefinitions definitions, ProcessStore store,
+public record ProcessCollaborators(String service, ProcessDefinitions definitions, ProcessStore store,
 		EventPublisher publisher, ProcessMetrics metrics, Clock clock) {
 
 }

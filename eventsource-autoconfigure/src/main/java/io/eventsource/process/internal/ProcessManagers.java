@@ -1,6 +1,5 @@
 package io.eventsource.process.internal;
 
-import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -33,6 +32,8 @@ import org.springframework.util.Assert;
  */
 public class ProcessManagers implements SmartInitializingSingleton {
 
+	private final ProcessCollaborators collaborators;
+
 	private final String service;
 
 	private final ProcessDefinitions definitions;
@@ -45,31 +46,20 @@ public class ProcessManagers implements SmartInitializingSingleton {
 
 	private final JsonMapper jsonMapper;
 
-	private final ProcessMetrics metrics;
-
-	private final Clock clock;
-
 	/**
-	 * Creates the process managers of a service.
-	 * @param service this service
-	 * @param definitions the definitions
-	 * @param handlers the listener's handlers, which the routers and runners join
-	 * @param store the process tables
-	 * @param publisher the publisher of streams, commands and events
-	 * @param jsonMapper the JSON mapper of payloads
-	 * @param metrics the meters
-	 * @param clock the clock
+	 * Creates the process managers of this service.
+	 * @param collaborators what the router and the runner of every process type work with
+	 * @param handlers the handlers the routers and runners join
+	 * @param jsonMapper the JSON mapper of process states
 	 */
-	public ProcessManagers(String service, ProcessDefinitions definitions, EventHandlers handlers, ProcessStore store,
-			EventPublisher publisher, JsonMapper jsonMapper, ProcessMetrics metrics, Clock clock) {
-		this.service = service;
-		this.definitions = definitions;
+	public ProcessManagers(ProcessCollaborators collaborators, EventHandlers handlers, JsonMapper jsonMapper) {
+		this.collaborators = collaborators;
+		this.service = collaborators.service();
+		this.definitions = collaborators.definitions();
 		this.handlers = handlers;
-		this.store = store;
-		this.publisher = publisher;
+		this.store = collaborators.store();
+		this.publisher = collaborators.publisher();
 		this.jsonMapper = jsonMapper;
-		this.metrics = metrics;
-		this.clock = clock;
 	}
 
 	/**
@@ -83,8 +73,7 @@ public class ProcessManagers implements SmartInitializingSingleton {
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		ProcessCollaborators collaborators = new ProcessCollaborators(this.service, this.definitions, this.store,
-				this.publisher, this.metrics, this.clock);
+		ProcessCollaborators collaborators = this.collaborators;
 		for (String type : this.definitions.types()) {
 			String projection = projection(type);
 			ProcessRouter router = new ProcessRouter(collaborators, type);
