@@ -7,9 +7,11 @@ import javax.sql.DataSource;
 import io.eventsource.autoconfigure.internal.ServiceName;
 import io.eventsource.listen.GapListener;
 import io.eventsource.listen.internal.catchup.CatchUp;
+import io.eventsource.listen.internal.dispatch.DispatchPolicies;
 import io.eventsource.listen.internal.dispatch.EventDispatcher;
 import io.eventsource.listen.internal.dispatch.HistoryStart;
 import io.eventsource.listen.internal.dispatch.ListenerMetrics;
+import io.eventsource.listen.internal.dispatch.ListenerStorage;
 import io.eventsource.listen.internal.dispatch.ListenerTransactions;
 import io.eventsource.listen.internal.dispatch.ParkedEvents;
 import io.eventsource.listen.internal.dispatch.ParkedEventsGauge;
@@ -79,10 +81,13 @@ class ListeningConfiguration {
 			DataSource dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
 			ListenerMetrics metrics, EventSourceProperties properties, ObjectProvider<GapListener> gaps,
 			HistoryStart history) {
-		return new EventDispatcher(listeners.getEventHandlers(), payloads, inbox, parked,
-				ListenerSettingsFactory.parkingPolicy(properties.getListener()), serviceName.value(), dataSource,
-				listenerTransactions(dataSource, transactionManager), metrics, Infrastructure.CLOCK,
-				gaps.getIfAvailable(() -> GapListener.NONE), history);
+		ListenerStorage storage = new ListenerStorage(inbox, parked, dataSource,
+				listenerTransactions(dataSource, transactionManager));
+		DispatchPolicies policies = new DispatchPolicies(
+				ListenerSettingsFactory.parkingPolicy(properties.getListener()), history,
+				gaps.getIfAvailable(() -> GapListener.NONE));
+		return new EventDispatcher(listeners.getEventHandlers(), payloads, storage, policies, serviceName.value(),
+				metrics, Infrastructure.CLOCK);
 	}
 
 	@Bean

@@ -363,12 +363,13 @@ class EventSourceAutoConfigurationTests {
 				io.eventsource.store.internal.ParkedEventRepository parked,
 				PlatformTransactionManager transactionManager, javax.sql.DataSource dataSource) {
 			return new EventDispatcher(listeners.getEventHandlers(),
-					new EventPayloads(tools.jackson.databind.json.JsonMapper.builder().build()), inbox, parked,
-					new io.eventsource.listen.internal.dispatch.ParkingPolicy(3,
-							org.springframework.util.unit.DataSize.ofKilobytes(64)),
-					"user", dataSource,
-					new org.springframework.transaction.support.TransactionTemplate(transactionManager),
-					new ListenerMetrics(new SimpleMeterRegistry(), "user"), Clock.systemUTC());
+					new EventPayloads(tools.jackson.databind.json.JsonMapper.builder().build()),
+					new io.eventsource.listen.internal.dispatch.ListenerStorage(inbox, parked, dataSource,
+							new org.springframework.transaction.support.TransactionTemplate(transactionManager)),
+					io.eventsource.listen.internal.dispatch.DispatchPolicies
+						.of(new io.eventsource.listen.internal.dispatch.ParkingPolicy(3,
+								org.springframework.util.unit.DataSize.ofKilobytes(64))),
+					"user", new ListenerMetrics(new SimpleMeterRegistry(), "user"), Clock.systemUTC());
 		}
 
 	}

@@ -1,7 +1,6 @@
 package io.eventsource.listen.internal.dispatch;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -10,26 +9,16 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
 
-import javax.sql.DataSource;
-
 import io.eventsource.envelope.EventMetadata;
-import io.eventsource.envelope.internal.CloudEventsAmqpBinding;
-import io.eventsource.listen.EventPayloadException;
 import io.eventsource.listen.GapListener;
 import io.eventsource.listen.internal.handler.EventHandlers;
 import io.eventsource.listen.internal.handler.EventPayloads;
-import io.eventsource.store.internal.AckStatus;
-import io.eventsource.store.internal.InboxRepository;
 import io.eventsource.store.internal.OutboxRepository.AggregateRef;
-import io.eventsource.store.internal.ParkedEventRepository;
-import io.eventsource.store.internal.ParkedPayload;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.dao.TransientDataAccessException;
-import org.springframework.transaction.support.TransactionOperations;
-import org.springframework.transaction.support.TransactionSynchronizationManager;
 import org.springframework.util.Assert;
 
 /**
@@ -61,86 +50,46 @@ public class EventDispatcher {
 
 	private final HandlerRunner runner;
 
-	private final ParkedEventRepository parked;
-
-	private final ParkingPolicy parking;
-
-	private final InboxRepository inbox;
-
-	private final String service;
-
-	private final TransactionOperations transactions;
-
-	private final ListenerMetrics metrics;
+	private final ListenerStorage storage;
 
 	private final Clock clock;
-
-	private final DataSource dataSource;
 
 	private final GapListener gaps;
 
 	private final MalformedMessages malformed;
 
-	private final FailingProjections failing = new FailingProjections();
-
 	private final ProjectionPositions positions;
+
+	private final FailedAttempts failures;
+
+	private final OutcomeTally tally;
 
 	/**
 	 * Creates a dispatcher.
 	 * @param handlers the handlers of this service
 	 * @param payloads the binding of payloads to event classes
-	 * @param inbox the inbox
-	 * @param parked the parked events
-	 * @param parking when an event is parked
+	 * @param storage the inbox, the parked events, their data source and the transactions
+	 * of the handlers, which must hold a connection of that data source
+	 * @param policies when an event is parked, where the history this service applies
+	 * starts, and who is told of gaps
 	 * @param service this service's name
-	 * @param dataSource the inbox's data source, whose connection every transaction must
-	 * hold
-	 * @param transactions the transactions of the handlers, on that data source
 	 * @param metrics the meters
 	 * @param clock the clock
 	 */
-	public EventDispatcher(EventHandlers handlers, EventPayloads payloads, InboxRepository inbox,
-			ParkedEventRepository parked, ParkingPolicy parking, String service, DataSource dataSource,
-			TransactionOperations transactions, ListenerMetrics metrics, Clock clock) {
-		this(handlers, payloads, inbox, parked, parking, service, dataSource, transactions, metrics, clock,
-				GapListener.NONE, HistoryStart.everything());
-	}
-
-	/**
-	 * Creates a dispatcher that reports gaps and passes over events published before the
-	 * history the service applies.
-	 * @param handlers the handlers
-	 * @param payloads reads payloads into event classes
-	 * @param inbox the ack table and positions
-	 * @param parked the parked events
-	 * @param parking when an event is parked
-	 * @param service this service
-	 * @param dataSource the application's data source
-	 * @param transactions the listener's transactions
-	 * @param metrics the meters
-	 * @param clock the clock
-	 * @param gaps told of every event that arrives after a gap
-	 * @param history where the history this service applies starts
-	 */
-	public EventDispatcher(EventHandlers handlers, EventPayloads payloads, InboxRepository inbox,
-			ParkedEventRepository parked, ParkingPolicy parking, String service, DataSource dataSource,
-			TransactionOperations transactions, ListenerMetrics metrics, Clock clock, GapListener gaps,
-			HistoryStart history) {
-
-		this.dataSource = dataSource;
+	public EventDispatcher(EventHandlers handlers, EventPayloads payloads, ListenerStorage storage,
+			DispatchPolicies policies, String service, ListenerMetrics metrics, Clock clock) {
+		ParkingPolicy parking = policies.parking();
 		this.handlers = handlers;
-		this.runner = new HandlerRunner(handlers, payloads, parking.maxPayloadSize().toBytes(), service, gaps, history);
-		this.gaps = gaps;
-		this.parked = parked;
-		this.parking = parking;
-		this.inbox = inbox;
-		this.service = service;
-		this.transactions = transactions;
-		this.metrics = metrics;
+		this.runner = new HandlerRunner(handlers, payloads, parking.maxPayloadSize().toBytes(), service,
+				policies.gaps(), policies.history());
+		this.gaps = policies.gaps();
+		this.storage = storage;
 		this.clock = clock;
-		this.positions = new ProjectionPositions(inbox, parked, service);
-		this.malformed = new MalformedMessages(parked, transactions, metrics, service, parking.maxMalformedParked(),
-				clock);
+		this.positions = new ProjectionPositions(storage.inbox(), storage.parked(), service);
+		this.malformed = new MalformedMessages(storage.parked(), storage.transactions(), metrics, service,
+				parking.maxMalformedParked(), clock);
+		this.failures = new FailedAttempts(storage, parking, service, clock);
+		this.tally = new OutcomeTally(metrics);
 	}
 
 	/**
@@ -159,7 +108,7 @@ public class EventDispatcher {
 			any = true;
 		}
 		if (!any) {
-			this.metrics.consumed(metadata, "none", DispatchOutcome.IGNORED);
+			this.tally.unbound(metadata);
 		}
 		return combined;
 	}
@@ -182,8 +131,8 @@ public class EventDispatcher {
 		List<@Nullable List<ProjectionAttempt>> applied;
 		BatchTransaction.Progress progress = new BatchTransaction.Progress();
 		try {
-			applied = this.transactions.execute((status) -> {
-				checkTransaction();
+			applied = this.storage.transactions().execute((status) -> {
+				this.storage.checkTransaction();
 				BatchTransaction batch = new BatchTransaction(this.clock.instant(), events, this.handlers, this.runner,
 						this.positions);
 				List<@Nullable List<ProjectionAttempt>> all = new ArrayList<>(events.size());
@@ -206,27 +155,7 @@ public class EventDispatcher {
 			return dispatchOneByOne(events, withdrawn, progress);
 		}
 		Assert.state(applied != null, "No outcome of the transaction");
-		Instant committed = this.clock.instant();
-		List<@Nullable DispatchOutcome> outcomes = new ArrayList<>(events.size());
-		for (int i = 0; i < events.size(); i++) {
-			EventMetadata metadata = events.get(i).metadata();
-			List<ProjectionAttempt> own = applied.get(i);
-			if (own == null) {
-				outcomes.add(null);
-				continue;
-			}
-			DispatchOutcome combined = DispatchOutcome.IGNORED;
-			if (own.isEmpty()) {
-				this.metrics.consumed(metadata, "none", DispatchOutcome.IGNORED);
-			}
-			for (int p = 0; p < own.size(); p++) {
-				ProjectionAttempt one = own.get(p);
-				combined = (p == 0) ? one.outcome() : combined.and(one.outcome());
-				counted(one.projection(), metadata, one.outcome(), one.nanos(), committed);
-			}
-			outcomes.add(combined);
-		}
-		return outcomes;
+		return this.tally.committed(events, applied, this.clock.instant());
 	}
 
 	private List<@Nullable DispatchOutcome> dispatchOneByOne(List<Delivered> events, Predicate<Delivered> withdrawn,
@@ -243,9 +172,9 @@ public class EventDispatcher {
 			DispatchOutcome outcome;
 			if (failedBatch != null && failedBatch.event == i && failedBatch.projection != null
 					&& failedBatch.failure != null) {
-				outcome = failed(failedBatch.projection, event.metadata(), event.payload(), failedBatch.failure);
-				track(failedBatch.projection, event.metadata(), outcome);
-				this.metrics.consumed(event.metadata(), failedBatch.projection, outcome);
+				outcome = this.failures.record(failedBatch.projection, event.metadata(), event.payload(),
+						failedBatch.failure);
+				this.tally.attempted(failedBatch.projection, event.metadata(), outcome);
 			}
 			else {
 				outcome = dispatch(event.metadata(), event.payload());
@@ -266,7 +195,7 @@ public class EventDispatcher {
 	 * @return the projections, empty when none is failing
 	 */
 	public Set<String> failingProjections(String aggregateType, String aggregateId) {
-		return this.failing.of(new AggregateRef(aggregateType, aggregateId));
+		return this.tally.failing(new AggregateRef(aggregateType, aggregateId));
 	}
 
 	/**
@@ -306,37 +235,15 @@ public class EventDispatcher {
 	 * @param aggregateId the aggregate id
 	 */
 	public void forgetFailures(String aggregateType, String aggregateId) {
-		this.failing.forget(new AggregateRef(aggregateType, aggregateId));
-	}
-
-	private void track(String projection, EventMetadata metadata, DispatchOutcome outcome) {
-		if (outcome != DispatchOutcome.FAIL && this.failing.isEmpty()) {
-			// the usual case: nothing to record, nothing allocated
-			return;
-		}
-		this.failing.record(projection, new AggregateRef(metadata.aggregateType(), metadata.aggregateId()), outcome);
-		if (outcome == DispatchOutcome.FAIL) {
-			this.metrics.retried(metadata, projection);
-		}
-	}
-
-	private void counted(String projection, EventMetadata metadata, DispatchOutcome outcome, long nanos,
-			Instant committed) {
-		track(projection, metadata, outcome);
-		this.metrics.consumed(metadata, projection, outcome);
-		if (outcome == DispatchOutcome.OK) {
-			this.metrics.handled(metadata, projection, Duration.ofNanos(nanos), committed);
-		}
-		else if (outcome == DispatchOutcome.GAP) {
-			logger.debug("Projection '" + projection + "' waits for an earlier event before " + describe(metadata));
-		}
+		this.tally.forget(new AggregateRef(aggregateType, aggregateId));
 	}
 
 	private DispatchOutcome apply(String projection, EventMetadata metadata, byte[] payload) {
 		long start = System.nanoTime();
 		DispatchOutcome outcome;
 		try {
-			outcome = this.transactions.execute((status) -> applyInTransaction(projection, metadata, payload));
+			outcome = this.storage.transactions()
+				.execute((status) -> applyInTransaction(projection, metadata, payload));
 			if (outcome == null) {
 				outcome = DispatchOutcome.FAIL;
 			}
@@ -348,14 +255,14 @@ public class EventDispatcher {
 			outcome = DispatchOutcome.FAIL;
 		}
 		catch (RuntimeException ex) {
-			outcome = failed(projection, metadata, payload, ex);
+			outcome = this.failures.record(projection, metadata, payload, ex);
 		}
-		counted(projection, metadata, outcome, System.nanoTime() - start, this.clock.instant());
+		this.tally.attempted(projection, metadata, outcome, System.nanoTime() - start, this.clock.instant());
 		return outcome;
 	}
 
 	private DispatchOutcome applyInTransaction(String projection, EventMetadata metadata, byte[] payload) {
-		checkTransaction();
+		this.storage.checkTransaction();
 		ProjectionPositions.Locked locked = this.positions.lock(projection, metadata, metadata.sequence(),
 				this.clock.instant());
 		DispatchOutcome outcome = this.runner.runIfNext(locked.position(), projection, metadata, payload);
@@ -364,65 +271,12 @@ public class EventDispatcher {
 			this.positions.parkBehind(projection, metadata, payload, now);
 		}
 		if (outcome == DispatchOutcome.OK) {
-			this.inbox.record(this.service, projection, metadata, AckStatus.OK, null, now);
+			this.positions.recordApplied(projection, metadata, now);
 		}
 		if ((outcome == DispatchOutcome.OK || outcome == DispatchOutcome.IGNORED) && !locked.movedAhead()) {
-			this.inbox.advance(this.service, projection, metadata, now);
+			this.positions.advance(projection, metadata, now);
 		}
 		return outcome;
-	}
-
-	private void checkTransaction() {
-		Assert.state(TransactionSynchronizationManager.getResource(this.dataSource) != null,
-				"The listener's transaction does not hold a connection of the DataSource of the inbox; give it a "
-						+ "transaction manager of that DataSource");
-	}
-
-	/**
-	 * Records a failed attempt; parks the event after the last attempt, or at once when
-	 * its payload does not bind to the handler's class (another attempt cannot help).
-	 * @return {@link DispatchOutcome#FAIL} or {@link DispatchOutcome#PARKED}
-	 */
-	private DispatchOutcome failed(String projection, EventMetadata metadata, byte[] payload, RuntimeException ex) {
-		Throwable cause = HandlerRunner.cause(ex);
-		String error = cause.getClass().getName() + ": " + cause.getMessage();
-		boolean unreadable = cause instanceof EventPayloadException;
-		try {
-			DispatchOutcome outcome = this.transactions.execute((status) -> {
-				InboxRepository.ProjectionPosition position = this.inbox.lockPosition(this.service, projection,
-						metadata.aggregateType(), metadata.aggregateId());
-				int attempt = this.inbox.attempts(metadata.eventId().toString(), this.service, projection) + 1;
-				Instant now = this.clock.instant();
-				if (!unreadable && attempt < this.parking.maxAttempts(projection)) {
-					this.inbox.record(this.service, projection, metadata, AckStatus.FAIL, error, now);
-					return DispatchOutcome.FAIL;
-				}
-				this.parked.park(this.service, projection, metadata,
-						ParkedPayload.of(payload, CloudEventsAmqpBinding.CONTENT_TYPE), error, now);
-				this.inbox.record(this.service, projection, metadata, AckStatus.PARKED, error, now);
-				if (!position.parked()) {
-					this.inbox.setParked(this.service, projection, metadata.aggregateType(), metadata.aggregateId(),
-							true);
-				}
-				return DispatchOutcome.PARKED;
-			});
-			if (outcome == DispatchOutcome.PARKED) {
-				logger.error(
-						"Projection '" + projection + "' parked " + describe(metadata)
-								+ (unreadable ? " at once, its payload does not bind: "
-										: " after " + this.parking.maxAttempts(projection) + " attempts: ")
-								+ error
-								+ "; later events of the aggregate are parked behind it until it is retried or skipped",
-						cause);
-				return DispatchOutcome.PARKED;
-			}
-		}
-		catch (RuntimeException recording) {
-			logger.warn("Could not record the failure of " + describe(metadata) + " for '" + projection + "'",
-					recording);
-		}
-		logger.warn("Projection '" + projection + "' failed on " + describe(metadata) + ": " + cause, cause);
-		return DispatchOutcome.FAIL;
 	}
 
 	/**
@@ -442,7 +296,7 @@ public class EventDispatcher {
 		return this.malformed.settle(aggregateType, aggregateId, delivery, reason);
 	}
 
-	private static String describe(EventMetadata metadata) {
+	static String describe(EventMetadata metadata) {
 		return metadata.aggregateType() + "-" + metadata.aggregateId() + " #" + metadata.sequence() + " "
 				+ metadata.eventType() + " (" + metadata.eventId() + ")";
 	}

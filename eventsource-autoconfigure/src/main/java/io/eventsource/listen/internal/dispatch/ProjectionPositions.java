@@ -67,6 +67,26 @@ final class ProjectionPositions {
 	}
 
 	/**
+	 * Records an event as applied.
+	 * @param projection the projection
+	 * @param metadata the event
+	 * @param now the time
+	 */
+	void recordApplied(String projection, EventMetadata metadata, Instant now) {
+		this.inbox.record(this.service, projection, metadata, AckStatus.OK, null, now);
+	}
+
+	/**
+	 * Moves a projection's position to an event.
+	 * @param projection the projection
+	 * @param metadata the event
+	 * @param now the time
+	 */
+	void advance(String projection, EventMetadata metadata, Instant now) {
+		this.inbox.advance(this.service, projection, metadata, now);
+	}
+
+	/**
 	 * Records events as applied, in one round trip.
 	 * @param acks the projections and the events they applied
 	 * @param now the time
