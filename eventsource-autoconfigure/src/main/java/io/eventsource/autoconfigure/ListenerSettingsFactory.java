@@ -11,6 +11,7 @@ import io.eventsource.listen.internal.dispatch.ParkingPolicy;
 import io.eventsource.listen.internal.lane.ListenerSettings;
 import io.eventsource.listen.internal.lane.RetryBackoff;
 import io.eventsource.listen.internal.partitioned.PartitionSettings;
+import io.eventsource.listen.internal.peraggregate.PerAggregateSettings;
 
 /**
  * Turns the {@code eventsource.*} properties into the settings the listening machinery
@@ -54,13 +55,17 @@ final class ListenerSettingsFactory {
 
 	static ListenerSettings listenerSettings(ServiceName serviceName, EventSourceProperties properties) {
 		EventSourceProperties.Listener listener = properties.getListener();
-		EventSourceProperties.PerAggregate perAggregate = properties.getPerAggregate();
-		return new ListenerSettings(serviceName.value(), perAggregate.getQueueExpiry(),
-				perAggregate.getIdsQueueExpiry(), perAggregate.getIdsQueueMaxLength(),
-				perAggregate.getConsumerIdleTimeout(), listener.getMaxAggregates(), listener.getPrefetch(),
-				listener.getConcurrency(), listener.getMaxBatch(), listener.getRedeliveryDelay(),
-				retryBackoff(listener.getRetry()), properties.getRegistry().getHeartbeatInterval(),
+		return new ListenerSettings(serviceName.value(), listener.getPrefetch(), listener.getConcurrency(),
+				listener.getMaxBatch(), listener.getRedeliveryDelay(), retryBackoff(listener.getRetry()),
 				listener.getShutdownTimeout());
+	}
+
+	static PerAggregateSettings perAggregateSettings(ServiceName serviceName, EventSourceProperties properties) {
+		EventSourceProperties.PerAggregate perAggregate = properties.getPerAggregate();
+		return new PerAggregateSettings(listenerSettings(serviceName, properties), perAggregate.getQueueExpiry(),
+				perAggregate.getIdsQueueExpiry(), perAggregate.getIdsQueueMaxLength(),
+				perAggregate.getConsumerIdleTimeout(), properties.getListener().getMaxAggregates(),
+				properties.getRegistry().getHeartbeatInterval());
 	}
 
 	static PartitionSettings partitionSettings(EventSourceProperties properties) {

@@ -131,7 +131,7 @@ class ListeningConfiguration {
 			EventSourceProperties properties, ObjectProvider<CatchUp> catchUp) {
 		PerAggregateListenerContainer container = new PerAggregateListenerContainer(connectionFactory,
 				listeners.getEventHandlers(), topologies, dispatcher, registry, metrics,
-				ListenerSettingsFactory.listenerSettings(serviceName, properties));
+				ListenerSettingsFactory.perAggregateSettings(serviceName, properties));
 		container.setHeartbeatRecovered(() -> catchUp.ifAvailable(CatchUp::catchUpAfterOutage));
 		return container;
 	}

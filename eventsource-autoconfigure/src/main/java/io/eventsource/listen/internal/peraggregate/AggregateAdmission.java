@@ -17,7 +17,6 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import io.eventsource.envelope.internal.UntrustedText;
 import io.eventsource.listen.internal.lane.LaneRetries;
-import io.eventsource.listen.internal.lane.ListenerSettings;
 import io.eventsource.listen.internal.lane.ListenerWorkers;
 import io.eventsource.topology.PerAggregateNames;
 import io.eventsource.topology.internal.RawChannels;
@@ -55,7 +54,7 @@ final class AggregateAdmission {
 
 	private final ConnectionFactory connectionFactory;
 
-	private final ListenerSettings settings;
+	private final PerAggregateSettings settings;
 
 	private final LaneRetries retries;
 
@@ -83,16 +82,16 @@ final class AggregateAdmission {
 	 * @param running whether the container runs
 	 */
 	AggregateAdmission(Object monitor, Map<String, AggregateQueueConsumer> consumers,
-			ConnectionFactory connectionFactory, ListenerSettings settings, MeterRegistry meters,
+			ConnectionFactory connectionFactory, PerAggregateSettings settings, MeterRegistry meters,
 			BooleanSupplier running) {
 		this.monitor = monitor;
 		this.consumers = consumers;
 		this.connectionFactory = connectionFactory;
 		this.settings = settings;
-		this.retries = new LaneRetries(settings.retryDelay(), settings.retryBackoff());
-		this.idsQueues = new AggregateIdsQueues(connectionFactory, settings.service(), settings.idsQueueExpiry(),
-				settings.idsQueueMaxLength());
-		this.announcedIds = new AnnouncedIds(meters, settings.service());
+		this.retries = new LaneRetries(settings.listener().retryDelay(), settings.listener().retryBackoff());
+		this.idsQueues = new AggregateIdsQueues(connectionFactory, settings.listener().service(),
+				settings.idsQueueExpiry(), settings.idsQueueMaxLength());
+		this.announcedIds = new AnnouncedIds(meters, settings.listener().service());
 		this.running = running;
 	}
 
@@ -146,7 +145,7 @@ final class AggregateAdmission {
 				}
 				next = this.pending.pollFirst();
 				String queue = PerAggregateNames.aggregateQueue(next.aggregateType(), next.aggregateId(),
-						this.settings.service());
+						this.settings.listener().service());
 				AggregateQueueConsumer running = this.consumers.get(queue);
 				if (running != null && running.isOpen()) {
 					ack(next.channel(), next.deliveryTag());
@@ -164,7 +163,7 @@ final class AggregateAdmission {
 				}
 				if (!kept) {
 					consumer.cancel();
-					consumer.awaitEnd(this.settings.shutdownTimeout());
+					consumer.awaitEnd(this.settings.listener().shutdownTimeout());
 					return;
 				}
 				ack(next.channel(), next.deliveryTag());
@@ -173,12 +172,12 @@ final class AggregateAdmission {
 				logger.warn("Cannot consume " + next.aggregateType() + "-"
 						+ UntrustedText.abbreviate(next.aggregateId())
 						+ " (is eventsource.per-aggregate.queue-expiry the same in every service?); the id goes back "
-						+ "to its queue after " + this.settings.retryDelay() + ": "
+						+ "to its queue after " + this.settings.listener().retryDelay() + ": "
 						+ UntrustedText.abbreviate(String.valueOf(ex), 512));
 				ScheduledExecutorService scheduler = (this.workers != null) ? this.workers.timer() : null;
 				if (scheduler != null && !scheduler.isShutdown()) {
 					scheduler.schedule(() -> nack(next.channel(), next.deliveryTag()),
-							this.settings.retryDelay().toMillis(), TimeUnit.MILLISECONDS);
+							this.settings.listener().retryDelay().toMillis(), TimeUnit.MILLISECONDS);
 				}
 				else {
 					nack(next.channel(), next.deliveryTag());
@@ -209,7 +208,7 @@ final class AggregateAdmission {
 		synchronized (this.monitor) {
 			return this.pending.stream()
 				.map((id) -> PerAggregateNames.aggregateQueue(id.aggregateType(), id.aggregateId(),
-						this.settings.service()))
+						this.settings.listener().service()))
 				.distinct()
 				.toList();
 		}
@@ -239,7 +238,7 @@ final class AggregateAdmission {
 	}
 
 	private void announced(Channel channel, String aggregateType, String aggregateId, long deliveryTag) {
-		String queue = PerAggregateNames.aggregateQueue(aggregateType, aggregateId, this.settings.service());
+		String queue = PerAggregateNames.aggregateQueue(aggregateType, aggregateId, this.settings.listener().service());
 		synchronized (this.monitor) {
 			AggregateQueueConsumer running = this.consumers.get(queue);
 			if (running != null && running.isOpen()) {
@@ -255,9 +254,10 @@ final class AggregateAdmission {
 		ListenerWorkers workers = this.workers;
 		AggregateChannels channels = this.channels;
 		if (workers == null || channels == null) {
-			throw new IOException("The listener container of " + this.settings.service() + " has not started");
+			throw new IOException(
+					"The listener container of " + this.settings.listener().service() + " has not started");
 		}
-		String queue = PerAggregateNames.aggregateQueue(aggregateType, aggregateId, this.settings.service());
+		String queue = PerAggregateNames.aggregateQueue(aggregateType, aggregateId, this.settings.listener().service());
 		channels.forDeclarations()
 			.queueDeclare(queue, true, false, false,
 					PerAggregateNames.aggregateQueueArguments(this.settings.queueExpiry()));

@@ -15,7 +15,6 @@ import io.eventsource.listen.ListenerContainer;
 import io.eventsource.listen.internal.dispatch.EventDispatcher;
 import io.eventsource.listen.internal.dispatch.ListenerMetrics;
 import io.eventsource.listen.internal.handler.EventHandlers;
-import io.eventsource.listen.internal.lane.ListenerSettings;
 import io.eventsource.listen.internal.lane.ListenerWorkers;
 import io.eventsource.registry.ServiceRegistry;
 import io.eventsource.topology.TopologyType;
@@ -61,7 +60,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 
 	private final ListenerMetrics metrics;
 
-	private final ListenerSettings settings;
+	private final PerAggregateSettings settings;
 
 	private final Object monitor = new Object();
 
@@ -86,17 +85,17 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 
 	public PerAggregateListenerContainer(ConnectionFactory connectionFactory, EventHandlers handlers,
 			AggregateTopologies topologies, EventDispatcher dispatcher, ServiceRegistry registry,
-			ListenerMetrics metrics, ListenerSettings settings) {
+			ListenerMetrics metrics, PerAggregateSettings settings) {
 		this.connectionFactory = connectionFactory;
 		this.handlers = handlers;
 		this.topologies = topologies;
 		this.dispatcher = dispatcher;
-		this.heartbeats = new Heartbeats(registry, settings.service(), settings.heartbeatInterval());
+		this.heartbeats = new Heartbeats(registry, settings.listener().service(), settings.heartbeatInterval());
 		this.metrics = metrics;
 		this.settings = settings;
 		this.admission = new AggregateAdmission(this.monitor, this.consumers, connectionFactory, settings,
 				metrics.registry(), () -> this.running);
-		this.reannouncements = new Reannouncements(settings.service(), this::declaringChannel);
+		this.reannouncements = new Reannouncements(settings.listener().service(), this::declaringChannel);
 		this.leases = new WaitingLeases(connectionFactory, settings.queueExpiry());
 	}
 
@@ -117,16 +116,16 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 			return;
 		}
 		this.aggregateTypes = aggregateTypes;
-		ListenerWorkers workers = ListenerWorkers.start(this.dispatcher, this.metrics, this.settings.maxBatch(),
-				this.settings.concurrency(), "eventsource-listener");
+		ListenerWorkers workers = ListenerWorkers.start(this.dispatcher, this.metrics,
+				this.settings.listener().maxBatch(), this.settings.listener().concurrency(), "eventsource-listener");
 		this.workers = workers;
 		AggregateChannels channels = new AggregateChannels(this.connectionFactory, workers.timer(),
-				this.settings.prefetch(), this.settings.service());
+				this.settings.listener().prefetch(), this.settings.listener().service());
 		this.channels = channels;
 		this.admission.start(workers, channels);
 		Gauge.builder("eventsource.aggregate.consumers", this, PerAggregateListenerContainer::activeConsumers)
 			.description("Per-aggregate queues this instance consumes")
-			.tag("service", this.settings.service())
+			.tag("service", this.settings.listener().service())
 			.register(this.metrics.registry());
 		this.heartbeats.start(aggregateTypes, this.metrics.registry());
 		this.running = true;
@@ -151,7 +150,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		RawChannels.close(idsChannel);
 		stopping.forEach(AggregateQueueConsumer::cancel);
 		for (AggregateQueueConsumer consumer : stopping) {
-			consumer.awaitEnd(this.settings.shutdownTimeout());
+			consumer.awaitEnd(this.settings.listener().shutdownTimeout());
 			this.reannouncements.now(consumer.aggregateType(), consumer.aggregateId());
 		}
 		if (this.channels != null) {
@@ -159,7 +158,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		}
 		this.heartbeats.stop();
 		if (this.workers != null) {
-			this.workers.stop(this.settings.shutdownTimeout());
+			this.workers.stop(this.settings.listener().shutdownTimeout());
 		}
 	}
 
@@ -250,7 +249,7 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 		}
 		idle.forEach(AggregateQueueConsumer::cancel);
 		for (AggregateQueueConsumer consumer : idle) {
-			consumer.awaitEnd(this.settings.shutdownTimeout());
+			consumer.awaitEnd(this.settings.listener().shutdownTimeout());
 			if (consumer.gaveBack() || hasMessages(consumer.queue())) {
 				this.reannouncements.later(consumer.aggregateType(), consumer.aggregateId());
 			}
@@ -263,7 +262,8 @@ public class PerAggregateListenerContainer implements ListenerContainer {
 	private AggregateChannels channels() throws IOException {
 		AggregateChannels channels = this.channels;
 		if (channels == null) {
-			throw new IOException("The listener container of " + this.settings.service() + " has not started");
+			throw new IOException(
+					"The listener container of " + this.settings.listener().service() + " has not started");
 		}
 		return channels;
 	}
