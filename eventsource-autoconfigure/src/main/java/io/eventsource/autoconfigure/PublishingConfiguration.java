@@ -9,6 +9,7 @@ import io.eventsource.publish.internal.OutboxEventPublisher;
 import io.eventsource.publish.internal.OutboxRelay;
 import io.eventsource.publish.internal.RelayAfterCommit;
 import io.eventsource.publish.internal.RelayMetrics;
+import io.eventsource.publish.internal.RelaySettings;
 import io.eventsource.store.internal.AggregateSequences;
 import io.eventsource.store.internal.DatabaseType;
 import io.eventsource.store.internal.OutboxRepository;
@@ -76,8 +77,9 @@ class PublishingConfiguration {
 		OutboxRelay eventSourceOutboxRelay(OutboxRepository outbox, EventTopology topology, DataSource dataSource,
 				EventSourceProperties properties, ObjectProvider<MeterRegistry> meterRegistry) {
 			EventSourceProperties.Relay relay = properties.getRelay();
-			return new OutboxRelay(outbox, topology, new DataSourceTransactionManager(dataSource),
-					relay.getConfirmTimeout(), relay.getBatchSize(), relay.getPollInterval(),
+			RelaySettings settings = new RelaySettings(relay.getConfirmTimeout(), relay.getBatchSize(),
+					relay.getPollInterval());
+			return new OutboxRelay(outbox, topology, new DataSourceTransactionManager(dataSource), settings,
 					new RelayMetrics(Infrastructure.meters(meterRegistry)), Infrastructure.CLOCK);
 		}
 
