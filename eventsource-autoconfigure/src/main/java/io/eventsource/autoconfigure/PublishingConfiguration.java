@@ -7,6 +7,7 @@ import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.MessageDecorator;
 import io.eventsource.publish.internal.OutboxEventPublisher;
 import io.eventsource.publish.internal.OutboxRelay;
+import io.eventsource.publish.internal.OutboxStorage;
 import io.eventsource.publish.internal.RelayAfterCommit;
 import io.eventsource.publish.internal.RelayMetrics;
 import io.eventsource.publish.internal.RelaySettings;
@@ -63,8 +64,9 @@ class PublishingConfiguration {
 				found.wakeUp();
 			}
 		}, Infrastructure.meters(meterRegistry));
-		return new OutboxEventPublisher(outbox, sequences, jsonMapper, decorators.orderedStream().toList(),
-				serviceName.value(), dataSource, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+		OutboxStorage storage = new OutboxStorage(outbox, sequences, dataSource,
+				new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+		return new OutboxEventPublisher(storage, jsonMapper, decorators.orderedStream().toList(), serviceName.value(),
 				afterCommit, Infrastructure.CLOCK);
 	}
 
