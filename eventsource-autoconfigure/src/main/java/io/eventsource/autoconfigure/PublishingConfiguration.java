@@ -7,8 +7,10 @@ import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.MessageDecorator;
 import io.eventsource.publish.internal.OutboxEventPublisher;
 import io.eventsource.publish.internal.OutboxRelay;
+import io.eventsource.publish.internal.OutboxStorage;
 import io.eventsource.publish.internal.RelayAfterCommit;
 import io.eventsource.publish.internal.RelayMetrics;
+import io.eventsource.publish.internal.RelaySettings;
 import io.eventsource.store.internal.AggregateSequences;
 import io.eventsource.store.internal.DatabaseType;
 import io.eventsource.store.internal.OutboxRepository;
@@ -62,8 +64,9 @@ class PublishingConfiguration {
 				found.wakeUp();
 			}
 		}, Infrastructure.meters(meterRegistry));
-		return new OutboxEventPublisher(outbox, sequences, jsonMapper, decorators.orderedStream().toList(),
-				serviceName.value(), dataSource, new TransactionTemplate(new DataSourceTransactionManager(dataSource)),
+		OutboxStorage storage = new OutboxStorage(outbox, sequences, dataSource,
+				new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
+		return new OutboxEventPublisher(storage, jsonMapper, decorators.orderedStream().toList(), serviceName.value(),
 				afterCommit, Infrastructure.CLOCK);
 	}
 
@@ -76,8 +79,9 @@ class PublishingConfiguration {
 		OutboxRelay eventSourceOutboxRelay(OutboxRepository outbox, EventTopology topology, DataSource dataSource,
 				EventSourceProperties properties, ObjectProvider<MeterRegistry> meterRegistry) {
 			EventSourceProperties.Relay relay = properties.getRelay();
-			return new OutboxRelay(outbox, topology, new DataSourceTransactionManager(dataSource),
-					relay.getConfirmTimeout(), relay.getBatchSize(), relay.getPollInterval(),
+			RelaySettings settings = new RelaySettings(relay.getConfirmTimeout(), relay.getBatchSize(),
+					relay.getPollInterval());
+			return new OutboxRelay(outbox, topology, new DataSourceTransactionManager(dataSource), settings,
 					new RelayMetrics(Infrastructure.meters(meterRegistry)), Infrastructure.CLOCK);
 		}
 

@@ -21,6 +21,7 @@ import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.internal.OutboxEventPublisher;
 import io.eventsource.publish.internal.OutboxRelay;
 import io.eventsource.publish.internal.RelayMetrics;
+import io.eventsource.publish.internal.RelaySettings;
 import io.eventsource.publish.internal.TraceparentDecorator;
 import io.eventsource.registry.ServiceRegistry;
 import io.eventsource.registry.internal.CachingServiceRegistry;
@@ -379,8 +380,9 @@ class EventSourceAutoConfigurationTests {
 
 		@Bean
 		OutboxRelay userRelay(OutboxRepository outbox, PlatformTransactionManager transactionManager) {
-			return new OutboxRelay(outbox, (events) -> new SendResult(), transactionManager, Duration.ofSeconds(1), 10,
-					Duration.ofSeconds(1), new RelayMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
+			return new OutboxRelay(outbox, (events) -> new SendResult(), transactionManager,
+					new RelaySettings(Duration.ofSeconds(1), 10, Duration.ofSeconds(1)),
+					new RelayMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
 		}
 
 	}

@@ -51,27 +51,23 @@ public class OutboxEventPublisher implements EventPublisher {
 
 	/**
 	 * Creates a publisher.
-	 * @param outbox the outbox
-	 * @param sequences the sequence allocation
+	 * @param storage the outbox, the sequences, their data source and the transactions of
+	 * a publish made outside any
 	 * @param jsonMapper the JSON mapper of event payloads
 	 * @param decorators the message decorators, in order
 	 * @param source the name of this service
-	 * @param dataSource the outbox's data source, whose transactions a publish joins
-	 * @param transactions the transactions of a publish made outside any transaction, on
-	 * that data source
 	 * @param afterCommit what to do once a transaction that appended events commits
 	 * @param clock the clock
 	 */
-	public OutboxEventPublisher(OutboxRepository outbox, AggregateSequences sequences, JsonMapper jsonMapper,
-			List<MessageDecorator> decorators, String source, DataSource dataSource, TransactionOperations transactions,
-			AfterCommit afterCommit, Clock clock) {
-		this.dataSource = dataSource;
-		this.outbox = outbox;
-		this.sequences = sequences;
+	public OutboxEventPublisher(OutboxStorage storage, JsonMapper jsonMapper, List<MessageDecorator> decorators,
+			String source, AfterCommit afterCommit, Clock clock) {
+		this.dataSource = storage.dataSource();
+		this.outbox = storage.outbox();
+		this.sequences = storage.sequences();
 		this.jsonMapper = jsonMapper;
 		this.decorators = List.copyOf(decorators);
 		this.source = source;
-		this.transactions = transactions;
+		this.transactions = storage.transactions();
 		this.afterCommit = afterCommit;
 		this.clock = clock;
 	}

@@ -168,7 +168,8 @@ class OutboxRelayTests {
 				ScriptedTopology topology = new ScriptedTopology(this.aggregateType);
 				DataSource dataSource = context.getBean(DataSource.class);
 				OutboxRelay relay = new OutboxRelay(context.getBean(OutboxRepository.class), topology,
-						new DataSourceTransactionManager(dataSource), Duration.ofSeconds(5), 2, pollInterval,
+						new DataSourceTransactionManager(dataSource),
+						new RelaySettings(Duration.ofSeconds(5), 2, pollInterval),
 						new RelayMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
 				try {
 					test.run(context, topology, relay);
