@@ -39,23 +39,18 @@ public final class EventHandler {
 	 * @param bean the bean, a proxy when the bean is proxied
 	 * @param declaredMethod the annotated method, as declared on the bean's class
 	 * @param method the method, invocable on the bean
-	 * @param eventClass the class the payload is bound to
-	 * @param takesMetadata whether the method takes the {@link EventMetadata} as second
-	 * parameter
-	 * @param projection the projection
-	 * @param aggregateType the aggregate type
-	 * @param eventType the event type name
+	 * @param binding what the method is bound to; it takes the {@link EventMetadata} as
+	 * second parameter when it has two
 	 */
-	EventHandler(String beanName, Object bean, Method declaredMethod, Method method, Class<?> eventClass,
-			boolean takesMetadata, String projection, String aggregateType, String eventType) {
+	EventHandler(String beanName, Object bean, Method declaredMethod, Method method, HandlerBinding binding) {
 		this.beanName = beanName;
 		this.bean = bean;
 		this.method = method;
-		this.eventClass = eventClass;
-		this.takesMetadata = takesMetadata;
-		this.projection = projection;
-		this.aggregateType = aggregateType;
-		this.eventType = eventType;
+		this.eventClass = binding.eventClass();
+		this.takesMetadata = method.getParameterCount() == 2;
+		this.projection = binding.projection();
+		this.aggregateType = binding.aggregateType();
+		this.eventType = binding.eventType();
 		this.description = InvalidEventHandlerException.describe(beanName, declaredMethod);
 		ReflectionUtils.makeAccessible(method);
 	}
@@ -75,8 +70,8 @@ public final class EventHandler {
 	 */
 	public static EventHandler of(String beanName, Object bean, Method method, Class<?> eventClass, String projection,
 			String aggregateType, String eventType) {
-		return new EventHandler(beanName, bean, method, method, eventClass, method.getParameterCount() == 2, projection,
-				aggregateType, eventType);
+		return new EventHandler(beanName, bean, method, method,
+				new HandlerBinding(eventClass, projection, aggregateType, eventType));
 	}
 
 	/**

@@ -149,8 +149,8 @@ public class EventSourceListenerAnnotationBeanPostProcessor
 		Class<?> eventClass = ResolvableType.forMethodParameter(method, 0, targetClass).toClass();
 		String aggregateType = aggregateType(handlerName, eventClass);
 		String eventType = eventType(handlerName, eventClass);
-		return new EventHandler(beanName, bean, method, invocableMethod(handlerName, method, bean), eventClass,
-				parameterTypes.length == 2, projection(handlerName, targetClass, projection), aggregateType, eventType);
+		return new EventHandler(beanName, bean, method, invocableMethod(handlerName, method, bean), new HandlerBinding(
+				eventClass, projection(handlerName, targetClass, projection), aggregateType, eventType));
 	}
 
 	private static String aggregateType(String handlerName, Class<?> eventClass) {

@@ -82,8 +82,8 @@ class EventHandlerTests {
 	private EventHandler handler(String name, Class<?>... parameterTypes) {
 		Method method = ReflectionUtils.findMethod(Recorder.class, name, parameterTypes);
 		assertThat(method).isNotNull();
-		return new EventHandler("recorder", this.recorder, method, method, ProductCreated.class,
-				parameterTypes.length == 2, "recorder", "Product", "ProductCreated");
+		return new EventHandler("recorder", this.recorder, method, method,
+				new HandlerBinding(ProductCreated.class, "recorder", "Product", "ProductCreated"));
 	}
 
 	static class Recorder {

@@ -74,8 +74,8 @@ class EventHandlersTests {
 		Method method = ReflectionUtils.findMethod(Listener.class, order ? "onOrder" : "onProduct",
 				order ? OrderPlaced.class : ProductCreated.class);
 		assertThat(method).isNotNull();
-		return new EventHandler(projection + "Bean", new Listener(), method, method, method.getParameterTypes()[0],
-				false, projection, aggregateType, eventType);
+		return new EventHandler(projection + "Bean", new Listener(), method, method,
+				new HandlerBinding(method.getParameterTypes()[0], projection, aggregateType, eventType));
 	}
 
 	static class Listener {

@@ -74,8 +74,8 @@ class EventPayloadsTests {
 	private static EventHandler handler() {
 		Method method = ReflectionUtils.findMethod(Listener.class, "on", ProductCreated.class);
 		assertThat(method).isNotNull();
-		return new EventHandler("listener", new Listener(), method, method, ProductCreated.class, false, "listener",
-				"Product", "ProductCreated");
+		return new EventHandler("listener", new Listener(), method, method,
+				new HandlerBinding(ProductCreated.class, "listener", "Product", "ProductCreated"));
 	}
 
 	static class Listener {
