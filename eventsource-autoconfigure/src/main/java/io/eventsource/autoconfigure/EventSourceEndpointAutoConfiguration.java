@@ -56,7 +56,7 @@ public final class EventSourceEndpointAutoConfiguration {
 			EventSourceListenerAnnotationBeanPostProcessor listeners, InboxRepository inbox, OutboxRepository outbox,
 			ServiceName serviceName, ObjectProvider<ReplayRequester> replay, ObjectProvider<CatchUp> catchUp) {
 		return new EventSourceEndpoint(parkedEvents, parked, listeners.getEventHandlers(), inbox, outbox,
-				serviceName.value(), replay.getIfAvailable(), catchUp.getIfAvailable());
+				serviceName.value(), new EventSourceEndpoint.Replay(replay.getIfAvailable(), catchUp.getIfAvailable()));
 	}
 
 	@Bean

@@ -1,6 +1,7 @@
 package io.eventsource.autoconfigure;
 
 import io.eventsource.actuate.internal.EventSourceHealthIndicator;
+import io.eventsource.actuate.internal.ListeningHealth;
 import io.eventsource.autoconfigure.internal.ServiceName;
 import io.eventsource.listen.ListenerContainer;
 import io.eventsource.registry.ServiceRegistry;
@@ -39,8 +40,9 @@ public final class EventSourceHealthContributorAutoConfiguration {
 			ParkedEventRepository parkedEvents = parked.getIfAvailable();
 			return new EventSourceHealthIndicator(outbox, connectionFactory, registry.getIfUnique(),
 					properties.getHealth().getBacklogAgeThreshold(), Infrastructure.CLOCK,
-					listeners.orderedStream().toList(), properties.getRegistry().getHeartbeatInterval(),
-					(parkedEvents != null) ? () -> parkedEvents.countByProjection(serviceName.value()) : null);
+					new ListeningHealth(listeners.orderedStream().toList(),
+							properties.getRegistry().getHeartbeatInterval(),
+							(parkedEvents != null) ? () -> parkedEvents.countByProjection(serviceName.value()) : null));
 		}
 
 	}

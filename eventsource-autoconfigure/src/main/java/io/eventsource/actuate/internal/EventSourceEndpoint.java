@@ -77,21 +77,18 @@ public class EventSourceEndpoint {
 	 * @param inbox the inbox
 	 * @param outbox the outbox
 	 * @param service this service's name
-	 * @param replay asks the producers for events, or {@code null} when replay is off
-	 * @param catchUp catches up from the producers' logs, or {@code null} when replay is
-	 * off
+	 * @param replay asks the producers for events and catches up from their logs
 	 */
 	public EventSourceEndpoint(ParkedEvents parkedEvents, ParkedEventRepository parked, EventHandlers handlers,
-			InboxRepository inbox, OutboxRepository outbox, String service, @Nullable ReplayRequester replay,
-			@Nullable CatchUp catchUp) {
+			InboxRepository inbox, OutboxRepository outbox, String service, Replay replay) {
 		this.parkedEvents = parkedEvents;
 		this.parked = parked;
 		this.handlers = handlers;
 		this.inbox = inbox;
 		this.outbox = outbox;
 		this.service = service;
-		this.replay = replay;
-		this.catchUp = catchUp;
+		this.replay = replay.requester();
+		this.catchUp = replay.catchUp();
 	}
 
 	/**
@@ -236,6 +233,17 @@ public class EventSourceEndpoint {
 		described.put("payloadTruncated", event.payload().truncated());
 		described.put("parkedAt", event.parkedAt());
 		return described;
+	}
+
+	/**
+	 * What the endpoint asks the producers through.
+	 *
+	 * @param requester asks the producers for events, or {@code null} when replay is off
+	 * @param catchUp catches up from the producers' logs, or {@code null} when replay is
+	 * off
+	 */
+	public record Replay(@Nullable ReplayRequester requester, @Nullable CatchUp catchUp) {
+
 	}
 
 }

@@ -51,7 +51,7 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 
 	public EventSourceHealthIndicator(OutboxRepository outbox, ConnectionFactory connectionFactory,
 			@Nullable ServiceRegistry registry, Duration backlogAgeThreshold, Clock clock) {
-		this(outbox, connectionFactory, registry, backlogAgeThreshold, clock, List.of(), Duration.ofSeconds(10), null);
+		this(outbox, connectionFactory, registry, backlogAgeThreshold, clock, ListeningHealth.NONE);
 	}
 
 	/**
@@ -63,27 +63,20 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 	 * @param backlogAgeThreshold the age of the oldest unrelayed event past which health
 	 * is DOWN
 	 * @param clock the clock
-	 * @param listeners the listener containers, those of the topologies this service
-	 * listens on are running
-	 * @param heartbeatInterval how often the listener heartbeats; three missed ones are
-	 * DOWN
-	 * @param parkedCounts the parked events of this service by projection, shown in the
-	 * details (parked events do not make health DOWN: they are data to look at, not a
-	 * service that is down), or {@code null}
+	 * @param listening the listener containers, their heartbeat interval and the parked
+	 * events to show
 	 */
 	public EventSourceHealthIndicator(OutboxRepository outbox, ConnectionFactory connectionFactory,
-			@Nullable ServiceRegistry registry, Duration backlogAgeThreshold, Clock clock,
-			List<ListenerContainer> listeners, Duration heartbeatInterval,
-			@Nullable Supplier<Map<String, Long>> parkedCounts) {
+			@Nullable ServiceRegistry registry, Duration backlogAgeThreshold, Clock clock, ListeningHealth listening) {
 		super("eventsource health check failed");
 		this.outbox = outbox;
 		this.connectionFactory = connectionFactory;
 		this.registry = registry;
 		this.backlogAgeThreshold = backlogAgeThreshold;
 		this.clock = clock;
-		this.listeners = List.copyOf(listeners);
-		this.heartbeatInterval = heartbeatInterval;
-		this.parkedCounts = parkedCounts;
+		this.listeners = listening.listeners();
+		this.heartbeatInterval = listening.heartbeatInterval();
+		this.parkedCounts = listening.parkedCounts();
 	}
 
 	@Override
