@@ -65,13 +65,8 @@ class BrokerConnectionsTests {
 				assertThat(published.get()).isLessThan(total);
 				load.get(2, TimeUnit.MINUTES);
 				assertThat(closed).isPositive();
-				await().atMost(Duration.ofSeconds(90))
-					.pollInterval(Duration.ofMillis(250))
-					.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) >= total);
-				await().during(Duration.ofSeconds(1)).until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == total);
-				Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(jdbc, this.prefix);
-				assertThat(applied).hasSize(aggregates);
-				FaultEvents.assertOnceInOrder(applied);
+				Map<String, List<Long>> applied = FaultEvents.awaitAppliedOnceInOrder(jdbc, this.prefix, total,
+						aggregates, Duration.ofSeconds(90));
 				TestTopology.awaitConsuming(context);
 				FaultReport.record("every RabbitMQ connection closed twice under load (" + topology + ")", total,
 						FaultEvents.appliedCount(jdbc, this.prefix), FaultReport.consumed(context, "duplicate"), 0,

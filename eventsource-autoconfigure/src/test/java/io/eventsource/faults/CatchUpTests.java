@@ -82,13 +82,8 @@ class CatchUpTests {
 			assertThat(FaultEvents.appliedCount(jdbc, this.prefix)).isEqualTo(aggregates);
 			billing(database, billing).run((second) -> {
 				int total = aggregates + whileDown;
-				await().atMost(Duration.ofSeconds(120))
-					.pollInterval(Duration.ofMillis(250))
-					.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) >= total);
-				await().during(Duration.ofSeconds(1)).until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == total);
-				Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(jdbc, this.prefix);
-				assertThat(applied).hasSize(aggregates);
-				FaultEvents.assertOnceInOrder(applied);
+				Map<String, List<Long>> applied = FaultEvents.awaitAppliedOnceInOrder(jdbc, this.prefix, total,
+						aggregates, Duration.ofSeconds(120));
 				FaultReport.record("a service down for twice the queue expiry (" + database + ")", total,
 						FaultEvents.appliedCount(jdbc, this.prefix), FaultReport.consumed(second, "duplicate"), 0,
 						whileDown + " events expired with the queues, caught up from the log");

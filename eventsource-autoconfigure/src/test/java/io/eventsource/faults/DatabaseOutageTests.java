@@ -73,19 +73,10 @@ class DatabaseOutageTests {
 				assertThat(failures).allSatisfy((failure) -> assertThat(failure)
 					.isInstanceOfAny(DataAccessException.class, TransactionException.class));
 				JdbcTemplate fresh = new JdbcTemplate(listener.getBean(DataSource.class));
-				Integer committed = await().atMost(Duration.ofSeconds(30))
-					.ignoreExceptions()
-					.until(() -> fresh.queryForObject(
-							"SELECT COUNT(*) FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?",
-							Integer.class, FaultEvents.AGGREGATE_TYPE, this.prefix + "%"), (count) -> true);
+				int committed = FaultEvents.awaitCommitted(fresh, this.prefix, Duration.ofSeconds(30));
 				assertThat(committed).isGreaterThanOrEqualTo(published.get());
-				await().atMost(Duration.ofSeconds(120))
-					.pollInterval(Duration.ofMillis(500))
-					.ignoreExceptions()
-					.until(() -> FaultEvents.appliedCount(fresh, this.prefix) >= committed);
-				Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(fresh, this.prefix);
-				assertThat(applied).hasSize(aggregates);
-				FaultEvents.assertOnceInOrder(applied);
+				Map<String, List<Long>> applied = FaultEvents.awaitAppliedOnceInOrder(fresh, this.prefix, committed,
+						aggregates, Duration.ofSeconds(120));
 				FaultReport.record(database + " connections terminated twice under load (" + topology + ")", committed,
 						applied.values().stream().mapToInt(List::size).sum(),
 						FaultReport.consumed(listener, "duplicate"), 0,

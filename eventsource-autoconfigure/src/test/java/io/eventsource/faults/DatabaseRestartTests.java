@@ -73,19 +73,10 @@ class DatabaseRestartTests {
 				// otherwise
 				assertThat(failures).allSatisfy((failure) -> assertThat(failure)
 					.isInstanceOfAny(DataAccessException.class, TransactionException.class));
-				Integer committed = await().atMost(Duration.ofSeconds(60))
-					.ignoreExceptions()
-					.until(() -> jdbc.queryForObject(
-							"SELECT COUNT(*) FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?",
-							Integer.class, FaultEvents.AGGREGATE_TYPE, this.prefix + "%"), (count) -> true);
+				int committed = FaultEvents.awaitCommitted(jdbc, this.prefix, Duration.ofSeconds(60));
 				assertThat(committed).isGreaterThanOrEqualTo(published.get());
-				await().atMost(Duration.ofSeconds(120))
-					.pollInterval(Duration.ofMillis(500))
-					.ignoreExceptions()
-					.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) >= committed);
-				Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(jdbc, this.prefix);
-				assertThat(applied).hasSize(aggregates);
-				FaultEvents.assertOnceInOrder(applied);
+				Map<String, List<Long>> applied = FaultEvents.awaitAppliedOnceInOrder(jdbc, this.prefix, committed,
+						aggregates, Duration.ofSeconds(120));
 				FaultReport.record("PostgreSQL server restarted under load (" + topology + ")", committed,
 						applied.values().stream().mapToInt(List::size).sum(),
 						FaultReport.consumed(context, "duplicate"), 0,

@@ -1,5 +1,6 @@
 package io.eventsource.faults;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,7 @@ import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The events and the handler the fault tests share with their child processes.
@@ -115,6 +117,45 @@ final class FaultEvents {
 		TestCleanUp.deleteInbox(jdbc, service);
 		TestCleanUp.forgetService(context, AGGREGATE_TYPE, service);
 		topology.cleanUp(AGGREGATE_TYPE, service, aggregateIds);
+	}
+
+	/**
+	 * Waits until the rows of the test's aggregates in the outbox can be counted again
+	 * (after an outage of the database) and returns their count.
+	 * @param jdbc the database
+	 * @param prefix the prefix of the test's aggregate ids
+	 * @param atMost how long to wait
+	 * @return how many events were committed
+	 */
+	static int awaitCommitted(JdbcTemplate jdbc, String prefix, Duration atMost) {
+		return await().atMost(atMost)
+			.ignoreExceptions()
+			.until(() -> jdbc.queryForObject(
+					"SELECT COUNT(*) FROM public_messages WHERE topic = ? AND aggregate_id LIKE ?", Integer.class,
+					AGGREGATE_TYPE, prefix + "%"), (count) -> true);
+	}
+
+	/**
+	 * Waits until exactly the expected number of events are applied (and stay so for a
+	 * second), then asserts every aggregate applied its events once, in order.
+	 * @param jdbc the database
+	 * @param prefix the prefix of the test's aggregate ids
+	 * @param expected how many events must be applied
+	 * @param aggregates how many aggregates they belong to
+	 * @param atMost how long to wait
+	 * @return the applied sequences by aggregate id
+	 */
+	static Map<String, List<Long>> awaitAppliedOnceInOrder(JdbcTemplate jdbc, String prefix, int expected,
+			int aggregates, Duration atMost) {
+		await().atMost(atMost)
+			.pollInterval(Duration.ofMillis(250))
+			.ignoreExceptions()
+			.until(() -> appliedCount(jdbc, prefix) >= expected);
+		await().during(Duration.ofSeconds(1)).ignoreExceptions().until(() -> appliedCount(jdbc, prefix) == expected);
+		Map<String, List<Long>> applied = appliedByAggregate(jdbc, prefix);
+		assertThat(applied).hasSize(aggregates);
+		assertOnceInOrder(applied);
+		return applied;
 	}
 
 	/**
