@@ -3,8 +3,7 @@ package io.eventsource.faults;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -52,23 +51,15 @@ class DatabaseOutageTests {
 			try {
 				TestTopology.awaitConsuming(listener);
 				EventPublisher publisher = orders.getBean(EventPublisher.class);
-				AtomicInteger published = new AtomicInteger();
-				ConcurrentLinkedQueue<RuntimeException> failures = new ConcurrentLinkedQueue<>();
-				CompletableFuture<Void> publishing = PacedLoad.start(total, Duration.ofMillis(3), (i) -> {
-					try {
-						publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (i % aggregates),
-								new FaultEvents.OrderPlaced(i));
-						published.incrementAndGet();
-					}
-					catch (RuntimeException ex) {
-						failures.add(ex);
-					}
-				});
+				PacedLoad.Publishing publishing = PacedLoad.publish(publisher, this.prefix, aggregates, total,
+						Duration.ofMillis(3));
+				AtomicInteger published = publishing.published();
+				Queue<RuntimeException> failures = publishing.failures();
 				await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= 100);
 				int terminated = terminateConnections(database);
 				await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= 250);
 				terminated += terminateConnections(database);
-				publishing.get(2, TimeUnit.MINUTES);
+				publishing.done().get(2, TimeUnit.MINUTES);
 				assertThat(terminated).isPositive();
 				assertThat(failures).allSatisfy((failure) -> assertThat(failure)
 					.isInstanceOfAny(DataAccessException.class, TransactionException.class));

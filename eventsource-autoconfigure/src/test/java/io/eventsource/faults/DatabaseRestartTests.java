@@ -3,8 +3,7 @@ package io.eventsource.faults;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.Queue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -47,18 +46,10 @@ class DatabaseRestartTests {
 			try {
 				TestTopology.awaitConsuming(context);
 				EventPublisher publisher = context.getBean(EventPublisher.class);
-				AtomicInteger published = new AtomicInteger();
-				ConcurrentLinkedQueue<RuntimeException> failures = new ConcurrentLinkedQueue<>();
-				CompletableFuture<Void> load = PacedLoad.start(total, Duration.ofMillis(5), (i) -> {
-					try {
-						publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (i % aggregates),
-								new FaultEvents.OrderPlaced(i));
-						published.incrementAndGet();
-					}
-					catch (RuntimeException ex) {
-						failures.add(ex);
-					}
-				});
+				PacedLoad.Publishing load = PacedLoad.publish(publisher, this.prefix, aggregates, total,
+						Duration.ofMillis(5));
+				AtomicInteger published = load.published();
+				Queue<RuntimeException> failures = load.failures();
 				await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= 200);
 				try {
 					TestServices.restartPostgres();
@@ -67,7 +58,7 @@ class DatabaseRestartTests {
 					// whatever happened, the server must answer for the next tests
 					TestServices.restartPostgresIfDown();
 				}
-				load.get(2, TimeUnit.MINUTES);
+				load.done().get(2, TimeUnit.MINUTES);
 				// publishes in flight when the connections were cut fail; none may
 				// fail
 				// otherwise
