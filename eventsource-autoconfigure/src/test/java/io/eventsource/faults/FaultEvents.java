@@ -113,10 +113,7 @@ final class FaultEvents {
 	static void cleanUp(ApplicationContext context, JdbcTemplate jdbc, TestTopology topology, String service,
 			String prefix, List<String> aggregateIds) {
 		jdbc.update("DELETE FROM " + TABLE + " WHERE aggregate_id LIKE ?", prefix + "%");
-		TestCleanUp.deleteEvents(jdbc, AGGREGATE_TYPE, prefix + "%");
-		TestCleanUp.deleteInbox(jdbc, service);
-		TestCleanUp.forgetService(context, AGGREGATE_TYPE, service);
-		topology.cleanUp(AGGREGATE_TYPE, service, aggregateIds);
+		TestCleanUp.deleteService(context, jdbc, topology, AGGREGATE_TYPE, service, aggregateIds, prefix + "%");
 	}
 
 	/**

@@ -23,8 +23,8 @@ import io.eventsource.publish.EventPublisher;
 import io.eventsource.replay.internal.ReplayResponder;
 import io.eventsource.store.internal.OutboxRepository;
 import io.eventsource.store.internal.StoredEvent;
-import io.eventsource.test.FastTimings;
 import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.FastTimings;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
@@ -521,11 +521,7 @@ class FutureEventTests {
 	private void cleanUp(ApplicationContext context, JdbcTemplate jdbc, TestTopology topology, String service,
 			List<String> aggregateIds) {
 		jdbc.update("DELETE FROM " + Ledger.TABLE + " WHERE aggregate_id LIKE ?", this.prefix + "%");
-		TestCleanUp.deleteEvents(jdbc, AGGREGATE_TYPE, this.prefix + "%");
-		TestCleanUp.deleteInbox(jdbc, service);
-		jdbc.update("DELETE FROM message_consumer_state WHERE consumer_name LIKE ?", service + "/%");
-		TestCleanUp.forgetService(context, AGGREGATE_TYPE, service);
-		topology.cleanUp(AGGREGATE_TYPE, service, aggregateIds);
+		TestCleanUp.deleteService(context, jdbc, topology, AGGREGATE_TYPE, service, aggregateIds, this.prefix + "%");
 	}
 
 	@EventType(aggregate = AGGREGATE_TYPE)

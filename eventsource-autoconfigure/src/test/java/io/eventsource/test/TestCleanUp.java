@@ -1,5 +1,7 @@
 package io.eventsource.test;
 
+import java.util.List;
+
 import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -58,6 +60,27 @@ public final class TestCleanUp {
 		context.getBean(StringRedisTemplate.class)
 			.opsForZSet()
 			.remove("eventsource:services:" + aggregateType, service);
+	}
+
+	/**
+	 * Deletes everything a listening service of a test left: the events of the test's
+	 * aggregates, the service's inbox and catch-up cursors, its heartbeat, and the queues
+	 * and exchanges its topology declared for those aggregates.
+	 * @param context a context of the test, with Redis
+	 * @param jdbc the database
+	 * @param topology the topology of the test
+	 * @param aggregateType the aggregate type
+	 * @param service the service
+	 * @param aggregateIds the test's aggregate ids
+	 * @param aggregateIdPattern the same ids as a {@code LIKE} pattern
+	 */
+	public static void deleteService(ApplicationContext context, JdbcTemplate jdbc, TestTopology topology,
+			String aggregateType, String service, List<String> aggregateIds, String aggregateIdPattern) {
+		deleteEvents(jdbc, aggregateType, aggregateIdPattern);
+		deleteInbox(jdbc, service);
+		jdbc.update("DELETE FROM message_consumer_state WHERE consumer_name LIKE ?", service + "/%");
+		forgetService(context, aggregateType, service);
+		topology.cleanUp(aggregateType, service, aggregateIds);
 	}
 
 }

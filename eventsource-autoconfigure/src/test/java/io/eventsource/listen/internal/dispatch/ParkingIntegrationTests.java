@@ -321,11 +321,9 @@ class ParkingIntegrationTests {
 
 	private void cleanUp(ApplicationContext context, JdbcTemplate jdbc, TestTopology topology, String service,
 			String... aggregateIds) {
-		TestCleanUp.deleteEvents(jdbc, AGGREGATE_TYPE, this.prefix + "%");
-		TestCleanUp.deleteInbox(jdbc, service);
 		jdbc.update("DELETE FROM parking_test_applied WHERE aggregate_id LIKE ?", this.prefix + "%");
-		TestCleanUp.forgetService(context, AGGREGATE_TYPE, service);
-		topology.cleanUp(AGGREGATE_TYPE, service, List.of(aggregateIds));
+		TestCleanUp.deleteService(context, jdbc, topology, AGGREGATE_TYPE, service, List.of(aggregateIds),
+				this.prefix + "%");
 	}
 
 	@EventType(aggregate = AGGREGATE_TYPE)
