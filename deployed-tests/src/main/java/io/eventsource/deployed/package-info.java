@@ -6,4 +6,3 @@
 package io.eventsource.deployed;
 
 import org.jspecify.annotations.NullMarked;
-
