@@ -125,7 +125,13 @@ public class CatchUp implements SmartLifecycle {
 		if (!this.running || scheduler == null) {
 			return false;
 		}
-		scheduler.execute(this::runAll);
+		try {
+			scheduler.execute(this::runAll);
+		}
+		catch (RejectedExecutionException ex) {
+			// stopped between the check and the call: the endpoint answers "not started"
+			return false;
+		}
 		return true;
 	}
 

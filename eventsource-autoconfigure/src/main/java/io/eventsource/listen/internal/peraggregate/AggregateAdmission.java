@@ -224,9 +224,16 @@ final class AggregateAdmission {
 			queues.put(aggregateType, this.idsQueues.declare(aggregateType));
 		}
 		Channel channel = RawChannels.open(this.connectionFactory);
-		channel.basicQos(this.settings.maxAggregates());
-		for (Map.Entry<String, String> queue : queues.entrySet()) {
-			channel.basicConsume(queue.getValue(), false, new IdsConsumer(channel, queue.getKey()));
+		try {
+			channel.basicQos(this.settings.maxAggregates());
+			for (Map.Entry<String, String> queue : queues.entrySet()) {
+				channel.basicConsume(queue.getValue(), false, new IdsConsumer(channel, queue.getKey()));
+			}
+		}
+		catch (IOException | RuntimeException ex) {
+			// the consumers started on it would take ids that nothing tracks
+			RawChannels.close(channel);
+			throw ex;
 		}
 		synchronized (this.monitor) {
 			if (!this.running.getAsBoolean()) {
