@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.eventsource.envelope.internal.UntrustedText;
 import io.eventsource.listen.internal.dispatch.EventDispatcher;
 import io.eventsource.listen.internal.handler.EventHandlers;
-import io.eventsource.listen.internal.lane.ListenerThreads;
+import io.eventsource.listen.internal.lane.DaemonThreads;
 import io.eventsource.replay.internal.ReplayRequester;
 import io.eventsource.store.internal.ConsumerStateRepository;
 import org.apache.commons.logging.Log;
@@ -82,7 +82,7 @@ public class CatchUp implements SmartLifecycle {
 			return;
 		}
 		ScheduledExecutorService scheduler = Executors
-			.newSingleThreadScheduledExecutor(ListenerThreads.named("eventsource-catch-up-"));
+			.newSingleThreadScheduledExecutor(DaemonThreads.named("eventsource-catch-up-"));
 		this.scheduler = scheduler;
 		this.running = true;
 		if (this.settings.onStart()) {

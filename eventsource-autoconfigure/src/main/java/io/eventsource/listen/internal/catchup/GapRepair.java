@@ -13,7 +13,7 @@ import java.util.function.LongSupplier;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.listen.GapListener;
 import io.eventsource.listen.internal.dispatch.ListenerMetrics;
-import io.eventsource.listen.internal.lane.ListenerThreads;
+import io.eventsource.listen.internal.lane.DaemonThreads;
 import io.eventsource.replay.internal.LogEnd;
 import io.eventsource.replay.internal.ReplayRequest;
 import io.eventsource.replay.internal.ReplayRequester;
@@ -96,7 +96,7 @@ public class GapRepair implements GapListener, AutoCloseable {
 	};
 
 	private final ExecutorService sender = Executors
-		.newSingleThreadExecutor(ListenerThreads.named("eventsource-replay-requests-"));
+		.newSingleThreadExecutor(DaemonThreads.named("eventsource-replay-requests-"));
 
 	/**
 	 * Creates the repair and has the requester ask where the producers' logs end.

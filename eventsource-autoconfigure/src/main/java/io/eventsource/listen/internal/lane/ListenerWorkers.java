@@ -28,10 +28,10 @@ public record ListenerWorkers(BatchApplier applier, ScheduledExecutorService tim
 	public static ListenerWorkers start(EventDispatcher dispatcher, ListenerMetrics metrics, int maxBatch,
 			int concurrency, String name) {
 		BatchApplier applier = new BatchApplier(dispatcher, metrics, maxBatch, concurrency,
-				ListenerThreads.named(name + "-worker-"));
+				DaemonThreads.named(name + "-worker-"));
 		applier.start();
 		return new ListenerWorkers(applier,
-				Executors.newSingleThreadScheduledExecutor(ListenerThreads.named(name + "-timer-")));
+				Executors.newSingleThreadScheduledExecutor(DaemonThreads.named(name + "-timer-")));
 	}
 
 	/**

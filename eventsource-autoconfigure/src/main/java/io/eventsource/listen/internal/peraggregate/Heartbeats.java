@@ -7,7 +7,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.eventsource.listen.internal.lane.ListenerThreads;
+import io.eventsource.listen.internal.lane.DaemonThreads;
 import io.eventsource.registry.ServiceRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -72,7 +72,7 @@ final class Heartbeats {
 			.register(meters);
 		write();
 		ScheduledExecutorService thread = Executors
-			.newSingleThreadScheduledExecutor(ListenerThreads.named("eventsource-heartbeat-"));
+			.newSingleThreadScheduledExecutor(DaemonThreads.named("eventsource-heartbeat-"));
 		this.thread = thread;
 		thread.scheduleWithFixedDelay(this::write, this.interval.toMillis(), this.interval.toMillis(),
 				TimeUnit.MILLISECONDS);

@@ -17,7 +17,7 @@ import io.eventsource.listen.internal.dispatch.ListenerMetrics;
 import io.eventsource.listen.internal.lane.BatchApplier;
 import io.eventsource.listen.internal.lane.ChannelAcks;
 import io.eventsource.listen.internal.lane.LaneRetries;
-import io.eventsource.listen.internal.lane.ListenerThreads;
+import io.eventsource.listen.internal.lane.DaemonThreads;
 import io.eventsource.listen.internal.lane.RetryBackoff;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestServices;
@@ -119,7 +119,7 @@ class AggregateQueueConsumerIntegrationTests {
 	private AggregateQueueConsumer consumer(Channel channel) {
 		BatchApplier applier = new BatchApplier(mock(EventDispatcher.class),
 				new ListenerMetrics(new SimpleMeterRegistry(), "consumer-tests"), 10, 1,
-				ListenerThreads.named("consumer-tests-"));
+				DaemonThreads.named("consumer-tests-"));
 		return new AggregateQueueConsumer("Order", "1", this.queue,
 				new AggregateChannels.Consuming(channel, new ChannelAcks(channel, this.queue, this.scheduler)), applier,
 				this.scheduler, new LaneRetries(Duration.ofSeconds(1),

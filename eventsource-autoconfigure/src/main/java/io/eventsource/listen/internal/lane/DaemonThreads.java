@@ -4,11 +4,13 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Names the daemon threads of the listener containers.
+ * Daemon threads named by what they do: the workers and timers of the listener
+ * containers, catch-up, gap repair's requests and the heartbeats. None of them keeps the
+ * JVM alive; the keep-alive thread does that.
  */
-public final class ListenerThreads {
+public final class DaemonThreads {
 
-	private ListenerThreads() {
+	private DaemonThreads() {
 	}
 
 	/**
