@@ -17,6 +17,7 @@ import io.eventsource.listen.internal.lane.DaemonThreads;
 import io.eventsource.replay.internal.LogEnd;
 import io.eventsource.replay.internal.ReplayRequest;
 import io.eventsource.replay.internal.ReplayRequester;
+import io.eventsource.store.internal.OutboxRepository.AggregateRef;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -88,7 +89,7 @@ public class GapRepair implements GapListener, AutoCloseable {
 
 	private final ListenerMetrics metrics;
 
-	private final Map<Aggregate, AggregateGaps> aggregates = new ConcurrentHashMap<>();
+	private final Map<AggregateRef, AggregateGaps> aggregates = new ConcurrentHashMap<>();
 
 	private final AtomicLong lastSweepNanos;
 
@@ -136,7 +137,7 @@ public class GapRepair implements GapListener, AutoCloseable {
 	public void gapBefore(EventMetadata metadata, long lastApplied) {
 		long now = this.nanoClock.getAsLong();
 		ReplayRequest[] due = new ReplayRequest[1];
-		this.aggregates.compute(new Aggregate(metadata.aggregateType(), metadata.aggregateId()), (key, gaps) -> {
+		this.aggregates.compute(new AggregateRef(metadata.aggregateType(), metadata.aggregateId()), (key, gaps) -> {
 			AggregateGaps aggregate = (gaps != null) ? gaps
 					: new AggregateGaps(metadata.aggregateType(), metadata.aggregateId(), now);
 			due[0] = aggregate.waited(metadata, lastApplied, now, this.timeoutNanos);
@@ -160,7 +161,7 @@ public class GapRepair implements GapListener, AutoCloseable {
 		// before the request: an event seen before this was seen before it
 		long sentAt = this.nanoClock.getAsLong();
 		if (this.requester.request(request)) {
-			AggregateGaps gaps = this.aggregates.get(new Aggregate(request.aggregateType(), request.aggregateId()));
+			AggregateGaps gaps = this.aggregates.get(new AggregateRef(request.aggregateType(), request.aggregateId()));
 			if (gaps != null) {
 				gaps.requested(sentAt, this.maxRequests);
 			}
@@ -173,7 +174,7 @@ public class GapRepair implements GapListener, AutoCloseable {
 		if (this.aggregates.isEmpty()) {
 			return;
 		}
-		this.aggregates.computeIfPresent(new Aggregate(metadata.aggregateType(), metadata.aggregateId()),
+		this.aggregates.computeIfPresent(new AggregateRef(metadata.aggregateType(), metadata.aggregateId()),
 				(key, gaps) -> gaps.applying(metadata) ? null : gaps);
 	}
 
@@ -182,7 +183,7 @@ public class GapRepair implements GapListener, AutoCloseable {
 		if (this.aggregates.isEmpty()) {
 			return null;
 		}
-		AggregateGaps gaps = this.aggregates.get(new Aggregate(metadata.aggregateType(), metadata.aggregateId()));
+		AggregateGaps gaps = this.aggregates.get(new AggregateRef(metadata.aggregateType(), metadata.aggregateId()));
 		AggregateGaps.GivenUp givenUp = (gaps != null)
 				? gaps.givenUp(metadata.eventId(), this.nanoClock.getAsLong(), this.maxRequests) : null;
 		if (givenUp == null) {
@@ -196,7 +197,7 @@ public class GapRepair implements GapListener, AutoCloseable {
 
 	@Override
 	public void settled(EventMetadata metadata) {
-		this.aggregates.computeIfPresent(new Aggregate(metadata.aggregateType(), metadata.aggregateId()),
+		this.aggregates.computeIfPresent(new AggregateRef(metadata.aggregateType(), metadata.aggregateId()),
 				(key, gaps) -> gaps.settled(metadata.eventId()) ? null : gaps);
 	}
 
@@ -206,7 +207,7 @@ public class GapRepair implements GapListener, AutoCloseable {
 	 */
 	void logEnd(LogEnd end) {
 		ReplayRequest request = end.request();
-		AggregateGaps gaps = this.aggregates.get(new Aggregate(request.aggregateType(), request.aggregateId()));
+		AggregateGaps gaps = this.aggregates.get(new AggregateRef(request.aggregateType(), request.aggregateId()));
 		if (gaps != null) {
 			gaps.answered(end);
 		}
@@ -231,9 +232,6 @@ public class GapRepair implements GapListener, AutoCloseable {
 	@Override
 	public void close() {
 		this.sender.shutdownNow();
-	}
-
-	private record Aggregate(String type, String id) {
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.Set;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.eventsource.envelope.internal.UntrustedText;
+import io.eventsource.store.internal.OutboxRepository.AggregateRef;
 import io.eventsource.topology.PerAggregateNames;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -32,7 +33,7 @@ final class Reannouncements {
 	private final Declarations declarations;
 
 	/** The aggregates to announce in the next round, in the order they ended. */
-	private final Set<Aggregate> waiting = new LinkedHashSet<>();
+	private final Set<AggregateRef> waiting = new LinkedHashSet<>();
 
 	private volatile boolean failing;
 
@@ -53,7 +54,7 @@ final class Reannouncements {
 	 */
 	void later(String aggregateType, String aggregateId) {
 		synchronized (this.waiting) {
-			this.waiting.add(new Aggregate(aggregateType, aggregateId));
+			this.waiting.add(new AggregateRef(aggregateType, aggregateId));
 		}
 	}
 
@@ -91,11 +92,11 @@ final class Reannouncements {
 	 * (the others would fail the same way, each with a connection attempt).
 	 */
 	void round() {
-		List<Aggregate> aggregates;
+		List<AggregateRef> aggregates;
 		synchronized (this.waiting) {
 			aggregates = new ArrayList<>(this.waiting);
 		}
-		for (Aggregate aggregate : aggregates) {
+		for (AggregateRef aggregate : aggregates) {
 			if (!now(aggregate.type(), aggregate.id())) {
 				return;
 			}
@@ -118,9 +119,6 @@ final class Reannouncements {
 		 */
 		Channel channel() throws IOException;
 
-	}
-
-	private record Aggregate(String type, String id) {
 	}
 
 }
