@@ -18,6 +18,7 @@ import io.eventsource.envelope.EventEnvelope;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.registry.ServiceRegistry;
 import io.eventsource.test.FastTimings;
+import io.eventsource.test.RunningContexts;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
@@ -65,78 +66,78 @@ class GapRepairTests {
 
 	@ParameterizedTest
 	@EnumSource(value = TestTopology.class, names = { "PER_AGGREGATE", "PARTITIONED" })
-	void droppedEventsAreAskedForAndEveryEventIsAppliedOnceInOrder(TestTopology topology) {
+	void droppedEventsAreAskedForAndEveryEventIsAppliedOnceInOrder(TestTopology topology) throws Exception {
 		Database database = Database.POSTGRESQL;
 		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 20;
 		int total = 600;
-		EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
-			.withPropertyValues(FastTimings.PROPERTIES)
-			.withPropertyValues(topology.properties())
-			.withPropertyValues("eventsource.listener.enabled=false")
-			.withUserConfiguration(LossyTopologyConfiguration.class)
-			.run((orders) -> {
-				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
-				FaultEvents.createTable(jdbc);
-				try {
-					EventSourceContexts.runner(database, billing)
-						.withPropertyValues(FastTimings.PROPERTIES)
-						.withPropertyValues(topology.properties())
-						// only the lossy relay of orders sends
-						.withPropertyValues("eventsource.relay.enabled=false", "eventsource.replay.gap-timeout=500ms")
-						.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))
-						.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-						.run((listener) -> {
-							TestTopology.awaitConsuming(listener);
-							LossyTopology lossy = orders.getBean(LossyTopology.class);
-							EventPublisher publisher = orders.getBean(EventPublisher.class);
-							for (int i = 0; i < total; i++) {
-								publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (i % aggregates),
-										new FaultEvents.OrderPlaced(i));
-							}
-							await().atMost(Duration.ofSeconds(60))
-								.until(() -> jdbc.queryForObject(
-										"SELECT COUNT(*) FROM public_messages WHERE topic = ? AND aggregate_id LIKE ? "
-												+ "AND relayed_at IS NULL",
-										Integer.class, FaultEvents.AGGREGATE_TYPE, this.prefix + "%") == 0);
-							lossy.losing.set(false);
-							for (int i = 0; i < aggregates; i++) {
-								publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + i,
-										new FaultEvents.OrderPlaced(total + i));
-							}
-							int published = total + aggregates;
-							await().atMost(Duration.ofSeconds(90))
-								.pollInterval(Duration.ofMillis(250))
-								.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) >= published);
-							await().during(Duration.ofSeconds(1))
-								.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == published);
-							Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(jdbc, this.prefix);
-							assertThat(applied).hasSize(aggregates);
-							FaultEvents.assertOnceInOrder(applied);
-							assertThat(lossy.dropped.get()).as("dropped").isGreaterThan(10);
-							assertThat(lossy.duplicated.get()).as("duplicated").isGreaterThan(20);
-							double requests = listener.getBean(MeterRegistry.class)
-								.find("eventsource.replay.requests")
-								.counters()
-								.stream()
-								.mapToDouble((counter) -> counter.count())
-								.sum();
-							assertThat(requests).isPositive();
-							FaultReport.record("5% of events lost, 10% sent twice (" + topology + ")", published,
-									applied.values().stream().mapToInt(List::size).sum(),
-									FaultReport.consumed(listener, "duplicate"), 0, lossy.dropped.get()
-											+ " lost events asked for (" + (int) requests + " requests) and replayed");
-						});
+		try (RunningContexts services = new RunningContexts()) {
+			AssertableApplicationContext orders = services
+				.start(EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
+					.withPropertyValues(FastTimings.PROPERTIES)
+					.withPropertyValues(topology.properties())
+					.withPropertyValues("eventsource.listener.enabled=false")
+					.withUserConfiguration(LossyTopologyConfiguration.class));
+			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+			FaultEvents.createTable(jdbc);
+			try {
+				AssertableApplicationContext listener = services.start(EventSourceContexts.runner(database, billing)
+					.withPropertyValues(FastTimings.PROPERTIES)
+					.withPropertyValues(topology.properties())
+					// only the lossy relay of orders sends
+					.withPropertyValues("eventsource.relay.enabled=false", "eventsource.replay.gap-timeout=500ms")
+					.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))
+					.withBean(MeterRegistry.class, SimpleMeterRegistry::new));
+				TestTopology.awaitConsuming(listener);
+				LossyTopology lossy = orders.getBean(LossyTopology.class);
+				EventPublisher publisher = orders.getBean(EventPublisher.class);
+				for (int i = 0; i < total; i++) {
+					publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (i % aggregates),
+							new FaultEvents.OrderPlaced(i));
 				}
-				finally {
-					FaultEvents.cleanUp(orders, jdbc, topology, billing, this.prefix,
-							FaultEvents.aggregateIds(this.prefix, aggregates));
+				await().atMost(Duration.ofSeconds(60))
+					.until(() -> jdbc.queryForObject(
+							"SELECT COUNT(*) FROM public_messages WHERE topic = ? AND aggregate_id LIKE ? "
+									+ "AND relayed_at IS NULL",
+							Integer.class, FaultEvents.AGGREGATE_TYPE, this.prefix + "%") == 0);
+				lossy.losing.set(false);
+				for (int i = 0; i < aggregates; i++) {
+					publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + i,
+							new FaultEvents.OrderPlaced(total + i));
 				}
-			});
+				int published = total + aggregates;
+				await().atMost(Duration.ofSeconds(90))
+					.pollInterval(Duration.ofMillis(250))
+					.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) >= published);
+				await().during(Duration.ofSeconds(1))
+					.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == published);
+				Map<String, List<Long>> applied = FaultEvents.appliedByAggregate(jdbc, this.prefix);
+				assertThat(applied).hasSize(aggregates);
+				FaultEvents.assertOnceInOrder(applied);
+				assertThat(lossy.dropped.get()).as("dropped").isGreaterThan(10);
+				assertThat(lossy.duplicated.get()).as("duplicated").isGreaterThan(20);
+				double requests = listener.getBean(MeterRegistry.class)
+					.find("eventsource.replay.requests")
+					.counters()
+					.stream()
+					.mapToDouble((counter) -> counter.count())
+					.sum();
+				assertThat(requests).isPositive();
+				FaultReport.record("5% of events lost, 10% sent twice (" + topology + ")", published,
+						applied.values().stream().mapToInt(List::size).sum(),
+						FaultReport.consumed(listener, "duplicate"), 0,
+						lossy.dropped.get() + " lost events asked for (" + (int) requests + " requests) and replayed");
+			}
+			finally {
+				services.closeAfter(orders);
+				FaultEvents.cleanUp(orders, jdbc, topology, billing, this.prefix,
+						FaultEvents.aggregateIds(this.prefix, aggregates));
+			}
+		}
 	}
 
 	@Test
-	void aLostTailArrivesWithThePeriodicCatchUp() {
+	void aLostTailArrivesWithThePeriodicCatchUp() throws Exception {
 		TestTopology topology = TestTopology.PARTITIONED;
 		// from now on: the catch-up after startup sets the cursors, the periodic ones
 		// bring what was lost since; no later event, no request
@@ -152,7 +153,7 @@ class GapRepairTests {
 
 	@ParameterizedTest
 	@EnumSource(value = TestTopology.class, names = { "PER_AGGREGATE", "PARTITIONED" })
-	void aLostTailIsReplayedOnDemandThroughTheEndpoint(TestTopology topology) {
+	void aLostTailIsReplayedOnDemandThroughTheEndpoint(TestTopology topology) throws Exception {
 		loseTheTail(topology,
 				(listener) -> listener
 					.withConfiguration(AutoConfigurations.of(EventSourceEndpointAutoConfiguration.class))
@@ -170,48 +171,46 @@ class GapRepairTests {
 	 */
 	private void loseTheTail(TestTopology topology, UnaryOperator<ApplicationContextRunner> listenerSettings,
 			ThrowingConsumer<AssertableApplicationContext> bringBack,
-			BiConsumer<AssertableApplicationContext, JdbcTemplate> whenApplied) {
+			BiConsumer<AssertableApplicationContext, JdbcTemplate> whenApplied) throws Exception {
 		Database database = Database.POSTGRESQL;
 		String billing = "billing-" + TestServices.randomSuffix();
 		String aggregate = this.prefix + "0";
-		EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
-			.withPropertyValues(FastTimings.PROPERTIES)
-			.withPropertyValues(topology.properties())
-			.withPropertyValues("eventsource.listener.enabled=false", "eventsource.replay.catch-up-horizon=1s")
-			.withUserConfiguration(LossyTopologyConfiguration.class)
-			.run((orders) -> {
-				JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
-				FaultEvents.createTable(jdbc);
-				try {
-					listenerSettings
-						.apply(EventSourceContexts.runner(database, billing)
-							.withPropertyValues(FastTimings.PROPERTIES)
-							.withPropertyValues(topology.properties())
-							.withPropertyValues("eventsource.relay.enabled=false")
-							.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1)))
-						.run((listener) -> {
-							TestTopology.awaitConsuming(listener);
-							LossyTopology lossy = orders.getBean(LossyTopology.class);
-							lossy.losing.set(false);
-							EventPublisher publisher = orders.getBean(EventPublisher.class);
-							publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(1));
-							await().atMost(Duration.ofSeconds(30))
-								.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 1);
-							lossy.dropNext.set(2);
-							publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(2));
-							publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(3));
-							await().atMost(Duration.ofSeconds(30)).until(() -> lossy.dropped.get() == 2);
-							bringBack.accept(listener);
-							await().atMost(Duration.ofSeconds(30))
-								.until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 3);
-							FaultEvents.assertOnceInOrder(FaultEvents.appliedByAggregate(jdbc, this.prefix));
-							whenApplied.accept(listener, jdbc);
-						});
-				}
-				finally {
-					FaultEvents.cleanUp(orders, jdbc, topology, billing, this.prefix, List.of(aggregate));
-				}
-			});
+		try (RunningContexts services = new RunningContexts()) {
+			AssertableApplicationContext orders = services
+				.start(EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
+					.withPropertyValues(FastTimings.PROPERTIES)
+					.withPropertyValues(topology.properties())
+					.withPropertyValues("eventsource.listener.enabled=false", "eventsource.replay.catch-up-horizon=1s")
+					.withUserConfiguration(LossyTopologyConfiguration.class));
+			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
+			FaultEvents.createTable(jdbc);
+			try {
+				AssertableApplicationContext listener = services
+					.start(listenerSettings.apply(EventSourceContexts.runner(database, billing)
+						.withPropertyValues(FastTimings.PROPERTIES)
+						.withPropertyValues(topology.properties())
+						.withPropertyValues("eventsource.relay.enabled=false")
+						.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))));
+				TestTopology.awaitConsuming(listener);
+				LossyTopology lossy = orders.getBean(LossyTopology.class);
+				lossy.losing.set(false);
+				EventPublisher publisher = orders.getBean(EventPublisher.class);
+				publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(1));
+				await().atMost(Duration.ofSeconds(30)).until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 1);
+				lossy.dropNext.set(2);
+				publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(2));
+				publisher.publish(FaultEvents.AGGREGATE_TYPE, aggregate, new FaultEvents.OrderPlaced(3));
+				await().atMost(Duration.ofSeconds(30)).until(() -> lossy.dropped.get() == 2);
+				bringBack.accept(listener);
+				await().atMost(Duration.ofSeconds(30)).until(() -> FaultEvents.appliedCount(jdbc, this.prefix) == 3);
+				FaultEvents.assertOnceInOrder(FaultEvents.appliedByAggregate(jdbc, this.prefix));
+				whenApplied.accept(listener, jdbc);
+			}
+			finally {
+				services.closeAfter(orders);
+				FaultEvents.cleanUp(orders, jdbc, topology, billing, this.prefix, List.of(aggregate));
+			}
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)
