@@ -23,7 +23,7 @@ record BenchmarkServices(BenchTopology topology, BrokerAdmin admin, BareClient b
 		ServiceRegistry registry, StringRedisTemplate redis, String registryKeyPrefix, Duration registryExpiry) {
 
 	/**
-	 * Returns the registry's Redis key of an aggregate type, as the README's operations
+	 * Returns the registry's Redis key of an aggregate type, as the README's properties
 	 * section gives it: {@code {key-prefix}:services:{aggregate type}}.
 	 * @param keyPrefix {@code eventsource.registry.key-prefix}
 	 * @param aggregateType the aggregate type
