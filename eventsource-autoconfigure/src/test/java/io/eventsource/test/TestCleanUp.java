@@ -77,6 +77,22 @@ public final class TestCleanUp {
 	public static void deleteService(ApplicationContext context, JdbcTemplate jdbc, TestTopology topology,
 			String aggregateType, String service, List<String> aggregateIds, String aggregateIdPattern) {
 		deleteEvents(jdbc, aggregateType, aggregateIdPattern);
+		deleteListener(context, jdbc, topology, aggregateType, service, aggregateIds);
+	}
+
+	/**
+	 * Deletes what a listening service of a test left, when the test published no event
+	 * through an outbox (a plain client sent them): the service's inbox and catch-up
+	 * cursors, its heartbeat, and the queues and exchanges of the test's aggregates.
+	 * @param context a context of the test, with Redis
+	 * @param jdbc the database
+	 * @param topology the topology of the test
+	 * @param aggregateType the aggregate type
+	 * @param service the service
+	 * @param aggregateIds the test's aggregate ids
+	 */
+	public static void deleteListener(ApplicationContext context, JdbcTemplate jdbc, TestTopology topology,
+			String aggregateType, String service, List<String> aggregateIds) {
 		deleteInbox(jdbc, service);
 		jdbc.update("DELETE FROM message_consumer_state WHERE consumer_name LIKE ?", service + "/%");
 		forgetService(context, aggregateType, service);

@@ -1,6 +1,7 @@
 package io.eventsource.listen.internal.peraggregate;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.regex.Pattern;
 
 import javax.sql.DataSource;
@@ -13,6 +14,7 @@ import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestTopology;
 import io.eventsource.topology.PerAggregateNames;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -131,7 +133,7 @@ class AggregateIdsQueuesIntegrationTests {
 					assertThat(output.getAll()).contains("rabbitmqctl set_policy " + idsQueue);
 				}
 				finally {
-					cleanUp(listener, rabbit, billing, id);
+					cleanUp(listener, billing, id);
 				}
 			});
 		}
@@ -145,13 +147,9 @@ class AggregateIdsQueuesIntegrationTests {
 		return this.json.readTree(rabbit.management("GET", "/queues/%2F/" + RabbitTestClient.encode(queue), null));
 	}
 
-	private static void cleanUp(ApplicationContext listener, RabbitTestClient rabbit, String billing, String id) {
-		JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
-		TestCleanUp.deleteInbox(jdbc, billing);
-		TestCleanUp.forgetService(listener, AGGREGATE_TYPE, billing);
-		rabbit.deleteQueue(PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, id, billing));
-		rabbit.deleteExchange(PerAggregateNames.aggregateExchange(AGGREGATE_TYPE, id));
-		rabbit.deleteQueue(PerAggregateNames.aggregateIdsQueue(AGGREGATE_TYPE, billing));
+	private static void cleanUp(ApplicationContext listener, String billing, String id) {
+		TestCleanUp.deleteListener(listener, new JdbcTemplate(listener.getBean(DataSource.class)),
+				TestTopology.PER_AGGREGATE, AGGREGATE_TYPE, billing, List.of(id));
 	}
 
 	@EventType(aggregate = AGGREGATE_TYPE)

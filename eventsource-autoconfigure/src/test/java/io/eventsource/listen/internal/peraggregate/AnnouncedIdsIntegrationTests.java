@@ -20,6 +20,7 @@ import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestTopology;
 import io.eventsource.topology.PerAggregateNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -109,7 +110,7 @@ class AnnouncedIdsIntegrationTests {
 							.isLessThan(2048);
 					}
 					finally {
-						cleanUp(listener, rabbit, billing, ids);
+						cleanUp(listener, billing, ids);
 					}
 				});
 		}
@@ -168,16 +169,9 @@ class AnnouncedIdsIntegrationTests {
 			.sum();
 	}
 
-	private static void cleanUp(ApplicationContext listener, RabbitTestClient rabbit, String billing,
-			List<String> ids) {
-		JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
-		TestCleanUp.deleteInbox(jdbc, billing);
-		TestCleanUp.forgetService(listener, AGGREGATE_TYPE, billing);
-		for (String id : ids) {
-			rabbit.deleteQueue(PerAggregateNames.aggregateQueue(AGGREGATE_TYPE, id, billing));
-			rabbit.deleteExchange(PerAggregateNames.aggregateExchange(AGGREGATE_TYPE, id));
-		}
-		rabbit.deleteQueue(PerAggregateNames.aggregateIdsQueue(AGGREGATE_TYPE, billing));
+	private static void cleanUp(ApplicationContext listener, String billing, List<String> ids) {
+		TestCleanUp.deleteListener(listener, new JdbcTemplate(listener.getBean(DataSource.class)),
+				TestTopology.PER_AGGREGATE, AGGREGATE_TYPE, billing, ids);
 	}
 
 	@EventType(aggregate = AGGREGATE_TYPE)
