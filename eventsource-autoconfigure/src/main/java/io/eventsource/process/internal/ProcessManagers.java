@@ -9,7 +9,6 @@ import io.eventsource.envelope.EventMetadata;
 import io.eventsource.listen.internal.handler.EventHandler;
 import io.eventsource.listen.internal.handler.EventHandlers;
 import io.eventsource.process.ProcessUpgraded;
-import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.PublishOptions;
 import io.eventsource.store.internal.ProcessInstanceRepository.ProcessInstance;
 import io.eventsource.store.internal.ProcessInstanceRepository.ProcessStatus;
@@ -34,15 +33,7 @@ public class ProcessManagers implements SmartInitializingSingleton {
 
 	private final ProcessCollaborators collaborators;
 
-	private final String service;
-
-	private final ProcessDefinitions definitions;
-
 	private final EventHandlers handlers;
-
-	private final ProcessStore store;
-
-	private final EventPublisher publisher;
 
 	private final JsonMapper jsonMapper;
 
@@ -54,11 +45,7 @@ public class ProcessManagers implements SmartInitializingSingleton {
 	 */
 	public ProcessManagers(ProcessCollaborators collaborators, EventHandlers handlers, JsonMapper jsonMapper) {
 		this.collaborators = collaborators;
-		this.service = collaborators.service();
-		this.definitions = collaborators.definitions();
 		this.handlers = handlers;
-		this.store = collaborators.store();
-		this.publisher = collaborators.publisher();
 		this.jsonMapper = jsonMapper;
 	}
 
@@ -73,16 +60,15 @@ public class ProcessManagers implements SmartInitializingSingleton {
 
 	@Override
 	public void afterSingletonsInstantiated() {
-		ProcessCollaborators collaborators = this.collaborators;
-		for (String type : this.definitions.types()) {
+		for (String type : this.collaborators.definitions().types()) {
 			String projection = projection(type);
-			ProcessRouter router = new ProcessRouter(collaborators, type);
-			for (ProcessDefinitions.Followed followed : this.definitions.followed(type)) {
+			ProcessRouter router = new ProcessRouter(this.collaborators, type);
+			for (ProcessDefinitions.Followed followed : this.collaborators.definitions().followed(type)) {
 				this.handlers.add(EventHandler.of("process '" + type + "' router", router, ProcessRouter.ROUTE,
 						JsonNode.class, projection, followed.aggregateType(), followed.eventType()));
 			}
-			ProcessRunner runner = new ProcessRunner(collaborators, type, this.jsonMapper);
-			Set<String> streamTypes = new TreeSet<>(this.definitions.eventTypes(type));
+			ProcessRunner runner = new ProcessRunner(this.collaborators, type, this.jsonMapper);
+			Set<String> streamTypes = new TreeSet<>(this.collaborators.definitions().eventTypes(type));
 			streamTypes.addAll(OwnEventTypes.ALL);
 			for (String eventType : streamTypes) {
 				this.handlers.add(EventHandler.of("process '" + type + "' runner", runner, ProcessRunner.RUN,
@@ -96,7 +82,7 @@ public class ProcessManagers implements SmartInitializingSingleton {
 	 * @return the process types, sorted
 	 */
 	public Set<String> types() {
-		return this.definitions.types();
+		return this.collaborators.definitions().types();
 	}
 
 	/**
@@ -105,7 +91,7 @@ public class ProcessManagers implements SmartInitializingSingleton {
 	 * @return the versions, ascending
 	 */
 	public Set<Integer> versions(String processType) {
-		return this.definitions.versions(processType);
+		return this.collaborators.definitions().versions(processType);
 	}
 
 	/**
@@ -116,7 +102,7 @@ public class ProcessManagers implements SmartInitializingSingleton {
 	 * @return the instances
 	 */
 	public List<ProcessInstance> list(String processType, @Nullable ProcessStatus status, int limit) {
-		return this.store.instances().list(this.service, processType, status, limit);
+		return this.collaborators.store().instances().list(this.collaborators.service(), processType, status, limit);
 	}
 
 	/**
@@ -125,7 +111,7 @@ public class ProcessManagers implements SmartInitializingSingleton {
 	 * @return the counts
 	 */
 	public Map<ProcessStatus, Long> counts(String processType) {
-		return this.store.instances().countByStatus(this.service, processType);
+		return this.collaborators.store().instances().countByStatus(this.collaborators.service(), processType);
 	}
 
 	/**
@@ -135,7 +121,7 @@ public class ProcessManagers implements SmartInitializingSingleton {
 	 * @return the instance, or {@code null} when there is none
 	 */
 	public @Nullable ProcessInstance find(String processType, String processId) {
-		return this.store.instances().find(this.service, processType, processId);
+		return this.collaborators.store().instances().find(this.collaborators.service(), processType, processId);
 	}
 
 	/**
@@ -145,7 +131,7 @@ public class ProcessManagers implements SmartInitializingSingleton {
 	 * @return the timeouts, earliest first
 	 */
 	public List<Timeout> timeouts(String processType, String processId) {
-		return this.store.timeouts().pending(this.service, processType, processId);
+		return this.collaborators.store().timeouts().pending(this.collaborators.service(), processType, processId);
 	}
 
 	/**
@@ -167,16 +153,17 @@ public class ProcessManagers implements SmartInitializingSingleton {
 				() -> "Process " + processType + "-" + processId + " is " + instance.status());
 		Assert.isTrue(instance.version() != toVersion,
 				() -> "Process " + processType + "-" + processId + " already runs version " + toVersion);
-		Assert.isTrue(this.definitions.get(processType, toVersion) != null, () -> "Version " + toVersion
+		Assert.isTrue(this.collaborators.definitions().get(processType, toVersion) != null, () -> "Version " + toVersion
 				+ " of process " + processType + " is not deployed here: " + versions(processType));
 		Assert.isTrue(lastVersionInStream(processType, processId) != toVersion,
 				() -> "Process " + processType + "-" + processId + " is already being moved to version " + toVersion);
-		return this.publisher.publish(processType, processId, new ProcessUpgraded(instance.version(), toVersion),
-				PublishOptions.defaults().withCorrelationId(processId));
+		return this.collaborators.publisher()
+			.publish(processType, processId, new ProcessUpgraded(instance.version(), toVersion),
+					PublishOptions.defaults().withCorrelationId(processId));
 	}
 
 	private int lastVersionInStream(String processType, String processId) {
-		List<StoredEvent> stream = this.store.outbox().findByAggregate(processType, processId, 1);
+		List<StoredEvent> stream = this.collaborators.store().outbox().findByAggregate(processType, processId, 1);
 		return ProcessHistory.of(stream, stream, this.jsonMapper).version();
 	}
 
@@ -189,7 +176,7 @@ public class ProcessManagers implements SmartInitializingSingleton {
 	 * @return how many were moved
 	 */
 	public int upgradeAll(String processType, int fromVersion, int toVersion) {
-		Assert.isTrue(this.definitions.get(processType, toVersion) != null, () -> "Version " + toVersion
+		Assert.isTrue(this.collaborators.definitions().get(processType, toVersion) != null, () -> "Version " + toVersion
 				+ " of process " + processType + " is not deployed here: " + versions(processType));
 		int moved = 0;
 		for (ProcessInstance instance : list(processType, ProcessStatus.RUNNING, Integer.MAX_VALUE)) {
