@@ -4,7 +4,7 @@ import java.util.List;
 
 import io.eventsource.envelope.EventEnvelope;
 import io.eventsource.topology.EventTopology;
-import io.eventsource.topology.SendResult;
+import io.eventsource.topology.SendOutcomes;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
@@ -51,7 +51,7 @@ final class TimedTopology implements EventTopology, AutoCloseable {
 	}
 
 	@Override
-	public SendResult send(List<EventEnvelope> events) {
+	public SendOutcomes send(List<EventEnvelope> events) {
 		return publish(events).await();
 	}
 

@@ -6,13 +6,13 @@ import io.eventsource.actuate.internal.ProcessesEndpoint;
 import io.eventsource.actuate.internal.ProcessesEndpointWebExtension;
 import io.eventsource.autoconfigure.internal.ServiceName;
 import io.eventsource.listen.internal.catchup.CatchUp;
-import io.eventsource.listen.internal.dispatch.ParkedEvents;
+import io.eventsource.listen.internal.dispatch.ParkedEventOperations;
 import io.eventsource.listen.internal.handler.EventSourceListenerAnnotationBeanPostProcessor;
 import io.eventsource.process.internal.ProcessManagers;
 import io.eventsource.replay.internal.ReplayRequester;
-import io.eventsource.store.internal.InboxRepository;
-import io.eventsource.store.internal.OutboxRepository;
+import io.eventsource.store.internal.MessageAckRepository;
 import io.eventsource.store.internal.ParkedEventRepository;
+import io.eventsource.store.internal.PublicMessageRepository;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -30,7 +30,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = EventSourceAutoConfiguration.class)
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
-@ConditionalOnBean(ParkedEvents.class)
+@ConditionalOnBean(ParkedEventOperations.class)
 public final class EventSourceEndpointAutoConfiguration {
 
 	@Bean
@@ -52,10 +52,11 @@ public final class EventSourceEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnAvailableEndpoint(EventSourceEndpoint.class)
-	EventSourceEndpoint eventSourceEndpoint(ParkedEvents parkedEvents, ParkedEventRepository parked,
-			EventSourceListenerAnnotationBeanPostProcessor listeners, InboxRepository inbox, OutboxRepository outbox,
-			ServiceName serviceName, ObjectProvider<ReplayRequester> replay, ObjectProvider<CatchUp> catchUp) {
-		return new EventSourceEndpoint(parkedEvents, parked, listeners.getEventHandlers(), inbox, outbox,
+	EventSourceEndpoint eventSourceEndpoint(ParkedEventOperations parkedEvents, ParkedEventRepository parked,
+			EventSourceListenerAnnotationBeanPostProcessor listeners, MessageAckRepository acks,
+			PublicMessageRepository outbox, ServiceName serviceName, ObjectProvider<ReplayRequester> replay,
+			ObjectProvider<CatchUp> catchUp) {
+		return new EventSourceEndpoint(parkedEvents, parked, listeners.getEventHandlers(), acks, outbox,
 				serviceName.value(), new EventSourceEndpoint.Replay(replay.getIfAvailable(), catchUp.getIfAvailable()));
 	}
 

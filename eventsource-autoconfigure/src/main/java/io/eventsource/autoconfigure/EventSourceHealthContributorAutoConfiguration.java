@@ -5,8 +5,8 @@ import io.eventsource.actuate.internal.ListeningHealth;
 import io.eventsource.autoconfigure.internal.ServiceName;
 import io.eventsource.listen.ListenerContainer;
 import io.eventsource.registry.ServiceRegistry;
-import io.eventsource.store.internal.OutboxRepository;
 import io.eventsource.store.internal.ParkedEventRepository;
+import io.eventsource.store.internal.PublicMessageRepository;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -24,7 +24,7 @@ import org.springframework.context.annotation.Configuration;
  */
 @AutoConfiguration(after = EventSourceAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
-@ConditionalOnBean(OutboxRepository.class)
+@ConditionalOnBean(PublicMessageRepository.class)
 public final class EventSourceHealthContributorAutoConfiguration {
 
 	@Configuration(proxyBeanMethods = false)
@@ -33,7 +33,7 @@ public final class EventSourceHealthContributorAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean(name = "eventsourceHealthIndicator")
-		EventSourceHealthIndicator eventsourceHealthIndicator(OutboxRepository outbox,
+		EventSourceHealthIndicator eventsourceHealthIndicator(PublicMessageRepository outbox,
 				ConnectionFactory connectionFactory, ObjectProvider<ServiceRegistry> registry,
 				ObjectProvider<ListenerContainer> listeners, ObjectProvider<ParkedEventRepository> parked,
 				ServiceName serviceName, EventSourceProperties properties) {

@@ -13,7 +13,7 @@ import io.eventsource.listen.internal.dispatch.HistoryStart;
 import io.eventsource.listen.internal.dispatch.ListenerMetrics;
 import io.eventsource.listen.internal.dispatch.ListenerStorage;
 import io.eventsource.listen.internal.dispatch.ListenerTransactions;
-import io.eventsource.listen.internal.dispatch.ParkedEvents;
+import io.eventsource.listen.internal.dispatch.ParkedEventOperations;
 import io.eventsource.listen.internal.dispatch.ParkedEventsGauge;
 import io.eventsource.listen.internal.handler.EventPayloads;
 import io.eventsource.listen.internal.handler.EventSourceListenerAnnotationBeanPostProcessor;
@@ -22,8 +22,9 @@ import io.eventsource.listen.internal.peraggregate.PerAggregateListenerContainer
 import io.eventsource.registry.ServiceRegistry;
 import io.eventsource.store.internal.ConsumerStateRepository;
 import io.eventsource.store.internal.DatabaseType;
-import io.eventsource.store.internal.InboxRepository;
+import io.eventsource.store.internal.MessageAckRepository;
 import io.eventsource.store.internal.ParkedEventRepository;
+import io.eventsource.store.internal.ProjectionPositionRepository;
 import io.eventsource.topology.internal.AggregateTopologies;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
@@ -56,8 +57,16 @@ class ListeningConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@DependsOn(EventSourceAutoConfiguration.SCHEMA_INITIALIZER)
-	InboxRepository eventSourceInboxRepository(DataSource dataSource, DatabaseType databaseType) {
-		return new InboxRepository(new JdbcTemplate(dataSource), databaseType);
+	MessageAckRepository eventSourceMessageAckRepository(DataSource dataSource, DatabaseType databaseType) {
+		return new MessageAckRepository(new JdbcTemplate(dataSource), databaseType);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@DependsOn(EventSourceAutoConfiguration.SCHEMA_INITIALIZER)
+	ProjectionPositionRepository eventSourceProjectionPositionRepository(DataSource dataSource,
+			DatabaseType databaseType) {
+		return new ProjectionPositionRepository(new JdbcTemplate(dataSource), databaseType);
 	}
 
 	@Bean
@@ -70,6 +79,15 @@ class ListeningConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
+	ListenerStorage eventSourceListenerStorage(MessageAckRepository acks, ProjectionPositionRepository positions,
+			ParkedEventRepository parked, DataSource dataSource,
+			ObjectProvider<PlatformTransactionManager> transactionManager) {
+		return new ListenerStorage(acks, positions, parked, dataSource,
+				listenerTransactions(dataSource, transactionManager));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
 	ListenerMetrics eventSourceListenerMetrics(ObjectProvider<MeterRegistry> meterRegistry, ServiceName serviceName) {
 		return new ListenerMetrics(Infrastructure.meters(meterRegistry), serviceName.value());
 	}
@@ -77,12 +95,8 @@ class ListeningConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	EventDispatcher eventSourceEventDispatcher(EventSourceListenerAnnotationBeanPostProcessor listeners,
-			EventPayloads payloads, InboxRepository inbox, ParkedEventRepository parked, ServiceName serviceName,
-			DataSource dataSource, ObjectProvider<PlatformTransactionManager> transactionManager,
-			ListenerMetrics metrics, EventSourceProperties properties, ObjectProvider<GapListener> gaps,
-			HistoryStart history) {
-		ListenerStorage storage = new ListenerStorage(inbox, parked, dataSource,
-				listenerTransactions(dataSource, transactionManager));
+			EventPayloads payloads, ListenerStorage storage, ServiceName serviceName, ListenerMetrics metrics,
+			EventSourceProperties properties, ObjectProvider<GapListener> gaps, HistoryStart history) {
 		DispatchPolicies policies = new DispatchPolicies(
 				ListenerSettingsFactory.parkingPolicy(properties.getListener()), history,
 				gaps.getIfAvailable(() -> GapListener.NONE));
@@ -99,20 +113,19 @@ class ListeningConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	HistoryStart eventSourceHistoryStart(ConsumerStateRepository state, InboxRepository inbox, ServiceName serviceName,
-			EventSourceProperties properties) {
-		return new HistoryStart(state, inbox, serviceName.value(),
+	HistoryStart eventSourceHistoryStart(ConsumerStateRepository state, ProjectionPositionRepository positions,
+			ServiceName serviceName, EventSourceProperties properties) {
+		return new HistoryStart(state, positions, serviceName.value(),
 				properties.getReplay().getCatchUpFrom() == EventSourceProperties.CatchUpStart.NOW,
 				Infrastructure.CLOCK);
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	ParkedEvents eventSourceParkedEvents(EventSourceListenerAnnotationBeanPostProcessor listeners,
-			EventPayloads payloads, InboxRepository inbox, ParkedEventRepository parked, ServiceName serviceName,
-			DataSource dataSource, ObjectProvider<PlatformTransactionManager> transactionManager) {
-		return new ParkedEvents(listeners.getEventHandlers(), payloads, inbox, parked, serviceName.value(),
-				listenerTransactions(dataSource, transactionManager), Infrastructure.CLOCK);
+	ParkedEventOperations eventSourceParkedEventOperations(EventSourceListenerAnnotationBeanPostProcessor listeners,
+			EventPayloads payloads, ListenerStorage storage, ServiceName serviceName) {
+		return new ParkedEventOperations(listeners.getEventHandlers(), payloads, storage, serviceName.value(),
+				Infrastructure.CLOCK);
 	}
 
 	@Bean

@@ -12,9 +12,9 @@ import io.eventsource.process.internal.ProcessStore;
 import io.eventsource.process.internal.ProcessTimeoutPoller;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.store.internal.DatabaseType;
-import io.eventsource.store.internal.OutboxRepository;
 import io.eventsource.store.internal.ProcessInstanceRepository;
 import io.eventsource.store.internal.ProcessTimeoutRepository;
+import io.eventsource.store.internal.PublicMessageRepository;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -44,7 +44,8 @@ class ProcessesConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@DependsOn(EventSourceAutoConfiguration.SCHEMA_INITIALIZER)
-	ProcessStore eventSourceProcessStore(OutboxRepository outbox, DataSource dataSource, DatabaseType databaseType) {
+	ProcessStore eventSourceProcessStore(PublicMessageRepository outbox, DataSource dataSource,
+			DatabaseType databaseType) {
 		JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 		return new ProcessStore(outbox, new ProcessInstanceRepository(jdbc, databaseType),
 				new ProcessTimeoutRepository(jdbc, databaseType));

@@ -13,7 +13,7 @@ import io.eventsource.publish.internal.RelayMetrics;
 import io.eventsource.publish.internal.RelaySettings;
 import io.eventsource.store.internal.AggregateSequences;
 import io.eventsource.store.internal.DatabaseType;
-import io.eventsource.store.internal.OutboxRepository;
+import io.eventsource.store.internal.PublicMessageRepository;
 import io.eventsource.topology.EventTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,9 +39,9 @@ class PublishingConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@DependsOn(EventSourceAutoConfiguration.SCHEMA_INITIALIZER)
-	OutboxRepository eventSourceOutboxRepository(DataSource dataSource, JsonMapper jsonMapper,
+	PublicMessageRepository eventSourcePublicMessageRepository(DataSource dataSource, JsonMapper jsonMapper,
 			DatabaseType databaseType) {
-		return new OutboxRepository(new JdbcTemplate(dataSource), jsonMapper, databaseType);
+		return new PublicMessageRepository(new JdbcTemplate(dataSource), jsonMapper, databaseType);
 	}
 
 	@Bean
@@ -53,7 +53,7 @@ class PublishingConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	EventPublisher eventPublisher(OutboxRepository outbox, AggregateSequences sequences, JsonMapper jsonMapper,
+	EventPublisher eventPublisher(PublicMessageRepository outbox, AggregateSequences sequences, JsonMapper jsonMapper,
 			ObjectProvider<MessageDecorator> decorators, ServiceName serviceName, DataSource dataSource,
 			ObjectProvider<OutboxRelay> relay, ObjectProvider<MeterRegistry> meterRegistry) {
 		// looked up once, not on every commit
@@ -76,8 +76,8 @@ class PublishingConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		OutboxRelay eventSourceOutboxRelay(OutboxRepository outbox, EventTopology topology, DataSource dataSource,
-				EventSourceProperties properties, ObjectProvider<MeterRegistry> meterRegistry) {
+		OutboxRelay eventSourceOutboxRelay(PublicMessageRepository outbox, EventTopology topology,
+				DataSource dataSource, EventSourceProperties properties, ObjectProvider<MeterRegistry> meterRegistry) {
 			EventSourceProperties.Relay relay = properties.getRelay();
 			RelaySettings settings = new RelaySettings(relay.getConfirmTimeout(), relay.getBatchSize(),
 					relay.getPollInterval());

@@ -11,7 +11,7 @@ import io.eventsource.listen.internal.handler.EventSourceListenerAnnotationBeanP
 import io.eventsource.replay.internal.ReplayRequester;
 import io.eventsource.replay.internal.ReplayResponder;
 import io.eventsource.store.internal.ConsumerStateRepository;
-import io.eventsource.store.internal.OutboxRepository;
+import io.eventsource.store.internal.PublicMessageRepository;
 
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -31,7 +31,7 @@ class ReplayConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ReplayResponder eventSourceReplayResponder(ConnectionFactory connectionFactory, OutboxRepository outbox,
+	ReplayResponder eventSourceReplayResponder(ConnectionFactory connectionFactory, PublicMessageRepository outbox,
 			ServiceName serviceName, EventSourceProperties properties) {
 		return new ReplayResponder(connectionFactory, outbox, serviceName.value(),
 				properties.getReplay().getMaxEvents(), properties.getRelay().getConfirmTimeout(),

@@ -25,7 +25,7 @@ public interface EventTopology {
 	 * in the order of the {@code publish} calls
 	 */
 	default Publishing publish(List<EventEnvelope> events) {
-		SendResult result = send(events);
+		SendOutcomes result = send(events);
 		return () -> result;
 	}
 
@@ -34,7 +34,7 @@ public interface EventTopology {
 	 * @param events the events, per aggregate in sequence order
 	 * @return the outcome of each event
 	 */
-	SendResult send(List<EventEnvelope> events);
+	SendOutcomes send(List<EventEnvelope> events);
 
 	/**
 	 * Events published and not yet known to be confirmed.
@@ -46,7 +46,7 @@ public interface EventTopology {
 		 * Waits for the broker's confirms of the events.
 		 * @return the outcome of each event
 		 */
-		SendResult await();
+		SendOutcomes await();
 
 		/**
 		 * Returns whether {@link #await()} returns without waiting: the broker confirmed
@@ -65,11 +65,11 @@ public interface EventTopology {
 		 * @param settled whether the confirms are in
 		 * @return the publishing
 		 */
-		static Publishing of(Supplier<SendResult> await, BooleanSupplier settled) {
+		static Publishing of(Supplier<SendOutcomes> await, BooleanSupplier settled) {
 			return new Publishing() {
 
 				@Override
-				public SendResult await() {
+				public SendOutcomes await() {
 					return await.get();
 				}
 

@@ -27,14 +27,15 @@ import io.eventsource.registry.ServiceRegistry;
 import io.eventsource.registry.internal.CachingServiceRegistry;
 import io.eventsource.replay.internal.ReplayResponder;
 import io.eventsource.store.internal.DatabaseType;
-import io.eventsource.store.internal.InboxRepository;
-import io.eventsource.store.internal.OutboxRepository;
+import io.eventsource.store.internal.MessageAckRepository;
+import io.eventsource.store.internal.ProjectionPositionRepository;
+import io.eventsource.store.internal.PublicMessageRepository;
 import io.eventsource.store.internal.UnsupportedDatabaseException;
 import io.eventsource.test.EventSourceContexts;
-import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestServices;
 import io.eventsource.topology.EventTopology;
-import io.eventsource.topology.SendResult;
+import io.eventsource.topology.SendOutcomes;
 import io.eventsource.topology.TopologyType;
 import io.eventsource.topology.internal.AggregateTopologies;
 import io.eventsource.topology.internal.KeepAlive;
@@ -72,7 +73,7 @@ class EventSourceAutoConfigurationTests {
 	void publishingHalfIsConfigured() {
 		this.runner.run((context) -> {
 			assertThat(context).hasSingleBean(OutboxEventPublisher.class)
-				.hasSingleBean(OutboxRepository.class)
+				.hasSingleBean(PublicMessageRepository.class)
 				.hasSingleBean(CachingServiceRegistry.class)
 				.hasSingleBean(TopologyRouter.class)
 				.hasSingleBean(EventSourceHealthIndicator.class)
@@ -184,7 +185,7 @@ class EventSourceAutoConfigurationTests {
 	void whenDisabledThenBacksOff() {
 		this.runner.withPropertyValues("eventsource.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(EventPublisher.class)
-				.doesNotHaveBean(OutboxRepository.class)
+				.doesNotHaveBean(PublicMessageRepository.class)
 				.doesNotHaveBean(EventSourceHealthIndicator.class));
 	}
 
@@ -247,7 +248,8 @@ class EventSourceAutoConfigurationTests {
 	void listeningSideIsConfigured() {
 		this.runner.run((context) -> assertThat(context).hasSingleBean(PerAggregateListenerContainer.class)
 			.hasSingleBean(EventDispatcher.class)
-			.hasSingleBean(InboxRepository.class)
+			.hasSingleBean(MessageAckRepository.class)
+			.hasSingleBean(ProjectionPositionRepository.class)
 			.hasSingleBean(EventSourceListenerAnnotationBeanPostProcessor.class));
 	}
 
@@ -360,13 +362,10 @@ class EventSourceAutoConfigurationTests {
 	static class UserDispatcher {
 
 		@Bean
-		EventDispatcher userDispatcher(EventSourceListenerAnnotationBeanPostProcessor listeners, InboxRepository inbox,
-				io.eventsource.store.internal.ParkedEventRepository parked,
-				PlatformTransactionManager transactionManager, javax.sql.DataSource dataSource) {
+		EventDispatcher userDispatcher(EventSourceListenerAnnotationBeanPostProcessor listeners,
+				io.eventsource.listen.internal.dispatch.ListenerStorage storage) {
 			return new EventDispatcher(listeners.getEventHandlers(),
-					new EventPayloads(tools.jackson.databind.json.JsonMapper.builder().build()),
-					new io.eventsource.listen.internal.dispatch.ListenerStorage(inbox, parked, dataSource,
-							new org.springframework.transaction.support.TransactionTemplate(transactionManager)),
+					new EventPayloads(tools.jackson.databind.json.JsonMapper.builder().build()), storage,
 					io.eventsource.listen.internal.dispatch.DispatchPolicies
 						.of(new io.eventsource.listen.internal.dispatch.ParkingPolicy(3,
 								org.springframework.util.unit.DataSize.ofKilobytes(64))),
@@ -379,8 +378,8 @@ class EventSourceAutoConfigurationTests {
 	static class UserRelay {
 
 		@Bean
-		OutboxRelay userRelay(OutboxRepository outbox, PlatformTransactionManager transactionManager) {
-			return new OutboxRelay(outbox, (events) -> new SendResult(), transactionManager,
+		OutboxRelay userRelay(PublicMessageRepository outbox, PlatformTransactionManager transactionManager) {
+			return new OutboxRelay(outbox, (events) -> new SendOutcomes(), transactionManager,
 					new RelaySettings(Duration.ofSeconds(1), 10, Duration.ofSeconds(1)),
 					new RelayMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
 		}
@@ -425,7 +424,7 @@ class EventSourceAutoConfigurationTests {
 
 		@Bean
 		EventTopology userTopology() {
-			return (events) -> new SendResult();
+			return (events) -> new SendOutcomes();
 		}
 
 	}

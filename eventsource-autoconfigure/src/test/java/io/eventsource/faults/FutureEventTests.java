@@ -21,14 +21,14 @@ import io.eventsource.listen.EventSourceListener;
 import io.eventsource.listen.internal.dispatch.EventDispatcher;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.replay.internal.ReplayResponder;
-import io.eventsource.store.internal.OutboxRepository;
+import io.eventsource.store.internal.PublicMessageRepository;
 import io.eventsource.store.internal.StoredEvent;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.FastTimings;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestCleanUp;
-import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestServices;
 import io.eventsource.test.TestTopology;
 import io.eventsource.topology.PerAggregateNames;
 import io.eventsource.topology.internal.EventMessages;
@@ -278,7 +278,7 @@ class FutureEventTests {
 							producerJdbc
 								.update("UPDATE public_messages SET relayed_at = CURRENT_TIMESTAMP WHERE topic = ? "
 										+ "AND aggregate_id = ?", AGGREGATE_TYPE, aggregate);
-							StoredEvent second = producer.getBean(OutboxRepository.class)
+							StoredEvent second = producer.getBean(PublicMessageRepository.class)
 								.findByAggregate(AGGREGATE_TYPE, aggregate, 2, 2, 1)
 								.get(0);
 							// the relay would declare the per-aggregate queue first

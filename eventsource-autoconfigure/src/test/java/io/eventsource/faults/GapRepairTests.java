@@ -17,15 +17,15 @@ import io.eventsource.autoconfigure.EventSourceEndpointAutoConfiguration;
 import io.eventsource.envelope.EventEnvelope;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.registry.ServiceRegistry;
+import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.FastTimings;
 import io.eventsource.test.RunningContexts;
-import io.eventsource.test.EventSourceContexts;
-import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestServices;
 import io.eventsource.test.TestTopology;
 import io.eventsource.topology.EventTopology;
 import io.eventsource.topology.SendOutcome;
-import io.eventsource.topology.SendResult;
+import io.eventsource.topology.SendOutcomes;
 import io.eventsource.topology.TopologyType;
 import io.eventsource.topology.internal.AggregateTopologies;
 import io.eventsource.topology.internal.PartitionedTopology;
@@ -251,7 +251,7 @@ class GapRepairTests {
 		}
 
 		@Override
-		public SendResult send(List<EventEnvelope> events) {
+		public SendOutcomes send(List<EventEnvelope> events) {
 			return publish(events).await();
 		}
 
@@ -275,7 +275,7 @@ class GapRepairTests {
 			}
 			Publishing publishing = this.delegate.publish(sent);
 			return () -> {
-				SendResult result = new SendResult();
+				SendOutcomes result = new SendOutcomes();
 				result.putAll(publishing.await());
 				lost.forEach((event) -> result.put(event.metadata().eventId(), SendOutcome.CONFIRMED));
 				return result;

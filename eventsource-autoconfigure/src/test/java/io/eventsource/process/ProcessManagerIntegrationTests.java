@@ -22,14 +22,14 @@ import io.eventsource.process.internal.ProcessManagers;
 import io.eventsource.process.internal.ProcessTimeoutPoller;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.PublishOptions;
-import io.eventsource.store.internal.OutboxRepository;
 import io.eventsource.store.internal.ProcessInstanceRepository.ProcessInstance;
 import io.eventsource.store.internal.ProcessInstanceRepository.ProcessStatus;
+import io.eventsource.store.internal.PublicMessageRepository;
 import io.eventsource.store.internal.StoredEvent;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestCleanUp;
-import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestServices;
 import io.eventsource.test.TestTopology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -355,8 +355,8 @@ class ProcessManagerIntegrationTests {
 			.publish(type, order, event, PublishOptions.defaults().withCorrelationId(order));
 	}
 
-	private static OutboxRepository outbox(AssertableApplicationContext context) {
-		return context.getBean(OutboxRepository.class);
+	private static PublicMessageRepository outbox(AssertableApplicationContext context) {
+		return context.getBean(PublicMessageRepository.class);
 	}
 
 	private static List<String> streamTypes(AssertableApplicationContext context, String order) {

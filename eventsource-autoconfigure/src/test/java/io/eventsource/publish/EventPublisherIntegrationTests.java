@@ -12,12 +12,12 @@ import io.eventsource.envelope.EventEnvelope;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.publish.internal.CorrelationContext;
-import io.eventsource.store.internal.OutboxRepository;
+import io.eventsource.store.internal.PublicMessageRepository;
 import io.eventsource.store.internal.StoredEvent;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestCleanUp;
-import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestServices;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -300,8 +300,8 @@ class EventPublisherIntegrationTests {
 		});
 	}
 
-	private static OutboxRepository outbox(AssertableApplicationContext context) {
-		return context.getBean(OutboxRepository.class);
+	private static PublicMessageRepository outbox(AssertableApplicationContext context) {
+		return context.getBean(PublicMessageRepository.class);
 	}
 
 	private void cleanUp(AssertableApplicationContext context) {

@@ -7,16 +7,16 @@ import java.util.UUID;
 
 import io.eventsource.listen.internal.catchup.CatchUp;
 import io.eventsource.listen.internal.dispatch.EventDispatcher;
-import io.eventsource.listen.internal.dispatch.ParkedEvents;
-import io.eventsource.listen.internal.dispatch.ParkedEvents.RetryResult;
+import io.eventsource.listen.internal.dispatch.ParkedEventOperations.RetryResult;
+import io.eventsource.listen.internal.dispatch.ParkedEventOperations;
 import io.eventsource.listen.internal.handler.EventHandlers;
 import io.eventsource.replay.internal.ReplayRequest;
 import io.eventsource.replay.internal.ReplayRequester;
-import io.eventsource.store.internal.InboxRepository;
+import io.eventsource.store.internal.MessageAckRepository;
 import io.eventsource.store.internal.OutboxBacklog;
-import io.eventsource.store.internal.OutboxRepository;
-import io.eventsource.store.internal.ParkedEventRepository;
 import io.eventsource.store.internal.ParkedEventRepository.ParkedEvent;
+import io.eventsource.store.internal.ParkedEventRepository;
+import io.eventsource.store.internal.PublicMessageRepository;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -52,15 +52,15 @@ public class EventSourceEndpoint {
 
 	private static final int LIMIT = 500;
 
-	private final ParkedEvents parkedEvents;
+	private final ParkedEventOperations parkedEvents;
 
 	private final ParkedEventRepository parked;
 
 	private final EventHandlers handlers;
 
-	private final InboxRepository inbox;
+	private final MessageAckRepository acks;
 
-	private final OutboxRepository outbox;
+	private final PublicMessageRepository outbox;
 
 	private final String service;
 
@@ -74,17 +74,17 @@ public class EventSourceEndpoint {
 	 * @param parked the parked events' table, where a skipped event is looked up first
 	 * @param handlers the handlers of this service, which name its projections and the
 	 * aggregate types it listens to
-	 * @param inbox the inbox
+	 * @param acks the ack rows, for the events that are failing
 	 * @param outbox the outbox
 	 * @param service this service's name
 	 * @param replay asks the producers for events and catches up from their logs
 	 */
-	public EventSourceEndpoint(ParkedEvents parkedEvents, ParkedEventRepository parked, EventHandlers handlers,
-			InboxRepository inbox, OutboxRepository outbox, String service, Replay replay) {
+	public EventSourceEndpoint(ParkedEventOperations parkedEvents, ParkedEventRepository parked, EventHandlers handlers,
+			MessageAckRepository acks, PublicMessageRepository outbox, String service, Replay replay) {
 		this.parkedEvents = parkedEvents;
 		this.parked = parked;
 		this.handlers = handlers;
-		this.inbox = inbox;
+		this.acks = acks;
 		this.outbox = outbox;
 		this.service = service;
 		this.replay = replay.requester();
@@ -105,7 +105,7 @@ public class EventSourceEndpoint {
 			.map(EventSourceEndpoint::describe)
 			.toList();
 		report.put("parked", parked);
-		report.put("failing", this.inbox.failing(this.service, LIMIT));
+		report.put("failing", this.acks.failing(this.service, LIMIT));
 		OutboxBacklog backlog = this.outbox.backlog();
 		Map<String, Object> outbox = new LinkedHashMap<>();
 		outbox.put("unrelayed", backlog.count());

@@ -1,6 +1,6 @@
 package io.eventsource.actuate.internal;
 
-import io.eventsource.listen.internal.dispatch.ParkedEvents.RetryResult;
+import io.eventsource.listen.internal.dispatch.ParkedEventOperations.RetryResult;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;

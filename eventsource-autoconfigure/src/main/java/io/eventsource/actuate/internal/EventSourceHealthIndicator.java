@@ -15,7 +15,7 @@ import io.eventsource.listen.ListenerContainer;
 import io.eventsource.registry.RegistryStatus;
 import io.eventsource.registry.ServiceRegistry;
 import io.eventsource.store.internal.OutboxBacklog;
-import io.eventsource.store.internal.OutboxRepository;
+import io.eventsource.store.internal.PublicMessageRepository;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.amqp.rabbit.connection.Connection;
@@ -33,7 +33,7 @@ import org.springframework.boot.health.contributor.Health;
  */
 public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 
-	private final OutboxRepository outbox;
+	private final PublicMessageRepository outbox;
 
 	private final ConnectionFactory connectionFactory;
 
@@ -49,7 +49,7 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 
 	private final @Nullable Supplier<Map<String, Long>> parkedCounts;
 
-	public EventSourceHealthIndicator(OutboxRepository outbox, ConnectionFactory connectionFactory,
+	public EventSourceHealthIndicator(PublicMessageRepository outbox, ConnectionFactory connectionFactory,
 			@Nullable ServiceRegistry registry, Duration backlogAgeThreshold, Clock clock) {
 		this(outbox, connectionFactory, registry, backlogAgeThreshold, clock, ListeningHealth.NONE);
 	}
@@ -66,7 +66,7 @@ public class EventSourceHealthIndicator extends AbstractHealthIndicator {
 	 * @param listening the listener containers, their heartbeat interval and the parked
 	 * events to show
 	 */
-	public EventSourceHealthIndicator(OutboxRepository outbox, ConnectionFactory connectionFactory,
+	public EventSourceHealthIndicator(PublicMessageRepository outbox, ConnectionFactory connectionFactory,
 			@Nullable ServiceRegistry registry, Duration backlogAgeThreshold, Clock clock, ListeningHealth listening) {
 		super("eventsource health check failed");
 		this.outbox = outbox;

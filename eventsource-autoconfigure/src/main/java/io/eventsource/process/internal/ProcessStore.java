@@ -1,8 +1,8 @@
 package io.eventsource.process.internal;
 
-import io.eventsource.store.internal.OutboxRepository;
 import io.eventsource.store.internal.ProcessInstanceRepository;
 import io.eventsource.store.internal.ProcessTimeoutRepository;
+import io.eventsource.store.internal.PublicMessageRepository;
 
 /**
  * The tables process managers read and write: the log holding their streams, the instance
@@ -12,7 +12,7 @@ import io.eventsource.store.internal.ProcessTimeoutRepository;
  * @param instances the instance rows
  * @param timeouts the timeouts
  */
-public record ProcessStore(OutboxRepository outbox, ProcessInstanceRepository instances,
+public record ProcessStore(PublicMessageRepository outbox, ProcessInstanceRepository instances,
 		ProcessTimeoutRepository timeouts) {
 
 }

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.eventsource.envelope.EventMetadata;
-import io.eventsource.store.internal.OutboxRepository.AggregateRef;
+import io.eventsource.store.internal.AggregateRef;
 import io.eventsource.store.internal.StoredEvent;
 
 /**

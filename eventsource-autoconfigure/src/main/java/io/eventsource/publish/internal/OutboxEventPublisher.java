@@ -16,7 +16,7 @@ import io.eventsource.publish.MessageDecorator;
 import io.eventsource.publish.PublishOptions;
 import io.eventsource.publish.SequenceMismatchException;
 import io.eventsource.store.internal.AggregateSequences;
-import io.eventsource.store.internal.OutboxRepository;
+import io.eventsource.store.internal.PublicMessageRepository;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,7 +31,7 @@ import org.springframework.util.Assert;
  */
 public class OutboxEventPublisher implements EventPublisher {
 
-	private final OutboxRepository outbox;
+	private final PublicMessageRepository outbox;
 
 	private final AggregateSequences sequences;
 

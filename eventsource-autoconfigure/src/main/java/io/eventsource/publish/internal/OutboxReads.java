@@ -3,8 +3,8 @@ package io.eventsource.publish.internal;
 import java.util.List;
 import java.util.Set;
 
-import io.eventsource.store.internal.OutboxRepository;
-import io.eventsource.store.internal.OutboxRepository.AggregateRef;
+import io.eventsource.store.internal.AggregateRef;
+import io.eventsource.store.internal.PublicMessageRepository;
 import io.eventsource.store.internal.StoredEvent;
 
 import org.springframework.transaction.PlatformTransactionManager;
@@ -19,13 +19,13 @@ import org.springframework.transaction.support.TransactionTemplate;
  */
 final class OutboxReads {
 
-	private final OutboxRepository outbox;
+	private final PublicMessageRepository outbox;
 
 	private final TransactionOperations transactions;
 
 	private final int batchSize;
 
-	OutboxReads(OutboxRepository outbox, PlatformTransactionManager transactionManager, int batchSize) {
+	OutboxReads(PublicMessageRepository outbox, PlatformTransactionManager transactionManager, int batchSize) {
 		this.outbox = outbox;
 		TransactionTemplate read = new TransactionTemplate(transactionManager);
 		read.setPropagationBehavior(TransactionDefinition.PROPAGATION_NOT_SUPPORTED);

@@ -10,11 +10,11 @@ import java.util.concurrent.TimeUnit;
 
 import io.eventsource.publish.RelayOperations;
 import io.eventsource.publish.internal.PageSettler.Settled;
-import io.eventsource.store.internal.OutboxRepository;
-import io.eventsource.store.internal.OutboxRepository.AggregateRef;
+import io.eventsource.store.internal.AggregateRef;
+import io.eventsource.store.internal.PublicMessageRepository;
 import io.eventsource.store.internal.StoredEvent;
 import io.eventsource.topology.EventTopology;
-import io.eventsource.topology.SendResult;
+import io.eventsource.topology.SendOutcomes;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -66,7 +66,7 @@ public class OutboxRelay implements RelayOperations, SmartLifecycle {
 	/** How long a pass that has nothing left waits for another commit before it ends. */
 	private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
-	private final OutboxRepository outbox;
+	private final PublicMessageRepository outbox;
 
 	private final EventTopology topology;
 
@@ -96,8 +96,8 @@ public class OutboxRelay implements RelayOperations, SmartLifecycle {
 	 * @param metrics the meters
 	 * @param clock the clock
 	 */
-	public OutboxRelay(OutboxRepository outbox, EventTopology topology, PlatformTransactionManager transactionManager,
-			RelaySettings settings, RelayMetrics metrics, Clock clock) {
+	public OutboxRelay(PublicMessageRepository outbox, EventTopology topology,
+			PlatformTransactionManager transactionManager, RelaySettings settings, RelayMetrics metrics, Clock clock) {
 		Duration pollInterval = settings.pollInterval();
 		this.outbox = outbox;
 		this.topology = topology;
@@ -231,7 +231,7 @@ public class OutboxRelay implements RelayOperations, SmartLifecycle {
 		Instant selectedAt = this.clock.instant();
 		AggregateOrder.Selection selection = order.select(rows, afterId, selectedAt);
 		List<StoredEvent> sendable = selection.sendable();
-		EventTopology.Publishing publishing = sendable.isEmpty() ? SendResult::new
+		EventTopology.Publishing publishing = sendable.isEmpty() ? SendOutcomes::new
 				: this.topology.publish(sendable.stream().map(StoredEvent::envelope).toList());
 		return new SentPage(sendable, publishing, selectedAt, selection.late());
 	}

@@ -3,7 +3,7 @@ package io.eventsource.publish.internal;
 import javax.sql.DataSource;
 
 import io.eventsource.store.internal.AggregateSequences;
-import io.eventsource.store.internal.OutboxRepository;
+import io.eventsource.store.internal.PublicMessageRepository;
 
 import org.springframework.transaction.support.TransactionOperations;
 
@@ -17,6 +17,6 @@ import org.springframework.transaction.support.TransactionOperations;
  * @param transactions the transactions of a publish made outside any transaction, on that
  * data source
  */
-public record OutboxStorage(OutboxRepository outbox, AggregateSequences sequences, DataSource dataSource,
+public record OutboxStorage(PublicMessageRepository outbox, AggregateSequences sequences, DataSource dataSource,
 		TransactionOperations transactions) {
 }

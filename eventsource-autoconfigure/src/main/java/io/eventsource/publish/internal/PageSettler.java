@@ -7,11 +7,11 @@ import java.util.Deque;
 import java.util.List;
 
 import io.eventsource.envelope.EventMetadata;
-import io.eventsource.store.internal.OutboxRepository;
-import io.eventsource.store.internal.OutboxRepository.AggregateRef;
+import io.eventsource.store.internal.AggregateRef;
+import io.eventsource.store.internal.PublicMessageRepository;
 import io.eventsource.store.internal.StoredEvent;
 import io.eventsource.topology.SendOutcome;
-import io.eventsource.topology.SendResult;
+import io.eventsource.topology.SendOutcomes;
 
 /**
  * Settles the pages a pass sent: waits for each page's confirms and marks the rows that
@@ -24,7 +24,7 @@ import io.eventsource.topology.SendResult;
  */
 final class PageSettler {
 
-	private final OutboxRepository outbox;
+	private final PublicMessageRepository outbox;
 
 	private final RelayBackoff<AggregateRef> backoff;
 
@@ -32,7 +32,7 @@ final class PageSettler {
 
 	private final Clock clock;
 
-	PageSettler(OutboxRepository outbox, RelayBackoff<AggregateRef> backoff, RelayMetrics metrics, Clock clock) {
+	PageSettler(PublicMessageRepository outbox, RelayBackoff<AggregateRef> backoff, RelayMetrics metrics, Clock clock) {
 		this.outbox = outbox;
 		this.backoff = backoff;
 		this.metrics = metrics;
@@ -56,7 +56,7 @@ final class PageSettler {
 	}
 
 	private Settled settle(SentPage page, AggregateOrder order) {
-		SendResult result = page.publishing().await();
+		SendOutcomes result = page.publishing().await();
 		Instant now = this.clock.instant();
 		List<Long> done = new ArrayList<>(page.sendable().size());
 		boolean failed = false;

@@ -12,7 +12,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.eventsource.envelope.internal.AggregateNames;
 import io.eventsource.envelope.internal.UntrustedText;
-import io.eventsource.store.internal.OutboxRepository;
+import io.eventsource.store.internal.PublicMessageRepository;
 import io.eventsource.store.internal.RelayedEvent;
 import io.eventsource.store.internal.StoredEvent;
 import org.apache.commons.logging.Log;
@@ -36,7 +36,7 @@ class ReplayAnswerer {
 	/** The most characters of an error a log line keeps. */
 	private static final int MAX_LOGGED_ERROR = 300;
 
-	private final OutboxRepository outbox;
+	private final PublicMessageRepository outbox;
 
 	private final String service;
 
@@ -57,7 +57,7 @@ class ReplayAnswerer {
 	 * @param clock the clock of the horizon
 	 * @param sender sends an answer and waits for the broker's confirms
 	 */
-	ReplayAnswerer(OutboxRepository outbox, String service, int maxEvents, Duration horizon, Clock clock,
+	ReplayAnswerer(PublicMessageRepository outbox, String service, int maxEvents, Duration horizon, Clock clock,
 			Sender sender) {
 		this.outbox = outbox;
 		this.service = service;

@@ -16,7 +16,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import io.eventsource.envelope.EventMetadata;
-import io.eventsource.store.internal.OutboxRepository;
+import io.eventsource.store.internal.PublicMessageRepository;
 import io.eventsource.store.internal.StoredEvent;
 import io.eventsource.topology.PartitionedNames;
 import io.eventsource.topology.internal.ConfirmingChannel;
@@ -80,8 +80,8 @@ public class ReplayResponder implements SmartLifecycle {
 	 * @param maxEvents the most events sent for one request
 	 * @param confirmTimeout the longest wait for the broker's confirms of an answer
 	 */
-	public ReplayResponder(ConnectionFactory connectionFactory, OutboxRepository outbox, String service, int maxEvents,
-			Duration confirmTimeout) {
+	public ReplayResponder(ConnectionFactory connectionFactory, PublicMessageRepository outbox, String service,
+			int maxEvents, Duration confirmTimeout) {
 		this(connectionFactory, outbox, service, maxEvents, confirmTimeout, Duration.ofSeconds(30), Clock.systemUTC());
 	}
 
@@ -96,8 +96,8 @@ public class ReplayResponder implements SmartLifecycle {
 	 * takes from reading a row to committing its mark
 	 * @param clock the clock of the horizon
 	 */
-	public ReplayResponder(ConnectionFactory connectionFactory, OutboxRepository outbox, String service, int maxEvents,
-			Duration confirmTimeout, Duration horizon, Clock clock) {
+	public ReplayResponder(ConnectionFactory connectionFactory, PublicMessageRepository outbox, String service,
+			int maxEvents, Duration confirmTimeout, Duration horizon, Clock clock) {
 		this.connectionFactory = connectionFactory;
 		this.queue = ReplayNames.requestQueue(service);
 		this.confirmTimeout = confirmTimeout;

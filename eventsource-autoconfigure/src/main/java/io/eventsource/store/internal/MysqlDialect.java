@@ -84,7 +84,7 @@ final class MysqlDialect extends SqlDialect {
 	}
 
 	@Override
-	InboxRepository.ProjectionPosition lockPosition(JdbcTemplate jdbc, Object[] key, Object now) {
+	ProjectionPosition lockPosition(JdbcTemplate jdbc, Object[] key, Object now) {
 		// an exclusive lock at once (a duplicate key under ON DUPLICATE KEY UPDATE),
 		// never
 		// a shared one to upgrade, and no gap lock as a locking read of a missing row
@@ -92,11 +92,11 @@ final class MysqlDialect extends SqlDialect {
 		jdbc.update("INSERT INTO projection_positions (service, projection, aggregate_type, aggregate_id, "
 				+ "last_sequence, updated_at) VALUES (?, ?, ?, ?, 0, ?) "
 				+ "ON DUPLICATE KEY UPDATE last_sequence = last_sequence", key[0], key[1], key[2], key[3], now);
-		List<InboxRepository.ProjectionPosition> found = jdbc.query(
+		List<ProjectionPosition> found = jdbc.query(
 				"SELECT last_sequence, parked FROM projection_positions WHERE service = ? "
 						+ "AND projection = ? AND aggregate_type = ? AND aggregate_id = ? FOR UPDATE",
-				InboxRepository.POSITION, key);
-		return found.isEmpty() ? new InboxRepository.ProjectionPosition(0, false) : found.get(0);
+				ProjectionPositionRepository.POSITION, key);
+		return found.isEmpty() ? new ProjectionPosition(0, false) : found.get(0);
 	}
 
 	@Override

@@ -45,7 +45,8 @@ public class ParkedEventRepository {
 	 * @param projection the projection
 	 * @param metadata the event
 	 * @param payload its payload
-	 * @param reason why it is parked; cut to {@link InboxRepository#MAX_ERROR_LENGTH}
+	 * @param reason why it is parked; cut to
+	 * {@link MessageAckRepository#MAX_ERROR_LENGTH}
 	 * @param now the current time
 	 * @return whether a row was written; {@code false} when the projection had parked
 	 * this event id already
@@ -59,7 +60,7 @@ public class ParkedEventRepository {
 		return this.jdbc.update(sql, metadata.eventId().toString(), service, projection, metadata.aggregateType(),
 				metadata.aggregateId(), metadata.sequence(), metadata.eventType(), payload.content(),
 				this.headers.write(metadata), this.databaseType.toSql(metadata.occurredAt()),
-				InboxRepository.trimmed(reason), this.databaseType.toSql(now), payload.encoding().columnValue(),
+				MessageAckRepository.trimmed(reason), this.databaseType.toSql(now), payload.encoding().columnValue(),
 				payload.contentType(), payload.truncated()) > 0;
 	}
 

@@ -79,13 +79,13 @@ final class PostgresqlDialect extends SqlDialect {
 	}
 
 	@Override
-	InboxRepository.ProjectionPosition lockPosition(JdbcTemplate jdbc, Object[] key, Object now) {
-		InboxRepository.ProjectionPosition position = jdbc
+	ProjectionPosition lockPosition(JdbcTemplate jdbc, Object[] key, Object now) {
+		ProjectionPosition position = jdbc
 			.queryForObject("INSERT INTO projection_positions (service, projection, aggregate_type, "
 					+ "aggregate_id, last_sequence, updated_at) VALUES (?, ?, ?, ?, 0, ?) "
 					+ "ON CONFLICT (service, projection, aggregate_type, aggregate_id) "
 					+ "DO UPDATE SET last_sequence = projection_positions.last_sequence RETURNING last_sequence, parked",
-					InboxRepository.POSITION, key[0], key[1], key[2], key[3], now);
+					ProjectionPositionRepository.POSITION, key[0], key[1], key[2], key[3], now);
 		if (position == null) {
 			throw new IllegalStateException("No position returned for " + key[2] + " '" + key[3] + "'");
 		}

@@ -95,7 +95,7 @@ abstract sealed class SqlDialect permits PostgresqlDialect, MysqlDialect {
 	 * @param now the time, for a new row
 	 * @return the position
 	 */
-	abstract InboxRepository.ProjectionPosition lockPosition(JdbcTemplate jdbc, Object[] key, Object now);
+	abstract ProjectionPosition lockPosition(JdbcTemplate jdbc, Object[] key, Object now);
 
 	/**
 	 * Moves a projection's position for an aggregate from one sequence to a later one

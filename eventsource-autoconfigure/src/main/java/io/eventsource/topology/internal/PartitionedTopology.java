@@ -13,7 +13,7 @@ import io.eventsource.envelope.EventMetadata;
 import io.eventsource.topology.EventTopology;
 import io.eventsource.topology.PartitionedNames;
 import io.eventsource.topology.SendOutcome;
-import io.eventsource.topology.SendResult;
+import io.eventsource.topology.SendOutcomes;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -55,13 +55,13 @@ public class PartitionedTopology implements EventTopology, AutoCloseable {
 	}
 
 	@Override
-	public SendResult send(List<EventEnvelope> events) {
+	public SendOutcomes send(List<EventEnvelope> events) {
 		return publish(events).await();
 	}
 
 	@Override
 	public Publishing publish(List<EventEnvelope> events) {
-		SendResult result = new SendResult();
+		SendOutcomes result = new SendOutcomes();
 		ConfirmingChannel channel;
 		try {
 			channel = channel();
@@ -95,8 +95,8 @@ public class PartitionedTopology implements EventTopology, AutoCloseable {
 		return Publishing.of(() -> awaitConfirms(channel, upTo, published, result), () -> channel.isSettled(upTo));
 	}
 
-	private SendResult awaitConfirms(ConfirmingChannel channel, long upTo, Map<Long, EventMetadata> published,
-			SendResult result) {
+	private SendOutcomes awaitConfirms(ConfirmingChannel channel, long upTo, Map<Long, EventMetadata> published,
+			SendOutcomes result) {
 		Set<String> messageIds = new HashSet<>();
 		published.values().forEach((metadata) -> messageIds.add(metadata.eventId().toString()));
 		ConfirmingChannel.Confirms confirms = channel.awaitConfirms(upTo, messageIds, this.confirmTimeout);

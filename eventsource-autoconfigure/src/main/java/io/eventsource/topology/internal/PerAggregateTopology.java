@@ -22,7 +22,7 @@ import io.eventsource.registry.ServiceRegistry;
 import io.eventsource.topology.EventTopology;
 import io.eventsource.topology.PerAggregateNames;
 import io.eventsource.topology.SendOutcome;
-import io.eventsource.topology.SendResult;
+import io.eventsource.topology.SendOutcomes;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -90,13 +90,13 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 	}
 
 	@Override
-	public SendResult send(List<EventEnvelope> events) {
+	public SendOutcomes send(List<EventEnvelope> events) {
 		return publish(events).await();
 	}
 
 	@Override
 	public Publishing publish(List<EventEnvelope> events) {
-		SendResult result = new SendResult();
+		SendOutcomes result = new SendOutcomes();
 		Map<String, List<EventEnvelope>> byAggregate = groupByAggregate(events);
 		ConfirmingChannel channel;
 		try {
@@ -164,8 +164,8 @@ public class PerAggregateTopology implements EventTopology, AutoCloseable {
 				() -> channel.isSettled(upTo));
 	}
 
-	private SendResult awaitConfirms(ConfirmingChannel channel, long upTo, Map<Long, EventMetadata> published,
-			boolean channelFailed, SendResult result) {
+	private SendOutcomes awaitConfirms(ConfirmingChannel channel, long upTo, Map<Long, EventMetadata> published,
+			boolean channelFailed, SendOutcomes result) {
 		Set<String> messageIds = new HashSet<>();
 		published.values().forEach((metadata) -> messageIds.add(metadata.eventId().toString()));
 		ConfirmingChannel.Confirms confirms = channel.awaitConfirms(upTo, messageIds, this.confirmTimeout);

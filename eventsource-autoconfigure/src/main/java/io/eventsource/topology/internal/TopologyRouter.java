@@ -10,7 +10,7 @@ import io.eventsource.envelope.EventEnvelope;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.topology.EventTopology;
 import io.eventsource.topology.SendOutcome;
-import io.eventsource.topology.SendResult;
+import io.eventsource.topology.SendOutcomes;
 import io.eventsource.topology.TopologyType;
 
 /**
@@ -34,7 +34,7 @@ public class TopologyRouter implements EventTopology, AutoCloseable {
 	}
 
 	@Override
-	public SendResult send(List<EventEnvelope> events) {
+	public SendOutcomes send(List<EventEnvelope> events) {
 		return publish(events).await();
 	}
 
@@ -46,7 +46,7 @@ public class TopologyRouter implements EventTopology, AutoCloseable {
 				.add(event);
 		}
 		List<Publishing> publishings = new ArrayList<>();
-		SendResult unrouted = new SendResult();
+		SendOutcomes unrouted = new SendOutcomes();
 		split.forEach((type, typed) -> {
 			EventTopology topology = this.byType.get(type);
 			if (topology != null) {
@@ -61,7 +61,7 @@ public class TopologyRouter implements EventTopology, AutoCloseable {
 			}
 		});
 		return Publishing.of(() -> {
-			SendResult result = new SendResult();
+			SendOutcomes result = new SendOutcomes();
 			result.putAll(unrouted);
 			for (Publishing publishing : publishings) {
 				result.putAll(publishing.await());

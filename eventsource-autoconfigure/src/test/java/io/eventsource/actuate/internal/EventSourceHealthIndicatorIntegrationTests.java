@@ -12,11 +12,11 @@ import io.eventsource.registry.RegistryStatus;
 import io.eventsource.registry.ServiceRegistry;
 import io.eventsource.registry.internal.CachingServiceRegistry;
 import io.eventsource.registry.internal.RedisServiceRegistry;
-import io.eventsource.store.internal.OutboxRepository;
+import io.eventsource.store.internal.PublicMessageRepository;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestCleanUp;
-import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestServices;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -88,7 +88,7 @@ class EventSourceHealthIndicatorIntegrationTests {
 					assertThatExceptionOfType(RuntimeException.class)
 						.isThrownBy(() -> registry.liveServices(this.aggregateType));
 					EventSourceHealthIndicator indicator = new EventSourceHealthIndicator(
-							context.getBean(OutboxRepository.class), deadBroker, registry, Duration.ofDays(365),
+							context.getBean(PublicMessageRepository.class), deadBroker, registry, Duration.ofDays(365),
 							Clock.systemUTC());
 					Health health = indicator.health(true);
 					assertThat(health.getStatus()).isEqualTo(Status.DOWN);

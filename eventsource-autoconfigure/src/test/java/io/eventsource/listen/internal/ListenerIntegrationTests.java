@@ -28,8 +28,8 @@ import io.eventsource.listen.internal.peraggregate.PerAggregateListenerContainer
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestCleanUp;
-import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestServices;
 import io.eventsource.test.TestTopology;
 import io.eventsource.topology.EventTopology;
 import io.eventsource.topology.TopologyType;
@@ -534,7 +534,7 @@ class ListenerIntegrationTests {
 		}
 
 		@Override
-		public io.eventsource.topology.SendResult send(List<io.eventsource.envelope.EventEnvelope> events) {
+		public io.eventsource.topology.SendOutcomes send(List<io.eventsource.envelope.EventEnvelope> events) {
 			List<io.eventsource.envelope.EventEnvelope> sent = new ArrayList<>();
 			for (io.eventsource.envelope.EventEnvelope event : events) {
 				sent.add(event);

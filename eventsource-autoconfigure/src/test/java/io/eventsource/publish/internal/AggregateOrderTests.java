@@ -10,7 +10,7 @@ import java.util.UUID;
 
 import io.eventsource.envelope.EventEnvelope;
 import io.eventsource.envelope.EventMetadata;
-import io.eventsource.store.internal.OutboxRepository.AggregateRef;
+import io.eventsource.store.internal.AggregateRef;
 import io.eventsource.store.internal.StoredEvent;
 import org.junit.jupiter.api.Test;
 

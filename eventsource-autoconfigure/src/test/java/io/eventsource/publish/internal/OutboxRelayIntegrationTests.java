@@ -21,13 +21,13 @@ import io.eventsource.envelope.EventMetadata;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.PublishOptions;
 import io.eventsource.registry.ServiceRegistry;
-import io.eventsource.store.internal.OutboxRepository;
+import io.eventsource.store.internal.PublicMessageRepository;
 import io.eventsource.test.AmqpBinaryCloudEventReader;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestCleanUp;
-import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestServices;
 import io.eventsource.topology.PerAggregateNames;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -506,7 +506,7 @@ class OutboxRelayIntegrationTests {
 		TestCleanUp.deleteEvents(jdbc, this.aggregateType);
 		context.getBean(org.springframework.data.redis.core.StringRedisTemplate.class)
 			.delete("eventsource:services:" + this.aggregateType);
-		assertThat(context.getBean(OutboxRepository.class)).isNotNull();
+		assertThat(context.getBean(PublicMessageRepository.class)).isNotNull();
 	}
 
 	record ProductCreated(String sku, String title) {

@@ -19,14 +19,14 @@ import javax.sql.DataSource;
 import io.eventsource.envelope.EventEnvelope;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.publish.EventPublisher;
-import io.eventsource.store.internal.OutboxRepository;
+import io.eventsource.store.internal.PublicMessageRepository;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestCleanUp;
-import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestServices;
 import io.eventsource.topology.EventTopology;
 import io.eventsource.topology.SendOutcome;
-import io.eventsource.topology.SendResult;
+import io.eventsource.topology.SendOutcomes;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -167,7 +167,7 @@ class OutboxRelayTests {
 			.run((context) -> {
 				ScriptedTopology topology = new ScriptedTopology(this.aggregateType);
 				DataSource dataSource = context.getBean(DataSource.class);
-				OutboxRelay relay = new OutboxRelay(context.getBean(OutboxRepository.class), topology,
+				OutboxRelay relay = new OutboxRelay(context.getBean(PublicMessageRepository.class), topology,
 						new DataSourceTransactionManager(dataSource),
 						new RelaySettings(Duration.ofSeconds(5), 2, pollInterval),
 						new RelayMetrics(new SimpleMeterRegistry()), Clock.systemUTC());
@@ -220,7 +220,7 @@ class OutboxRelayTests {
 		@Override
 		public Publishing publish(List<EventEnvelope> events) {
 			CountDownLatch held = this.confirms;
-			SendResult result = send(events);
+			SendOutcomes result = send(events);
 			return Publishing.of(() -> {
 				try {
 					held.await(10, TimeUnit.SECONDS);
@@ -233,8 +233,8 @@ class OutboxRelayTests {
 		}
 
 		@Override
-		public SendResult send(List<EventEnvelope> events) {
-			SendResult result = new SendResult();
+		public SendOutcomes send(List<EventEnvelope> events) {
+			SendOutcomes result = new SendOutcomes();
 			Set<String> seen = new HashSet<>();
 			for (EventEnvelope event : events) {
 				EventMetadata metadata = event.metadata();

@@ -14,8 +14,8 @@ import io.eventsource.publish.EventPublisher;
 import io.eventsource.replay.internal.CatchUpCursor;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestCleanUp;
-import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestServices;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -44,7 +44,7 @@ class CatchUpOrderIntegrationTests {
 				DataSource dataSource = context.getBean(DataSource.class);
 				JdbcTemplate jdbc = new JdbcTemplate(dataSource);
 				EventPublisher publisher = context.getBean(EventPublisher.class);
-				OutboxRepository outbox = context.getBean(OutboxRepository.class);
+				PublicMessageRepository outbox = context.getBean(PublicMessageRepository.class);
 				try {
 					CountDownLatch inserted = new CountDownLatch(1);
 					CountDownLatch commit = new CountDownLatch(1);

@@ -20,7 +20,7 @@ import com.rabbitmq.client.Envelope;
 import io.eventsource.envelope.internal.CloudEventsAmqpBinding;
 import io.eventsource.envelope.internal.InvalidEventHeadersException;
 import io.eventsource.envelope.internal.UntrustedText;
-import io.eventsource.listen.internal.dispatch.EventDispatcher;
+import io.eventsource.listen.internal.dispatch.ReceivedEvent;
 import io.eventsource.replay.internal.CatchUpCursor;
 import io.eventsource.replay.internal.ReplayNames;
 import io.eventsource.replay.internal.ReplayRequester;
@@ -108,7 +108,7 @@ class AggregateTypeCatchUp {
 			this.state.cursors(prefix)
 				.forEach((name, cursor) -> cursors.put(name.substring(prefix.length()), CatchUpCursor.parse(cursor)));
 			this.requester.catchUp(aggregateType, cursors, this.settings.fromBeginning(), null, queue);
-			List<EventDispatcher.Delivered> page = new ArrayList<>();
+			List<ReceivedEvent> page = new ArrayList<>();
 			int applied = 0;
 			Received next;
 			while (this.running.getAsBoolean()
@@ -132,7 +132,7 @@ class AggregateTypeCatchUp {
 					continue;
 				}
 				try {
-					page.add(new EventDispatcher.Delivered(CloudEventsAmqpBinding.fromHeaders(headers), next.body()));
+					page.add(new ReceivedEvent(CloudEventsAmqpBinding.fromHeaders(headers), next.body()));
 				}
 				catch (InvalidEventHeadersException ex) {
 					// the exception's message quotes header values shortened

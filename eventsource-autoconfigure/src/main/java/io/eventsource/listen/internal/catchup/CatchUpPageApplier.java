@@ -4,6 +4,7 @@ import java.util.List;
 
 import io.eventsource.listen.internal.dispatch.DispatchOutcome;
 import io.eventsource.listen.internal.dispatch.EventDispatcher;
+import io.eventsource.listen.internal.dispatch.ReceivedEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -34,13 +35,12 @@ class CatchUpPageApplier {
 	 * @param page the events, in the producer's order
 	 * @return whether every event is done with
 	 */
-	boolean apply(List<EventDispatcher.Delivered> page) {
+	boolean apply(List<ReceivedEvent> page) {
 		for (int from = 0; from < page.size(); from += this.settings.maxBatch()) {
-			List<EventDispatcher.Delivered> batch = page.subList(from,
-					Math.min(page.size(), from + this.settings.maxBatch()));
+			List<ReceivedEvent> batch = page.subList(from, Math.min(page.size(), from + this.settings.maxBatch()));
 			// an aggregate whose event is being retried waits for its back-off, not for
 			// the catch-up: its events are left for the next run
-			for (EventDispatcher.Delivered event : batch) {
+			for (ReceivedEvent event : batch) {
 				if (!this.dispatcher
 					.failingProjections(event.metadata().aggregateType(), event.metadata().aggregateId())
 					.isEmpty()) {

@@ -17,7 +17,7 @@ import io.eventsource.listen.internal.lane.DaemonThreads;
 import io.eventsource.replay.internal.LogEnd;
 import io.eventsource.replay.internal.ReplayRequest;
 import io.eventsource.replay.internal.ReplayRequester;
-import io.eventsource.store.internal.OutboxRepository.AggregateRef;
+import io.eventsource.store.internal.AggregateRef;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;

@@ -11,8 +11,10 @@ import java.util.Set;
 
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.listen.internal.handler.EventHandlers;
-import io.eventsource.store.internal.InboxRepository;
-import io.eventsource.store.internal.OutboxRepository.AggregateRef;
+import io.eventsource.store.internal.AggregateRef;
+import io.eventsource.store.internal.AppliedEvent;
+import io.eventsource.store.internal.PositionUpdate;
+import io.eventsource.store.internal.ProjectionPosition;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -35,16 +37,16 @@ final class BatchTransaction {
 	/** Per aggregate, the last sequence of its events in a row from its first one. */
 	private final Map<AggregateRef, Long> runEnds;
 
-	private final Map<Position, InboxRepository.ProjectionPosition> positions = new HashMap<>();
+	private final Map<Position, ProjectionPosition> positions = new HashMap<>();
 
 	private final Set<Position> moved = new LinkedHashSet<>();
 
 	/** The sequence each position was moved to when it was locked. */
 	private final Map<Position, Long> movedAhead = new HashMap<>();
 
-	private final List<InboxRepository.Applied> acks = new ArrayList<>();
+	private final List<AppliedEvent> acks = new ArrayList<>();
 
-	BatchTransaction(Instant now, List<EventDispatcher.Delivered> events, EventHandlers handlers, HandlerRunner runner,
+	BatchTransaction(Instant now, List<ReceivedEvent> events, EventHandlers handlers, HandlerRunner runner,
 			ProjectionPositions store) {
 		this.now = now;
 		this.runEnds = runEnds(events);
@@ -53,10 +55,10 @@ final class BatchTransaction {
 		this.store = store;
 	}
 
-	private static Map<AggregateRef, Long> runEnds(List<EventDispatcher.Delivered> events) {
+	private static Map<AggregateRef, Long> runEnds(List<ReceivedEvent> events) {
 		Map<AggregateRef, Long> ends = new HashMap<>();
 		Set<AggregateRef> broken = new HashSet<>();
-		for (EventDispatcher.Delivered event : events) {
+		for (ReceivedEvent event : events) {
 			EventMetadata metadata = event.metadata();
 			AggregateRef aggregate = new AggregateRef(metadata.aggregateType(), metadata.aggregateId());
 			Long end = ends.putIfAbsent(aggregate, metadata.sequence());
@@ -78,14 +80,14 @@ final class BatchTransaction {
 	 * @param progress where the transaction got to, for a failure
 	 * @return what each projection did
 	 */
-	List<ProjectionAttempt> apply(EventDispatcher.Delivered event, Progress progress) {
+	List<ProjectionAttempt> apply(ReceivedEvent event, Progress progress) {
 		EventMetadata metadata = event.metadata();
 		List<ProjectionAttempt> applied = new ArrayList<>(2);
 		for (String projection : this.handlers.projections(metadata.aggregateType())) {
 			progress.projection = projection;
 			long start = System.nanoTime();
 			Position position = new Position(projection, metadata.aggregateType(), metadata.aggregateId());
-			InboxRepository.ProjectionPosition current = this.positions.get(position);
+			ProjectionPosition current = this.positions.get(position);
 			if (current == null) {
 				current = lock(position, metadata);
 			}
@@ -94,10 +96,10 @@ final class BatchTransaction {
 				this.store.parkBehind(projection, metadata, event.payload(), this.now);
 			}
 			if (outcome == DispatchOutcome.OK) {
-				this.acks.add(new InboxRepository.Applied(projection, metadata));
+				this.acks.add(new AppliedEvent(projection, metadata));
 			}
 			if (outcome == DispatchOutcome.OK || outcome == DispatchOutcome.IGNORED) {
-				current = new InboxRepository.ProjectionPosition(metadata.sequence(), false);
+				current = new ProjectionPosition(metadata.sequence(), false);
 				this.moved.add(position);
 			}
 			this.positions.put(position, current);
@@ -110,7 +112,7 @@ final class BatchTransaction {
 	 * Locks a position the first time an event needs it; when the event is the next one,
 	 * moves it ahead at once to the end of its aggregate's run.
 	 */
-	private InboxRepository.ProjectionPosition lock(Position position, EventMetadata metadata) {
+	private ProjectionPosition lock(Position position, EventMetadata metadata) {
 		long to = Math.max(metadata.sequence(), this.runEnds
 			.getOrDefault(new AggregateRef(metadata.aggregateType(), metadata.aggregateId()), metadata.sequence()));
 		ProjectionPositions.Locked locked = this.store.lock(position.projection(), metadata, to, this.now);
@@ -127,15 +129,15 @@ final class BatchTransaction {
 		this.store.recordApplied(this.acks, this.now);
 		// a position moved ahead is in moved too: its first event was applied or
 		// ignored (a failure rolls the transaction back)
-		List<InboxRepository.PositionUpdate> updates = new ArrayList<>(this.moved.size());
+		List<PositionUpdate> updates = new ArrayList<>(this.moved.size());
 		for (Position position : this.moved) {
 			long last = this.positions.get(position).lastSequence();
 			Long ahead = this.movedAhead.get(position);
 			if (ahead == null || ahead != last) {
 				// locked the usual way, or moved ahead past events that were then
 				// left out: write where it ended
-				updates.add(new InboxRepository.PositionUpdate(position.projection(), position.aggregateType(),
-						position.aggregateId(), last));
+				updates.add(new PositionUpdate(position.projection(), position.aggregateType(), position.aggregateId(),
+						last));
 			}
 		}
 		this.store.advanceAll(updates, this.now);

@@ -13,7 +13,7 @@ import io.eventsource.envelope.EventMetadata;
 import io.eventsource.listen.GapListener;
 import io.eventsource.listen.internal.handler.EventHandlers;
 import io.eventsource.listen.internal.handler.EventPayloads;
-import io.eventsource.store.internal.OutboxRepository.AggregateRef;
+import io.eventsource.store.internal.AggregateRef;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -85,7 +85,7 @@ public class EventDispatcher {
 		this.gaps = policies.gaps();
 		this.storage = storage;
 		this.clock = clock;
-		this.positions = new ProjectionPositions(storage.inbox(), storage.parked(), service);
+		this.positions = new ProjectionPositions(storage, service);
 		this.malformed = new MalformedMessages(storage.parked(), storage.transactions(), metrics, service,
 				parking.maxMalformedParked(), clock);
 		this.failures = new FailedAttempts(storage, parking, service, clock);
@@ -123,9 +123,9 @@ public class EventDispatcher {
 	 * @return the outcome of each event, in list order; {@code null} for an event that
 	 * was not tried because it was withdrawn or an earlier event of its aggregate failed
 	 */
-	public List<@Nullable DispatchOutcome> dispatchAll(List<Delivered> events, Predicate<Delivered> withdrawn) {
+	public List<@Nullable DispatchOutcome> dispatchAll(List<ReceivedEvent> events, Predicate<ReceivedEvent> withdrawn) {
 		if (events.size() == 1) {
-			Delivered only = events.get(0);
+			ReceivedEvent only = events.get(0);
 			return Collections.singletonList(withdrawn.test(only) ? null : dispatch(only.metadata(), only.payload()));
 		}
 		List<@Nullable List<ProjectionAttempt>> applied;
@@ -136,7 +136,7 @@ public class EventDispatcher {
 				BatchTransaction batch = new BatchTransaction(this.clock.instant(), events, this.handlers, this.runner,
 						this.positions);
 				List<@Nullable List<ProjectionAttempt>> all = new ArrayList<>(events.size());
-				for (Delivered event : events) {
+				for (ReceivedEvent event : events) {
 					all.add(withdrawn.test(event) ? null : batch.apply(event, progress));
 					progress.event++;
 				}
@@ -158,12 +158,12 @@ public class EventDispatcher {
 		return this.tally.committed(events, applied, this.clock.instant());
 	}
 
-	private List<@Nullable DispatchOutcome> dispatchOneByOne(List<Delivered> events, Predicate<Delivered> withdrawn,
-			BatchTransaction.@Nullable Progress failedBatch) {
+	private List<@Nullable DispatchOutcome> dispatchOneByOne(List<ReceivedEvent> events,
+			Predicate<ReceivedEvent> withdrawn, BatchTransaction.@Nullable Progress failedBatch) {
 		Set<AggregateRef> failed = new HashSet<>();
 		List<@Nullable DispatchOutcome> outcomes = new ArrayList<>(events.size());
 		for (int i = 0; i < events.size(); i++) {
-			Delivered event = events.get(i);
+			ReceivedEvent event = events.get(i);
 			AggregateRef aggregate = new AggregateRef(event.metadata().aggregateType(), event.metadata().aggregateId());
 			if (failed.contains(aggregate) || withdrawn.test(event)) {
 				outcomes.add(null);
@@ -219,7 +219,7 @@ public class EventDispatcher {
 	 * @return whether it is settled (parked or dropped); {@code false} when it is tried
 	 * again later
 	 */
-	public boolean settleAbandoned(String aggregateType, String aggregateId, Delivery delivery, String reason) {
+	public boolean settleAbandoned(String aggregateType, String aggregateId, ReceivedMessage delivery, String reason) {
 		EventMetadata metadata = delivery.metadata();
 		boolean settled = settleMalformed(aggregateType, aggregateId, delivery, reason);
 		if (settled && metadata != null) {
@@ -292,23 +292,13 @@ public class EventDispatcher {
 	 * @return whether it is settled (parked or dropped); {@code false} when it is tried
 	 * again later
 	 */
-	public boolean settleMalformed(String aggregateType, String aggregateId, Delivery delivery, String reason) {
+	public boolean settleMalformed(String aggregateType, String aggregateId, ReceivedMessage delivery, String reason) {
 		return this.malformed.settle(aggregateType, aggregateId, delivery, reason);
 	}
 
 	static String describe(EventMetadata metadata) {
 		return metadata.aggregateType() + "-" + metadata.aggregateId() + " #" + metadata.sequence() + " "
 				+ metadata.eventType() + " (" + metadata.eventId() + ")";
-	}
-
-	/**
-	 * An event delivered to this service.
-	 *
-	 * @param metadata its metadata
-	 * @param payload its JSON payload
-	 */
-	public record Delivered(EventMetadata metadata, byte[] payload) {
-
 	}
 
 }

@@ -7,8 +7,8 @@ import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.internal.CloudEventsAmqpBinding;
 import io.eventsource.listen.EventPayloadException;
 import io.eventsource.store.internal.AckStatus;
-import io.eventsource.store.internal.InboxRepository;
 import io.eventsource.store.internal.ParkedPayload;
+import io.eventsource.store.internal.ProjectionPosition;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -77,21 +77,21 @@ final class FailedAttempts {
 
 	private DispatchOutcome recordInTransaction(String projection, EventMetadata metadata, byte[] payload, String error,
 			boolean unreadable) {
-		InboxRepository inbox = this.storage.inbox();
-		InboxRepository.ProjectionPosition position = inbox.lockPosition(this.service, projection,
-				metadata.aggregateType(), metadata.aggregateId());
-		int attempt = inbox.attempts(metadata.eventId().toString(), this.service, projection) + 1;
+		ProjectionPosition position = this.storage.positions()
+			.lockPosition(this.service, projection, metadata.aggregateType(), metadata.aggregateId());
+		int attempt = this.storage.acks().attempts(metadata.eventId().toString(), this.service, projection) + 1;
 		Instant now = this.clock.instant();
 		if (!unreadable && attempt < this.parking.maxAttempts(projection)) {
-			inbox.record(this.service, projection, metadata, AckStatus.FAIL, error, now);
+			this.storage.acks().record(this.service, projection, metadata, AckStatus.FAIL, error, now);
 			return DispatchOutcome.FAIL;
 		}
 		this.storage.parked()
 			.park(this.service, projection, metadata, ParkedPayload.of(payload, CloudEventsAmqpBinding.CONTENT_TYPE),
 					error, now);
-		inbox.record(this.service, projection, metadata, AckStatus.PARKED, error, now);
+		this.storage.acks().record(this.service, projection, metadata, AckStatus.PARKED, error, now);
 		if (!position.parked()) {
-			inbox.setParked(this.service, projection, metadata.aggregateType(), metadata.aggregateId(), true);
+			this.storage.positions()
+				.setParked(this.service, projection, metadata.aggregateType(), metadata.aggregateId(), true);
 		}
 		return DispatchOutcome.PARKED;
 	}

@@ -7,7 +7,7 @@ import io.eventsource.listen.internal.handler.EventHandler;
 import io.eventsource.listen.internal.handler.EventHandlers;
 import io.eventsource.listen.internal.handler.EventPayloads;
 import io.eventsource.publish.internal.CorrelationContext;
-import io.eventsource.store.internal.InboxRepository.ProjectionPosition;
+import io.eventsource.store.internal.ProjectionPosition;
 
 /**
  * Runs a projection's handler for an event when the event is the next one after the

@@ -5,7 +5,7 @@ import java.time.Instant;
 
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.store.internal.ConsumerStateRepository;
-import io.eventsource.store.internal.InboxRepository;
+import io.eventsource.store.internal.ProjectionPositionRepository;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -26,7 +26,7 @@ public class HistoryStart implements SmartInitializingSingleton {
 
 	private final @Nullable ConsumerStateRepository state;
 
-	private final @Nullable InboxRepository inbox;
+	private final @Nullable ProjectionPositionRepository positions;
 
 	private final String service;
 
@@ -40,15 +40,16 @@ public class HistoryStart implements SmartInitializingSingleton {
 	 * Creates the start of a service's history.
 	 * @param state the consumer state table, or {@code null} when the history starts at
 	 * the beginning
-	 * @param inbox the inbox, which tells whether the service applied events before
+	 * @param positions the projections' positions, which tell whether the service applied
+	 * events before
 	 * @param service this service
 	 * @param fromNow whether the history starts when the service first started
 	 * @param clock the clock
 	 */
-	public HistoryStart(@Nullable ConsumerStateRepository state, @Nullable InboxRepository inbox, String service,
-			boolean fromNow, Clock clock) {
+	public HistoryStart(@Nullable ConsumerStateRepository state, @Nullable ProjectionPositionRepository positions,
+			String service, boolean fromNow, Clock clock) {
 		this.state = state;
-		this.inbox = inbox;
+		this.positions = positions;
 		this.service = service;
 		this.fromNow = fromNow;
 		this.clock = clock;
@@ -65,7 +66,7 @@ public class HistoryStart implements SmartInitializingSingleton {
 	@Override
 	public void afterSingletonsInstantiated() {
 		if (this.fromNow && this.state != null) {
-			boolean listenedBefore = (this.inbox != null && this.inbox.hasPositions(this.service))
+			boolean listenedBefore = (this.positions != null && this.positions.hasPositions(this.service))
 					|| !this.state.cursors(this.service + "/").isEmpty();
 			Instant start = listenedBefore ? Instant.EPOCH : this.clock.instant();
 			String saved = this.state.saveIfAbsent(this.service + "/listening-since", start.toString(),

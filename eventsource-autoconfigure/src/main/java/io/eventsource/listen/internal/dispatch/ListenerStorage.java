@@ -2,8 +2,9 @@ package io.eventsource.listen.internal.dispatch;
 
 import javax.sql.DataSource;
 
-import io.eventsource.store.internal.InboxRepository;
+import io.eventsource.store.internal.MessageAckRepository;
 import io.eventsource.store.internal.ParkedEventRepository;
+import io.eventsource.store.internal.ProjectionPositionRepository;
 
 import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -15,13 +16,14 @@ import org.springframework.util.Assert;
  * which must hold a connection of that {@code DataSource} so that a handler's writes
  * commit with its ack row.
  *
- * @param inbox the ack rows and positions
+ * @param acks the ack rows
+ * @param positions the projections' positions
  * @param parked the parked events
  * @param dataSource the inbox's data source
  * @param transactions the transactions of the handlers, on that data source
  */
-public record ListenerStorage(InboxRepository inbox, ParkedEventRepository parked, DataSource dataSource,
-		TransactionOperations transactions) {
+public record ListenerStorage(MessageAckRepository acks, ProjectionPositionRepository positions,
+		ParkedEventRepository parked, DataSource dataSource, TransactionOperations transactions) {
 
 	/**
 	 * Checks that the current transaction holds a connection of the inbox's

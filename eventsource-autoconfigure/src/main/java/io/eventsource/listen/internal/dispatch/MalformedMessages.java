@@ -117,7 +117,7 @@ final class MalformedMessages {
 	 * @return whether it is settled (parked or dropped) and can be acknowledged;
 	 * {@code false} when it is to be tried again
 	 */
-	boolean settle(String aggregateType, String aggregateId, Delivery delivery, String problem) {
+	boolean settle(String aggregateType, String aggregateId, ReceivedMessage delivery, String problem) {
 		byte[] body = delivery.body();
 		ParkedPayload payload = ParkedPayload.of(body, delivery.properties().getContentType(), MAX_BODY_BYTES);
 		String reason = ParkedPayload.storable(problem, MAX_REASON_LENGTH);
@@ -179,7 +179,7 @@ final class MalformedMessages {
 		return true;
 	}
 
-	private boolean failed(EventMetadata metadata, Delivery delivery, RuntimeException ex) {
+	private boolean failed(EventMetadata metadata, ReceivedMessage delivery, RuntimeException ex) {
 		int attempts = delivery.failedToPark();
 		boolean refused = refusesContent(ex);
 		String error = error(ex);
@@ -244,7 +244,7 @@ final class MalformedMessages {
 	 * @param headers its headers, as {@link MalformedHeaders} keeps them
 	 * @return the id
 	 */
-	static UUID id(String aggregateType, String aggregateId, Delivery delivery, Map<String, String> headers) {
+	static UUID id(String aggregateType, String aggregateId, ReceivedMessage delivery, Map<String, String> headers) {
 		EventMetadata metadata = delivery.metadata();
 		if (metadata != null) {
 			return metadata.eventId();

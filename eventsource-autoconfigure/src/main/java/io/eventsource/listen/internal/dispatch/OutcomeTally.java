@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Set;
 
 import io.eventsource.envelope.EventMetadata;
-import io.eventsource.store.internal.OutboxRepository.AggregateRef;
+import io.eventsource.store.internal.AggregateRef;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -80,7 +80,7 @@ final class OutcomeTally {
 	 * @param committed when the transaction ended
 	 * @return the outcome of each event, {@code null} for one left out
 	 */
-	List<@Nullable DispatchOutcome> committed(List<EventDispatcher.Delivered> events,
+	List<@Nullable DispatchOutcome> committed(List<ReceivedEvent> events,
 			List<@Nullable List<ProjectionAttempt>> applied, Instant committed) {
 		List<@Nullable DispatchOutcome> outcomes = new ArrayList<>(events.size());
 		for (int i = 0; i < events.size(); i++) {

@@ -6,9 +6,11 @@ import java.util.List;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.internal.CloudEventsAmqpBinding;
 import io.eventsource.store.internal.AckStatus;
-import io.eventsource.store.internal.InboxRepository;
-import io.eventsource.store.internal.ParkedEventRepository;
+import io.eventsource.store.internal.AppliedEvent;
 import io.eventsource.store.internal.ParkedPayload;
+import io.eventsource.store.internal.PositionUpdate;
+import io.eventsource.store.internal.ProjectionPosition;
+import io.eventsource.store.internal.ProjectionPositionRepository;
 
 /**
  * The positions and ack rows of this service's projections, written in the caller's
@@ -17,23 +19,21 @@ import io.eventsource.store.internal.ParkedPayload;
  */
 final class ProjectionPositions {
 
-	private final InboxRepository inbox;
-
-	private final ParkedEventRepository parked;
+	private final ListenerStorage storage;
 
 	private final String service;
 
-	ProjectionPositions(InboxRepository inbox, ParkedEventRepository parked, String service) {
-		this.inbox = inbox;
-		this.parked = parked;
+	ProjectionPositions(ListenerStorage storage, String service) {
+		this.storage = storage;
 		this.service = service;
 	}
 
 	/**
 	 * Locks a projection's position for an event until the transaction ends. When the
 	 * event is the next one, the statement that locks it also moves it to {@code to}
-	 * ({@link InboxRepository#advanceIfAt}, where the database can); the position
-	 * returned is then the one before the event, as the handler's check needs it.
+	 * ({@link ProjectionPositionRepository#advanceIfAt}, where the database can); the
+	 * position returned is then the one before the event, as the handler's check needs
+	 * it.
 	 * @param projection the projection
 	 * @param metadata the event
 	 * @param to where to move the position when the event is the next one
@@ -42,13 +42,13 @@ final class ProjectionPositions {
 	 */
 	Locked lock(String projection, EventMetadata metadata, long to, Instant now) {
 		long sequence = metadata.sequence();
-		if (sequence > 0 && this.inbox.advanceIfAt(this.service, projection, metadata.aggregateType(),
-				metadata.aggregateId(), sequence - 1, to, now)) {
-			return new Locked(new InboxRepository.ProjectionPosition(sequence - 1, false), true);
+		if (sequence > 0 && this.storage.positions()
+			.advanceIfAt(this.service, projection, metadata.aggregateType(), metadata.aggregateId(), sequence - 1, to,
+					now)) {
+			return new Locked(new ProjectionPosition(sequence - 1, false), true);
 		}
-		return new Locked(
-				this.inbox.lockPosition(this.service, projection, metadata.aggregateType(), metadata.aggregateId()),
-				false);
+		return new Locked(this.storage.positions()
+			.lockPosition(this.service, projection, metadata.aggregateType(), metadata.aggregateId()), false);
 	}
 
 	/**
@@ -61,9 +61,10 @@ final class ProjectionPositions {
 	void parkBehind(String projection, EventMetadata metadata, byte[] payload, Instant now) {
 		String reason = "An earlier event of " + metadata.aggregateType() + "-" + metadata.aggregateId()
 				+ " is parked for '" + projection + "'";
-		this.parked.park(this.service, projection, metadata,
-				ParkedPayload.of(payload, CloudEventsAmqpBinding.CONTENT_TYPE), reason, now);
-		this.inbox.record(this.service, projection, metadata, AckStatus.PARKED, reason, now);
+		this.storage.parked()
+			.park(this.service, projection, metadata, ParkedPayload.of(payload, CloudEventsAmqpBinding.CONTENT_TYPE),
+					reason, now);
+		this.storage.acks().record(this.service, projection, metadata, AckStatus.PARKED, reason, now);
 	}
 
 	/**
@@ -73,7 +74,7 @@ final class ProjectionPositions {
 	 * @param now the time
 	 */
 	void recordApplied(String projection, EventMetadata metadata, Instant now) {
-		this.inbox.record(this.service, projection, metadata, AckStatus.OK, null, now);
+		this.storage.acks().record(this.service, projection, metadata, AckStatus.OK, null, now);
 	}
 
 	/**
@@ -83,7 +84,7 @@ final class ProjectionPositions {
 	 * @param now the time
 	 */
 	void advance(String projection, EventMetadata metadata, Instant now) {
-		this.inbox.advance(this.service, projection, metadata, now);
+		this.storage.positions().advance(this.service, projection, metadata, now);
 	}
 
 	/**
@@ -91,8 +92,8 @@ final class ProjectionPositions {
 	 * @param acks the projections and the events they applied
 	 * @param now the time
 	 */
-	void recordApplied(List<InboxRepository.Applied> acks, Instant now) {
-		this.inbox.recordApplied(this.service, acks, now);
+	void recordApplied(List<AppliedEvent> acks, Instant now) {
+		this.storage.acks().recordApplied(this.service, acks, now);
 	}
 
 	/**
@@ -100,8 +101,8 @@ final class ProjectionPositions {
 	 * @param updates the positions and their new sequences
 	 * @param now the time
 	 */
-	void advanceAll(List<InboxRepository.PositionUpdate> updates, Instant now) {
-		this.inbox.advanceAll(this.service, updates, now);
+	void advanceAll(List<PositionUpdate> updates, Instant now) {
+		this.storage.positions().advanceAll(this.service, updates, now);
 	}
 
 	/**
@@ -110,7 +111,7 @@ final class ProjectionPositions {
 	 * @param position the position before the event
 	 * @param movedAhead whether the lock also moved it
 	 */
-	record Locked(InboxRepository.ProjectionPosition position, boolean movedAhead) {
+	record Locked(ProjectionPosition position, boolean movedAhead) {
 
 	}
 

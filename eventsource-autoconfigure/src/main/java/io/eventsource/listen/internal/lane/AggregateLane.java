@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import io.eventsource.listen.internal.dispatch.Delivery;
 import io.eventsource.listen.internal.dispatch.DispatchOutcome;
+import io.eventsource.listen.internal.dispatch.ReceivedMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -33,7 +33,7 @@ public final class AggregateLane {
 
 	private static final Log logger = LogFactory.getLog(AggregateLane.class);
 
-	private static final Comparator<Delivery> BY_SEQUENCE = Comparator.comparingLong(Delivery::sequence);
+	private static final Comparator<ReceivedMessage> BY_SEQUENCE = Comparator.comparingLong(ReceivedMessage::sequence);
 
 	private final String aggregateType;
 
@@ -56,9 +56,9 @@ public final class AggregateLane {
 
 	private final Object monitor = new Object();
 
-	private final List<Delivery> inbound = new ArrayList<>();
+	private final List<ReceivedMessage> inbound = new ArrayList<>();
 
-	private final List<Delivery> waiting = new ArrayList<>();
+	private final List<ReceivedMessage> waiting = new ArrayList<>();
 
 	/** Queued in the applier or in a batch. */
 	private boolean scheduled;
@@ -151,7 +151,7 @@ public final class AggregateLane {
 	 */
 	public void cancel() {
 		this.cancelled = true;
-		List<Delivery> notStarted;
+		List<ReceivedMessage> notStarted;
 		synchronized (this.monitor) {
 			notStarted = new ArrayList<>(this.inbound);
 			notStarted.addAll(this.waiting);
@@ -181,7 +181,7 @@ public final class AggregateLane {
 		}
 	}
 
-	public void received(Delivery delivery) {
+	public void received(ReceivedMessage delivery) {
 		this.lastActivity = System.nanoTime();
 		synchronized (this.monitor) {
 			if (this.cancelled) {
@@ -203,7 +203,7 @@ public final class AggregateLane {
 	 * @return the deliveries, empty when there is nothing to do (then this consumer is no
 	 * longer scheduled)
 	 */
-	List<Delivery> take(int max) {
+	List<ReceivedMessage> take(int max) {
 		synchronized (this.monitor) {
 			if (this.cancelled || this.inbound.isEmpty()) {
 				this.scheduled = false;
@@ -211,7 +211,7 @@ public final class AggregateLane {
 				return List.of();
 			}
 			this.inbound.sort(BY_SEQUENCE);
-			List<Delivery> taken = new ArrayList<>(this.inbound.subList(0, Math.min(max, this.inbound.size())));
+			List<ReceivedMessage> taken = new ArrayList<>(this.inbound.subList(0, Math.min(max, this.inbound.size())));
 			this.inbound.subList(0, taken.size()).clear();
 			this.inFlight = true;
 			return taken;
@@ -225,14 +225,14 @@ public final class AggregateLane {
 	 * @param deliveries the deliveries the batch took
 	 * @param outcomes the outcome of each, {@code null} for one not tried
 	 */
-	void completed(List<Delivery> deliveries, List<@Nullable DispatchOutcome> outcomes) {
+	void completed(List<ReceivedMessage> deliveries, List<@Nullable DispatchOutcome> outcomes) {
 		this.lastActivity = System.nanoTime();
 		boolean progress = false;
 		int failedAt = -1;
-		List<Delivery> early = new ArrayList<>();
+		List<ReceivedMessage> early = new ArrayList<>();
 		for (int i = 0; i < deliveries.size(); i++) {
 			DispatchOutcome outcome = outcomes.get(i);
-			Delivery delivery = deliveries.get(i);
+			ReceivedMessage delivery = deliveries.get(i);
 			if (outcome == null || outcome == DispatchOutcome.FAIL) {
 				failedAt = i;
 				break;
@@ -249,11 +249,11 @@ public final class AggregateLane {
 				early.add(delivery);
 			}
 		}
-		List<Delivery> retry = (failedAt >= 0) ? deliveries.subList(failedAt, deliveries.size()) : List.of();
+		List<ReceivedMessage> retry = (failedAt >= 0) ? deliveries.subList(failedAt, deliveries.size()) : List.of();
 		// kept beyond this batch: they must not hold back the acks of other lanes
 		early.forEach((delivery) -> this.acks.stalled(delivery.deliveryTag()));
 		retry.forEach((delivery) -> this.acks.stalled(delivery.deliveryTag()));
-		List<Delivery> giveBack = new ArrayList<>();
+		List<ReceivedMessage> giveBack = new ArrayList<>();
 		boolean again = false;
 		synchronized (this.monitor) {
 			this.inFlight = false;
@@ -305,7 +305,7 @@ public final class AggregateLane {
 		}
 		this.retryScheduled = true;
 		this.scheduler.schedule(() -> {
-			List<Delivery> giveBack;
+			List<ReceivedMessage> giveBack;
 			boolean again;
 			synchronized (this.monitor) {
 				this.retryScheduled = false;
@@ -327,7 +327,7 @@ public final class AggregateLane {
 	 * Rejects a delivery back to the queue; once cancelled, notes that the queue needs a
 	 * consumer again (a retry's give-back racing the cancel included).
 	 */
-	private void requeue(Delivery delivery) {
+	private void requeue(ReceivedMessage delivery) {
 		if (this.cancelled) {
 			this.gaveBack = true;
 		}

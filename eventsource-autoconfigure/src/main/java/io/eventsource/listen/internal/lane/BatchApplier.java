@@ -15,10 +15,11 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.eventsource.envelope.EventMetadata;
-import io.eventsource.listen.internal.dispatch.Delivery;
 import io.eventsource.listen.internal.dispatch.DispatchOutcome;
 import io.eventsource.listen.internal.dispatch.EventDispatcher;
 import io.eventsource.listen.internal.dispatch.ListenerMetrics;
+import io.eventsource.listen.internal.dispatch.ReceivedEvent;
+import io.eventsource.listen.internal.dispatch.ReceivedMessage;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -135,7 +136,7 @@ public final class BatchApplier {
 		int budget = this.maxBatch;
 		AggregateLane next = first;
 		while (next != null) {
-			List<Delivery> deliveries = next.take(budget);
+			List<ReceivedMessage> deliveries = next.take(budget);
 			if (!deliveries.isEmpty()) {
 				batch.add(new Taken(next, deliveries));
 				budget -= deliveries.size();
@@ -152,14 +153,14 @@ public final class BatchApplier {
 		if (batch.isEmpty()) {
 			return;
 		}
-		List<EventDispatcher.Delivered> events = new ArrayList<>();
-		Map<EventDispatcher.Delivered, AggregateLane> lanes = new IdentityHashMap<>();
+		List<ReceivedEvent> events = new ArrayList<>();
+		Map<ReceivedEvent, AggregateLane> lanes = new IdentityHashMap<>();
 		// not dispatched: settled as malformed (true), or waiting for the lane's next
 		// attempt (false)
-		Map<Delivery, Boolean> held = new IdentityHashMap<>();
+		Map<ReceivedMessage, Boolean> held = new IdentityHashMap<>();
 		for (Taken taken : batch) {
 			boolean settling = true;
-			for (Delivery delivery : taken.deliveries()) {
+			for (ReceivedMessage delivery : taken.deliveries()) {
 				if (!settling) {
 					// the lane gives back what follows a malformed message that is tried
 					// again: applied, parked or counted now, it would be again with it
@@ -178,8 +179,7 @@ public final class BatchApplier {
 					held.put(delivery, settling);
 				}
 				else if (delivery.metadata() != null) {
-					EventDispatcher.Delivered event = new EventDispatcher.Delivered(delivery.metadata(),
-							delivery.body());
+					ReceivedEvent event = new ReceivedEvent(delivery.metadata(), delivery.body());
 					events.add(event);
 					lanes.put(event, taken.lane());
 				}
@@ -202,7 +202,7 @@ public final class BatchApplier {
 			List<@Nullable DispatchOutcome> own = new ArrayList<>(taken.deliveries().size());
 			// from the first delivery tried again on, the lane tries them all again
 			boolean retrying = false;
-			for (Delivery delivery : taken.deliveries()) {
+			for (ReceivedMessage delivery : taken.deliveries()) {
 				Boolean settled = held.get(delivery);
 				DispatchOutcome outcome;
 				if (settled != null) {
@@ -229,7 +229,7 @@ public final class BatchApplier {
 	 * Returns what makes a delivery something no handler can be given: invalid headers,
 	 * or an aggregate other than its queue's.
 	 */
-	private static @Nullable String problem(AggregateLane lane, Delivery delivery) {
+	private static @Nullable String problem(AggregateLane lane, ReceivedMessage delivery) {
 		EventMetadata metadata = delivery.metadata();
 		if (metadata == null) {
 			return "Not an eventsource event: " + delivery.headerError();
@@ -245,7 +245,7 @@ public final class BatchApplier {
 	/**
 	 * Returns why gap repair gave up an event, or {@code null}.
 	 */
-	private @Nullable String abandoned(Delivery delivery) {
+	private @Nullable String abandoned(ReceivedMessage delivery) {
 		EventMetadata metadata = delivery.metadata();
 		return (metadata != null) ? this.dispatcher.abandoned(metadata) : null;
 	}
@@ -262,7 +262,8 @@ public final class BatchApplier {
 	 * after a bounded number (given back to the broker it would return as a new delivery
 	 * and start counting again); the given outcome while it is not given up
 	 */
-	private @Nullable DispatchOutcome unlessAbandoned(AggregateLane lane, Delivery delivery, DispatchOutcome outcome) {
+	private @Nullable DispatchOutcome unlessAbandoned(AggregateLane lane, ReceivedMessage delivery,
+			DispatchOutcome outcome) {
 		String reason = abandoned(delivery);
 		if (reason == null) {
 			return outcome;
@@ -271,7 +272,7 @@ public final class BatchApplier {
 				? DispatchOutcome.PARKED : null;
 	}
 
-	private record Taken(AggregateLane lane, List<Delivery> deliveries) {
+	private record Taken(AggregateLane lane, List<ReceivedMessage> deliveries) {
 	}
 
 	/**

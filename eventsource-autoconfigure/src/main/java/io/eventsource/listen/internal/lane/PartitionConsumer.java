@@ -13,7 +13,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import io.eventsource.envelope.EventMetadata;
-import io.eventsource.listen.internal.dispatch.Delivery;
+import io.eventsource.listen.internal.dispatch.ReceivedMessage;
 import io.eventsource.topology.internal.RawChannels;
 import org.jspecify.annotations.Nullable;
 
@@ -85,7 +85,7 @@ public final class PartitionConsumer {
 			public void handleDelivery(String consumerTag, Envelope envelope, AMQP.BasicProperties properties,
 					byte[] body) {
 				PartitionConsumer.this.acks.received(envelope.getDeliveryTag());
-				received(new Delivery(envelope.getDeliveryTag(), envelope.isRedeliver(), properties, body));
+				received(new ReceivedMessage(envelope.getDeliveryTag(), envelope.isRedeliver(), properties, body));
 			}
 
 			@Override
@@ -170,7 +170,7 @@ public final class PartitionConsumer {
 		return this.delivered && this.lastDelivery - sinceNanos >= 0;
 	}
 
-	private void received(Delivery delivery) {
+	private void received(ReceivedMessage delivery) {
 		this.lastDelivery = System.nanoTime();
 		this.delivered = true;
 		EventMetadata metadata = delivery.metadata();

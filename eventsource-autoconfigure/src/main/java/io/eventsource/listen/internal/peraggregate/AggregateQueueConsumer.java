@@ -11,7 +11,7 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
-import io.eventsource.listen.internal.dispatch.Delivery;
+import io.eventsource.listen.internal.dispatch.ReceivedMessage;
 import io.eventsource.listen.internal.lane.AggregateLane;
 import io.eventsource.listen.internal.lane.BatchApplier;
 import io.eventsource.listen.internal.lane.ChannelAcks;
@@ -67,7 +67,7 @@ final class AggregateQueueConsumer {
 					byte[] body) {
 				AggregateQueueConsumer.this.acks.received(envelope.getDeliveryTag());
 				AggregateQueueConsumer.this.lane
-					.received(new Delivery(envelope.getDeliveryTag(), envelope.isRedeliver(), properties, body));
+					.received(new ReceivedMessage(envelope.getDeliveryTag(), envelope.isRedeliver(), properties, body));
 			}
 
 			@Override

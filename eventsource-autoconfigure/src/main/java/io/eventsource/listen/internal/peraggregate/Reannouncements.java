@@ -10,7 +10,7 @@ import java.util.Set;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import io.eventsource.envelope.internal.UntrustedText;
-import io.eventsource.store.internal.OutboxRepository.AggregateRef;
+import io.eventsource.store.internal.AggregateRef;
 import io.eventsource.topology.PerAggregateNames;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

@@ -12,6 +12,7 @@ import java.util.UUID;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.listen.internal.dispatch.DispatchOutcome;
 import io.eventsource.listen.internal.dispatch.EventDispatcher;
+import io.eventsource.listen.internal.dispatch.ReceivedEvent;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -54,7 +55,7 @@ class CatchUpPageApplierTests {
 	void leavesAnAggregateWhoseEventIsBeingRetriedForTheNextRun() {
 		dispatchAnswering(DispatchOutcome.OK, DispatchOutcome.OK);
 		given(this.dispatcher.failingProjections("Product", "A-2")).willReturn(Set.of("projection"));
-		List<EventDispatcher.Delivered> page = new ArrayList<>(page("A-1", 1, 2));
+		List<ReceivedEvent> page = new ArrayList<>(page("A-1", 1, 2));
 		page.addAll(page("A-2", 1));
 		assertThat(this.applier.apply(page)).isFalse();
 		verify(this.dispatcher).dispatchAll(anyList(), any());
@@ -70,18 +71,18 @@ class CatchUpPageApplierTests {
 	private void dispatchAnswering(DispatchOutcome... outcomes) {
 		given(this.dispatcher.failingProjections(anyString(), anyString())).willReturn(Set.of());
 		given(this.dispatcher.dispatchAll(anyList(), any())).willAnswer((invocation) -> {
-			List<EventDispatcher.Delivered> batch = invocation.getArgument(0);
+			List<ReceivedEvent> batch = invocation.getArgument(0);
 			this.batches.add(batch.stream().map((event) -> event.metadata().sequence()).toList());
 			return Arrays.asList(outcomes).subList(0, batch.size());
 		});
 	}
 
-	private static List<EventDispatcher.Delivered> page(String aggregateId, long... sequences) {
+	private static List<ReceivedEvent> page(String aggregateId, long... sequences) {
 		return Arrays.stream(sequences).mapToObj((sequence) -> {
 			UUID id = UUID.randomUUID();
 			EventMetadata metadata = new EventMetadata(id, "Product", aggregateId, sequence, "ProductRenamed",
 					Instant.now(), id.toString(), null, "orders", Map.of());
-			return new EventDispatcher.Delivered(metadata, new byte[0]);
+			return new ReceivedEvent(metadata, new byte[0]);
 		}).toList();
 	}
 

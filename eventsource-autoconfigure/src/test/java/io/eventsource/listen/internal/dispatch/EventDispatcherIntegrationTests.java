@@ -13,11 +13,11 @@ import javax.sql.DataSource;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.EventSourceListener;
-import io.eventsource.listen.internal.dispatch.EventDispatcher.Delivered;
+import io.eventsource.listen.internal.dispatch.ReceivedEvent;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.TestCleanUp;
-import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestServices;
 import io.eventsource.test.TestTopology;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -83,15 +83,15 @@ class EventDispatcherIntegrationTests {
 		return (position != null) ? position : -1;
 	}
 
-	private static Predicate<Delivered> none() {
+	private static Predicate<ReceivedEvent> none() {
 		return (event) -> false;
 	}
 
-	private Delivered event(long sequence) {
+	private ReceivedEvent event(long sequence) {
 		UUID id = UUID.nameUUIDFromBytes((this.aggregateId + "#" + sequence).getBytes(StandardCharsets.UTF_8));
 		EventMetadata metadata = new EventMetadata(id, AGGREGATE_TYPE, this.aggregateId, sequence, "Placed",
 				Instant.now(), id.toString(), null, "orders", Map.of());
-		return new Delivered(metadata, ("{\"n\":" + sequence + "}").getBytes(StandardCharsets.UTF_8));
+		return new ReceivedEvent(metadata, ("{\"n\":" + sequence + "}").getBytes(StandardCharsets.UTF_8));
 	}
 
 	@EventType(name = "Placed", aggregate = AGGREGATE_TYPE)

@@ -2,7 +2,7 @@ package io.eventsource.listen.internal.dispatch;
 
 import java.util.Set;
 
-import io.eventsource.store.internal.OutboxRepository.AggregateRef;
+import io.eventsource.store.internal.AggregateRef;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

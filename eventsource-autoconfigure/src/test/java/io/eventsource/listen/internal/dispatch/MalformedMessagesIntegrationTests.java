@@ -31,8 +31,8 @@ import io.eventsource.store.internal.ParkedPayload;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestCleanUp;
-import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestServices;
 import io.eventsource.test.TestTopology;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -107,7 +107,7 @@ class MalformedMessagesIntegrationTests {
 			assertThat(count(meters, "eventsource.messages.dropped", "aggregate.type", AGGREGATE_TYPE)).isZero();
 			assertReadableBack(context, sent);
 
-			ParkedEvents parked = context.getBean(ParkedEvents.class);
+			ParkedEventOperations parked = context.getBean(ParkedEventOperations.class);
 			for (ParkedEvent event : parked.list(500)) {
 				parked.skip(EventDispatcher.MALFORMED, event.metadata().eventId());
 			}
@@ -183,7 +183,8 @@ class MalformedMessagesIntegrationTests {
 						EventDispatcher.MALFORMED) == 4);
 			await().atMost(Duration.ofSeconds(30)).until(() -> ledger.applied(aggregate).size() == 2);
 			assertThat(parkedCount(jdbc, service)).isEqualTo(3);
-			assertThat(context.getBean(ParkedEvents.class).list(10)).extracting((event) -> event.metadata().headers())
+			assertThat(context.getBean(ParkedEventOperations.class).list(10))
+				.extracting((event) -> event.metadata().headers())
 				.containsExactlyInAnyOrder(Map.of("cloudEvents_specversion", "0.3"), Map.of("cloudEvents_id", "x"),
 						Map.of("cloudEvents_id", "x"));
 			assertThat(consumed(meters, EventDispatcher.MALFORMED, DispatchOutcome.PARKED)).isEqualTo(3);
@@ -315,7 +316,7 @@ class MalformedMessagesIntegrationTests {
 	}
 
 	private void assertReadableBack(AssertableApplicationContext context, List<Hostile> sent) {
-		List<ParkedEvent> parked = context.getBean(ParkedEvents.class).list(500);
+		List<ParkedEvent> parked = context.getBean(ParkedEventOperations.class).list(500);
 		assertThat(parked).hasSize(sent.size());
 		for (Hostile hostile : sent) {
 			byte[] expected = (hostile.body().length > BODY_CAP) ? Arrays.copyOf(hostile.body(), BODY_CAP - 3)

@@ -57,7 +57,7 @@ class MalformedMessagesTests {
 		UUID eventId = UUID.randomUUID();
 		EventMetadata metadata = new EventMetadata(eventId, "Account", "other", 1, "Deposited", Instant.now(),
 				eventId.toString(), null, "producer", Map.of());
-		Delivery delivery = new Delivery(1, false,
+		ReceivedMessage delivery = new ReceivedMessage(1, false,
 				new AMQP.BasicProperties.Builder()
 					.headers(new LinkedHashMap<>(CloudEventsAmqpBinding.toHeaders(metadata)))
 					.build(),
@@ -66,15 +66,15 @@ class MalformedMessagesTests {
 		assertThat(id(delivery)).isEqualTo(eventId);
 	}
 
-	private static UUID id(Delivery delivery) {
+	private static UUID id(ReceivedMessage delivery) {
 		Map<String, Object> headers = (delivery.properties().getHeaders() != null) ? delivery.properties().getHeaders()
 				: Map.of();
 		return MalformedMessages.id("Account", "1", delivery, MalformedHeaders.of(headers));
 	}
 
-	private static Delivery message(@Nullable String messageId, @Nullable String contentType,
+	private static ReceivedMessage message(@Nullable String messageId, @Nullable String contentType,
 			Map<String, Object> headers, byte[] body) {
-		return new Delivery(1, false,
+		return new ReceivedMessage(1, false,
 				new AMQP.BasicProperties.Builder().messageId(messageId)
 					.contentType(contentType)
 					.headers(headers.isEmpty() ? null : new LinkedHashMap<>(headers))

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import io.eventsource.envelope.EventMetadata;
-import io.eventsource.store.internal.OutboxRepository.AggregateRef;
+import io.eventsource.store.internal.AggregateRef;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -50,7 +50,7 @@ class OutcomeTallyTests {
 
 	@Test
 	void aCommittedTransactionCombinesTheOutcomesOfEachEvent() {
-		List<EventDispatcher.Delivered> events = List.of(delivered(1), delivered(2), delivered(3));
+		List<ReceivedEvent> events = List.of(delivered(1), delivered(2), delivered(3));
 		List<@Nullable List<ProjectionAttempt>> applied = Arrays
 			.asList(List.of(new ProjectionAttempt("billing", DispatchOutcome.OK, 1),
 					new ProjectionAttempt("shipping", DispatchOutcome.GAP, 1)), null, List.of());
@@ -84,8 +84,8 @@ class OutcomeTallyTests {
 		return this.registry.find("eventsource.handler.duration").tag("projection", projection).timer();
 	}
 
-	private static EventDispatcher.Delivered delivered(long sequence) {
-		return new EventDispatcher.Delivered(event(sequence), new byte[0]);
+	private static ReceivedEvent delivered(long sequence) {
+		return new ReceivedEvent(event(sequence), new byte[0]);
 	}
 
 	private static EventMetadata event(long sequence) {

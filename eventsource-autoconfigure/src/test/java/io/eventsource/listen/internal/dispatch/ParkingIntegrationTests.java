@@ -23,7 +23,7 @@ import io.eventsource.envelope.EventType;
 import io.eventsource.envelope.internal.CloudEventsAmqpBinding;
 import io.eventsource.faults.FaultReport;
 import io.eventsource.listen.EventSourceListener;
-import io.eventsource.listen.internal.dispatch.ParkedEvents.RetryResult;
+import io.eventsource.listen.internal.dispatch.ParkedEventOperations.RetryResult;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.publish.PublishOptions;
 import io.eventsource.store.internal.ParkedEventRepository.ParkedEvent;
@@ -31,8 +31,8 @@ import io.eventsource.store.internal.ParkedPayload;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestCleanUp;
-import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
+import io.eventsource.test.TestServices;
 import io.eventsource.test.TestTopology;
 import io.eventsource.topology.PerAggregateNames;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -247,7 +247,7 @@ class ParkingIntegrationTests {
 				});
 			}
 			await().atMost(Duration.ofSeconds(30)).until(() -> parkedSequences(jdbc, service, aggregate).size() == 1);
-			ParkedEvent parked = context.getBean(ParkedEvents.class).list(10).get(0);
+			ParkedEvent parked = context.getBean(ParkedEventOperations.class).list(10).get(0);
 			assertThat(parked.metadata().eventId()).isEqualTo(forged.eventId());
 			assertThat(parked.payload().encoding()).isEqualTo(ParkedPayload.Encoding.BASE64);
 			assertThat(parked.payload().bytes()).isEqualTo(payload);

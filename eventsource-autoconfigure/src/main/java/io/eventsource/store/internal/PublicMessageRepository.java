@@ -18,12 +18,12 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 
 /**
- * The {@code public_messages} table: appends events, finds those not yet relayed, and
- * marks them relayed. The columns follow DESIGN.md's log table; the attributes that have
- * no column of their own (source, correlation and causation ids, extra headers) are kept
- * as JSON in {@code headers}.
+ * The outbox, table {@code public_messages}: appends events, finds those not yet relayed,
+ * and marks them relayed. The columns follow DESIGN.md's log table; the attributes that
+ * have no column of their own (source, correlation and causation ids, extra headers) are
+ * kept as JSON in {@code headers}.
  */
-public class OutboxRepository {
+public class PublicMessageRepository {
 
 	private static final String COLUMNS = "id, message_id, topic, aggregate_id, sequence, message_type, payload, "
 			+ "headers, published_at";
@@ -38,7 +38,7 @@ public class OutboxRepository {
 
 	private final RowMapper<StoredEvent> rowMapper = this::mapRow;
 
-	public OutboxRepository(JdbcTemplate jdbc, JsonMapper jsonMapper, DatabaseType databaseType) {
+	public PublicMessageRepository(JdbcTemplate jdbc, JsonMapper jsonMapper, DatabaseType databaseType) {
 		this.jdbc = jdbc;
 		this.headers = new HeadersJson(jsonMapper);
 		this.databaseType = databaseType;
@@ -258,16 +258,6 @@ public class OutboxRepository {
 				rs.getString("aggregate_id"), rs.getLong("sequence"), rs.getString("message_type"),
 				this.databaseType.fromSql(rs, 9), rs.getString("headers"));
 		return new StoredEvent(rs.getLong("id"), new EventEnvelope(metadata, rs.getString("payload")));
-	}
-
-	/**
-	 * An aggregate: its type and id.
-	 *
-	 * @param type the aggregate type
-	 * @param id the aggregate id
-	 */
-	public record AggregateRef(String type, String id) {
-
 	}
 
 }

@@ -10,11 +10,12 @@ import io.eventsource.envelope.internal.InvalidEventHeadersException;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One delivery, with its metadata read once. Headers that do not make an event (missing
- * or invalid CloudEvents attributes, or an aggregate type, aggregate id or event type no
- * producer could have published) leave it without metadata, with the error.
+ * A message a queue of this service delivered, with its metadata read once: an event, or
+ * a malformed message to park. Headers that do not make an event (missing or invalid
+ * CloudEvents attributes, or an aggregate type, aggregate id or event type no producer
+ * could have published) leave it without metadata, with the error.
  */
-public final class Delivery {
+public final class ReceivedMessage {
 
 	/** The longest event type, the length of its columns. */
 	private static final int MAX_EVENT_TYPE_LENGTH = 255;
@@ -37,7 +38,7 @@ public final class Delivery {
 	 */
 	private int parkingFailures;
 
-	public Delivery(long deliveryTag, boolean redelivered, AMQP.BasicProperties properties, byte[] body) {
+	public ReceivedMessage(long deliveryTag, boolean redelivered, AMQP.BasicProperties properties, byte[] body) {
 		this.deliveryTag = deliveryTag;
 		this.redelivered = redelivered;
 		this.body = body;

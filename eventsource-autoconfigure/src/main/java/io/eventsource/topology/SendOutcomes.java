@@ -9,7 +9,7 @@ import java.util.UUID;
  * The outcome of each event of one {@link EventTopology#send(java.util.List)} call, by
  * event id.
  */
-public final class SendResult {
+public final class SendOutcomes {
 
 	private final Map<UUID, SendOutcome> outcomes = new LinkedHashMap<>();
 
@@ -29,7 +29,7 @@ public final class SendResult {
 	 * away during it.
 	 * @param other the other call's result
 	 */
-	public void putAll(SendResult other) {
+	public void putAll(SendOutcomes other) {
 		this.outcomes.putAll(other.outcomes);
 		this.unreachable = this.unreachable || other.unreachable;
 	}

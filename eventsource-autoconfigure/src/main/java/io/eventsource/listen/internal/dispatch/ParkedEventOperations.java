@@ -10,15 +10,12 @@ import io.eventsource.listen.GapListener;
 import io.eventsource.listen.internal.handler.EventHandlers;
 import io.eventsource.listen.internal.handler.EventPayloads;
 import io.eventsource.store.internal.AckStatus;
-import io.eventsource.store.internal.InboxRepository;
-import io.eventsource.store.internal.InboxRepository.ProjectionPosition;
-import io.eventsource.store.internal.ParkedEventRepository;
 import io.eventsource.store.internal.ParkedEventRepository.ParkedEvent;
+import io.eventsource.store.internal.ProjectionPosition;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.transaction.support.TransactionOperations;
 import org.springframework.util.Assert;
 
 /**
@@ -31,19 +28,15 @@ import org.springframework.util.Assert;
  * projection's position past it without running its handler, and retries the rest. Events
  * that arrive while a retry runs are parked behind and applied by it, in order.
  */
-public class ParkedEvents {
+public class ParkedEventOperations {
 
-	private static final Log logger = LogFactory.getLog(ParkedEvents.class);
+	private static final Log logger = LogFactory.getLog(ParkedEventOperations.class);
 
 	private final HandlerRunner runner;
 
-	private final InboxRepository inbox;
-
-	private final ParkedEventRepository parked;
+	private final ListenerStorage storage;
 
 	private final String service;
-
-	private final TransactionOperations transactions;
 
 	private final Clock clock;
 
@@ -51,21 +44,17 @@ public class ParkedEvents {
 	 * Creates the parked events of a service.
 	 * @param handlers the handlers of this service
 	 * @param payloads the binding of payloads to event classes
-	 * @param inbox the inbox
-	 * @param parked the parked events
+	 * @param storage the inbox, the parked events and the handlers' transactions
 	 * @param service this service's name
-	 * @param transactions the transactions of the handlers, on the inbox's data source
 	 * @param clock the clock
 	 */
-	public ParkedEvents(EventHandlers handlers, EventPayloads payloads, InboxRepository inbox,
-			ParkedEventRepository parked, String service, TransactionOperations transactions, Clock clock) {
+	public ParkedEventOperations(EventHandlers handlers, EventPayloads payloads, ListenerStorage storage,
+			String service, Clock clock) {
 		// an operator retrying a parked event wants it applied: no size limit
 		this.runner = new HandlerRunner(handlers, payloads, Long.MAX_VALUE, service, GapListener.NONE,
 				HistoryStart.everything());
-		this.inbox = inbox;
-		this.parked = parked;
+		this.storage = storage;
 		this.service = service;
-		this.transactions = transactions;
 		this.clock = clock;
 	}
 
@@ -76,7 +65,7 @@ public class ParkedEvents {
 	 * @return the events
 	 */
 	public List<ParkedEvent> list(int limit) {
-		return this.parked.findAll(this.service, limit);
+		return this.storage.parked().findAll(this.service, limit);
 	}
 
 	/**
@@ -95,7 +84,8 @@ public class ParkedEvents {
 		while (true) {
 			Step step;
 			try {
-				step = this.transactions.execute((status) -> retryNext(projection, aggregateType, aggregateId));
+				step = this.storage.transactions()
+					.execute((status) -> retryNext(projection, aggregateType, aggregateId));
 			}
 			catch (RuntimeException ex) {
 				return failed(projection, aggregateType, aggregateId, applied, ex);
@@ -124,29 +114,31 @@ public class ParkedEvents {
 	 * is not the lowest parked event of its aggregate
 	 */
 	public RetryResult skip(String projection, UUID eventId) {
-		ParkedEvent event = this.parked.find(this.service, projection, eventId);
+		ParkedEvent event = this.storage.parked().find(this.service, projection, eventId);
 		Assert.isTrue(event != null, () -> "Event " + eventId + " is not parked for projection '" + projection + "'");
 		EventMetadata metadata = event.metadata();
 		if (EventDispatcher.MALFORMED.equals(projection)) {
-			this.transactions.executeWithoutResult((status) -> this.parked.delete(this.service, projection, eventId));
+			this.storage.transactions()
+				.executeWithoutResult((status) -> this.storage.parked().delete(this.service, projection, eventId));
 			logger.warn("Skipped the malformed message " + eventId + " of " + metadata.aggregateType() + "-"
 					+ metadata.aggregateId());
 			return new RetryResult(0, 0, null);
 		}
-		this.transactions.executeWithoutResult((status) -> {
-			ProjectionPosition position = this.inbox.lockPosition(this.service, projection, metadata.aggregateType(),
-					metadata.aggregateId());
-			List<ParkedEvent> lowest = this.parked.find(this.service, projection, metadata.aggregateType(),
-					metadata.aggregateId(), 1);
+		this.storage.transactions().executeWithoutResult((status) -> {
+			ProjectionPosition position = this.storage.positions()
+				.lockPosition(this.service, projection, metadata.aggregateType(), metadata.aggregateId());
+			List<ParkedEvent> lowest = this.storage.parked()
+				.find(this.service, projection, metadata.aggregateType(), metadata.aggregateId(), 1);
 			Assert.isTrue(!lowest.isEmpty() && lowest.get(0).metadata().eventId().equals(eventId),
 					() -> "Event " + eventId + " is not the lowest parked event of " + metadata.aggregateType() + "-"
 							+ metadata.aggregateId() + " for '" + projection + "'; skip that one first");
 			Instant now = this.clock.instant();
 			if (metadata.sequence() > position.lastSequence()) {
-				this.inbox.advance(this.service, projection, metadata, now);
+				this.storage.positions().advance(this.service, projection, metadata, now);
 			}
-			this.inbox.record(this.service, projection, metadata, AckStatus.SKIPPED, "skipped by an operator", now);
-			this.parked.delete(this.service, projection, eventId);
+			this.storage.acks()
+				.record(this.service, projection, metadata, AckStatus.SKIPPED, "skipped by an operator", now);
+			this.storage.parked().delete(this.service, projection, eventId);
 		});
 		logger.warn("Projection '" + projection + "' skipped " + metadata.aggregateType() + "-" + metadata.aggregateId()
 				+ " #" + metadata.sequence() + " (" + eventId + ")");
@@ -154,11 +146,12 @@ public class ParkedEvents {
 	}
 
 	private Step retryNext(String projection, String aggregateType, String aggregateId) {
-		ProjectionPosition position = this.inbox.lockPosition(this.service, projection, aggregateType, aggregateId);
-		List<ParkedEvent> next = this.parked.find(this.service, projection, aggregateType, aggregateId, 1);
+		ProjectionPosition position = this.storage.positions()
+			.lockPosition(this.service, projection, aggregateType, aggregateId);
+		List<ParkedEvent> next = this.storage.parked().find(this.service, projection, aggregateType, aggregateId, 1);
 		if (next.isEmpty()) {
 			if (position.parked()) {
-				this.inbox.setParked(this.service, projection, aggregateType, aggregateId, false);
+				this.storage.positions().setParked(this.service, projection, aggregateType, aggregateId, false);
 			}
 			return Step.RELEASED;
 		}
@@ -171,12 +164,12 @@ public class ParkedEvents {
 		}
 		Instant now = this.clock.instant();
 		if (outcome == DispatchOutcome.OK) {
-			this.inbox.record(this.service, projection, metadata, AckStatus.OK, null, now);
+			this.storage.acks().record(this.service, projection, metadata, AckStatus.OK, null, now);
 		}
 		if (outcome != DispatchOutcome.DUPLICATE) {
-			this.inbox.advance(this.service, projection, metadata, now);
+			this.storage.positions().advance(this.service, projection, metadata, now);
 		}
-		this.parked.delete(this.service, projection, metadata.eventId());
+		this.storage.parked().delete(this.service, projection, metadata.eventId());
 		return Step.APPLIED;
 	}
 
@@ -184,12 +177,13 @@ public class ParkedEvents {
 			RuntimeException ex) {
 		Throwable cause = HandlerRunner.cause(ex);
 		String error = cause.getClass().getName() + ": " + cause.getMessage();
-		List<ParkedEvent> next = this.parked.find(this.service, projection, aggregateType, aggregateId, 1);
+		List<ParkedEvent> next = this.storage.parked().find(this.service, projection, aggregateType, aggregateId, 1);
 		if (!next.isEmpty()) {
 			EventMetadata metadata = next.get(0).metadata();
 			try {
-				this.transactions.executeWithoutResult((status) -> this.inbox.record(this.service, projection, metadata,
-						AckStatus.PARKED, error, this.clock.instant()));
+				this.storage.transactions()
+					.executeWithoutResult((status) -> this.storage.acks()
+						.record(this.service, projection, metadata, AckStatus.PARKED, error, this.clock.instant()));
 			}
 			catch (RuntimeException recording) {
 				logger.warn("Could not record the failed retry of " + metadata.eventId(), recording);
@@ -201,7 +195,7 @@ public class ParkedEvents {
 	}
 
 	private int left(String projection, String aggregateType, String aggregateId) {
-		return this.parked.count(this.service, projection, aggregateType, aggregateId);
+		return this.storage.parked().count(this.service, projection, aggregateType, aggregateId);
 	}
 
 	private enum Step {

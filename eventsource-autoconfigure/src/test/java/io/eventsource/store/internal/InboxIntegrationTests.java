@@ -28,9 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Tests for {@link InboxRepository} on PostgreSQL and MariaDB.
+ * Tests for the inbox's tables, {@link ProjectionPositionRepository} and
+ * {@link MessageAckRepository}, on PostgreSQL and MariaDB.
  */
-class InboxRepositoryIntegrationTests {
+class InboxIntegrationTests {
 
 	private final String aggregateType = TestServices.aggregateType("Inbox");
 
@@ -41,17 +42,23 @@ class InboxRepositoryIntegrationTests {
 	void positionStartsAtZeroAndAdvances(Database database) {
 		run(database, (context, inbox, transactions) -> {
 			assertThat(position(transactions,
-					() -> inbox.lockPosition(this.service, "ledger", this.aggregateType, "1").lastSequence()))
+					() -> inbox.positions()
+						.lockPosition(this.service, "ledger", this.aggregateType, "1")
+						.lastSequence()))
 				.isZero();
 			transactions.executeWithoutResult((s) -> {
-				inbox.lockPosition(this.service, "ledger", this.aggregateType, "1");
-				inbox.advance(this.service, "ledger", event("1", 1), Instant.now());
+				inbox.positions().lockPosition(this.service, "ledger", this.aggregateType, "1");
+				inbox.positions().advance(this.service, "ledger", event("1", 1), Instant.now());
 			});
 			assertThat(position(transactions,
-					() -> inbox.lockPosition(this.service, "ledger", this.aggregateType, "1").lastSequence()))
+					() -> inbox.positions()
+						.lockPosition(this.service, "ledger", this.aggregateType, "1")
+						.lastSequence()))
 				.isEqualTo(1);
 			assertThat(position(transactions,
-					() -> inbox.lockPosition(this.service, "other", this.aggregateType, "1").lastSequence()))
+					() -> inbox.positions()
+						.lockPosition(this.service, "other", this.aggregateType, "1")
+						.lastSequence()))
 				.isZero();
 		});
 	}
@@ -63,32 +70,43 @@ class InboxRepositoryIntegrationTests {
 			boolean postgres = database == Database.POSTGRESQL;
 			// from 0: inserts the position when there is none
 			assertThat(advanced(transactions,
-					() -> inbox.advanceIfAt(this.service, "ledger", this.aggregateType, "1", 0, 2, Instant.now())))
+					() -> inbox.positions()
+						.advanceIfAt(this.service, "ledger", this.aggregateType, "1", 0, 2, Instant.now())))
 				.isEqualTo(postgres);
 			long expected = postgres ? 2 : 0;
 			assertThat(position(transactions,
-					() -> inbox.lockPosition(this.service, "ledger", this.aggregateType, "1").lastSequence()))
+					() -> inbox.positions()
+						.lockPosition(this.service, "ledger", this.aggregateType, "1")
+						.lastSequence()))
 				.isEqualTo(expected);
 			// not at the expected sequence: nothing moves
-			assertThat(advanced(transactions, () -> inbox.advanceIfAt(this.service, "ledger", this.aggregateType, "1",
-					expected + 1, expected + 2, Instant.now())))
-				.isFalse();
 			assertThat(advanced(transactions,
-					() -> inbox.advanceIfAt(this.service, "ledger", this.aggregateType, "1", 0, 1, Instant.now())))
+					() -> inbox.positions()
+						.advanceIfAt(this.service, "ledger", this.aggregateType, "1", expected + 1, expected + 2,
+								Instant.now())))
 				.isFalse();
-			assertThat(advanced(transactions, () -> inbox.advanceIfAt(this.service, "ledger", this.aggregateType, "1",
-					expected, expected + 1, Instant.now())))
+			assertThat(
+					advanced(transactions,
+							() -> inbox.positions()
+								.advanceIfAt(this.service, "ledger", this.aggregateType, "1", 0, 1, Instant.now())))
+				.isFalse();
+			assertThat(advanced(transactions, () -> inbox.positions()
+				.advanceIfAt(this.service, "ledger", this.aggregateType, "1", expected, expected + 1, Instant.now())))
 				.isEqualTo(postgres);
 			// parked: nothing moves
-			transactions
-				.executeWithoutResult((s) -> inbox.setParked(this.service, "ledger", this.aggregateType, "1", true));
+			transactions.executeWithoutResult(
+					(s) -> inbox.positions().setParked(this.service, "ledger", this.aggregateType, "1", true));
 			long parkedAt = position(transactions,
-					() -> inbox.lockPosition(this.service, "ledger", this.aggregateType, "1").lastSequence());
-			assertThat(advanced(transactions, () -> inbox.advanceIfAt(this.service, "ledger", this.aggregateType, "1",
-					parkedAt, parkedAt + 1, Instant.now())))
+					() -> inbox.positions()
+						.lockPosition(this.service, "ledger", this.aggregateType, "1")
+						.lastSequence());
+			assertThat(advanced(transactions, () -> inbox.positions()
+				.advanceIfAt(this.service, "ledger", this.aggregateType, "1", parkedAt, parkedAt + 1, Instant.now())))
 				.isFalse();
 			assertThat(position(transactions,
-					() -> inbox.lockPosition(this.service, "ledger", this.aggregateType, "1").lastSequence()))
+					() -> inbox.positions()
+						.lockPosition(this.service, "ledger", this.aggregateType, "1")
+						.lastSequence()))
 				.isEqualTo(parkedAt);
 		});
 	}
@@ -96,20 +114,22 @@ class InboxRepositoryIntegrationTests {
 	@Test
 	void advanceIfAtHoldsThePositionUntilItsTransactionEndsOnPostgresql() {
 		run(Database.POSTGRESQL, (context, inbox, transactions) -> {
-			transactions
-				.executeWithoutResult((s) -> inbox.lockPosition(this.service, "ledger", this.aggregateType, "1"));
+			transactions.executeWithoutResult(
+					(s) -> inbox.positions().lockPosition(this.service, "ledger", this.aggregateType, "1"));
 			CountDownLatch moved = new CountDownLatch(1);
 			CountDownLatch release = new CountDownLatch(1);
 			CompletableFuture<Boolean> first = CompletableFuture.supplyAsync(() -> transactions.execute((s) -> {
-				boolean result = inbox.advanceIfAt(this.service, "ledger", this.aggregateType, "1", 0, 1,
-						Instant.now());
+				boolean result = inbox.positions()
+					.advanceIfAt(this.service, "ledger", this.aggregateType, "1", 0, 1, Instant.now());
 				moved.countDown();
 				await(release);
 				return result;
 			}));
 			assertThat(moved.await(10, TimeUnit.SECONDS)).isTrue();
-			CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> transactions
-				.execute((s) -> inbox.lockPosition(this.service, "ledger", this.aggregateType, "1").lastSequence()));
+			CompletableFuture<Long> second = CompletableFuture
+				.supplyAsync(() -> transactions.execute((s) -> inbox.positions()
+					.lockPosition(this.service, "ledger", this.aggregateType, "1")
+					.lastSequence()));
 			org.awaitility.Awaitility.await()
 				.during(Duration.ofMillis(300))
 				.atMost(Duration.ofSeconds(2))
@@ -127,16 +147,20 @@ class InboxRepositoryIntegrationTests {
 			CountDownLatch locked = new CountDownLatch(1);
 			CountDownLatch release = new CountDownLatch(1);
 			CompletableFuture<Void> first = CompletableFuture.runAsync(() -> transactions.executeWithoutResult((s) -> {
-				inbox.lockPosition(this.service, "ledger", this.aggregateType, "1");
+				inbox.positions().lockPosition(this.service, "ledger", this.aggregateType, "1");
 				locked.countDown();
 				await(release);
-				inbox.advance(this.service, "ledger", event("1", 1), Instant.now());
+				inbox.positions().advance(this.service, "ledger", event("1", 1), Instant.now());
 			}));
 			assertThat(locked.await(10, TimeUnit.SECONDS)).isTrue();
-			CompletableFuture<Long> second = CompletableFuture.supplyAsync(() -> transactions
-				.execute((s) -> inbox.lockPosition(this.service, "ledger", this.aggregateType, "1").lastSequence()));
-			CompletableFuture<Long> other = CompletableFuture.supplyAsync(() -> transactions
-				.execute((s) -> inbox.lockPosition(this.service, "ledger", this.aggregateType, "2").lastSequence()));
+			CompletableFuture<Long> second = CompletableFuture
+				.supplyAsync(() -> transactions.execute((s) -> inbox.positions()
+					.lockPosition(this.service, "ledger", this.aggregateType, "1")
+					.lastSequence()));
+			CompletableFuture<Long> other = CompletableFuture
+				.supplyAsync(() -> transactions.execute((s) -> inbox.positions()
+					.lockPosition(this.service, "ledger", this.aggregateType, "2")
+					.lastSequence()));
 			assertThat(other.get(5, TimeUnit.SECONDS)).isZero();
 			org.awaitility.Awaitility.await()
 				.during(Duration.ofMillis(300))
@@ -154,14 +178,14 @@ class InboxRepositoryIntegrationTests {
 		run(database, (context, inbox, transactions) -> {
 			EventMetadata event = event("1", 1);
 			String id = event.eventId().toString();
-			assertThat(inbox.status(id, this.service, "ledger")).isNull();
-			transactions.executeWithoutResult((s) -> inbox.record(this.service, "ledger", event, AckStatus.FAIL,
-					"x".repeat(5000), Instant.now()));
+			assertThat(inbox.acks().status(id, this.service, "ledger")).isNull();
+			transactions.executeWithoutResult((s) -> inbox.acks()
+				.record(this.service, "ledger", event, AckStatus.FAIL, "x".repeat(5000), Instant.now()));
 			transactions.executeWithoutResult(
-					(s) -> inbox.record(this.service, "ledger", event, AckStatus.OK, null, Instant.now()));
-			assertThat(inbox.status(id, this.service, "ledger")).isEqualTo(AckStatus.OK);
-			assertThat(inbox.attempts(id, this.service, "ledger")).isEqualTo(2);
-			assertThat(inbox.status(id, this.service, "other")).isNull();
+					(s) -> inbox.acks().record(this.service, "ledger", event, AckStatus.OK, null, Instant.now()));
+			assertThat(inbox.acks().status(id, this.service, "ledger")).isEqualTo(AckStatus.OK);
+			assertThat(inbox.acks().attempts(id, this.service, "ledger")).isEqualTo(2);
+			assertThat(inbox.acks().status(id, this.service, "other")).isNull();
 			Map<String, Object> row = new JdbcTemplate(context.getBean(DataSource.class)).queryForMap(
 					"SELECT aggregate_type, aggregate_id, sequence FROM message_acks WHERE message_id = ?", id);
 			assertThat(row.get("aggregate_type")).isEqualTo(this.aggregateType);
@@ -184,8 +208,9 @@ class InboxRepositoryIntegrationTests {
 			.withPropertyValues("eventsource.relay.enabled=false")
 			.run((context) -> {
 				DataSource dataSource = context.getBean(DataSource.class);
-				InboxRepository inbox = new InboxRepository(new JdbcTemplate(dataSource),
-						context.getBean(DatabaseType.class));
+				DatabaseType databaseType = context.getBean(DatabaseType.class);
+				Inbox inbox = new Inbox(new ProjectionPositionRepository(new JdbcTemplate(dataSource), databaseType),
+						new MessageAckRepository(new JdbcTemplate(dataSource), databaseType));
 				try {
 					test.run(context, inbox, new TransactionTemplate(new DataSourceTransactionManager(dataSource)));
 				}
@@ -210,11 +235,14 @@ class InboxRepositoryIntegrationTests {
 		}
 	}
 
+	record Inbox(ProjectionPositionRepository positions, MessageAckRepository acks) {
+
+	}
+
 	@FunctionalInterface
 	interface InboxTest {
 
-		void run(AssertableApplicationContext context, InboxRepository inbox, TransactionTemplate transactions)
-				throws Exception;
+		void run(AssertableApplicationContext context, Inbox inbox, TransactionTemplate transactions) throws Exception;
 
 	}
 
