@@ -26,11 +26,7 @@ import io.eventsource.test.TestTopology;
 import io.eventsource.topology.EventTopology;
 import io.eventsource.topology.SendOutcome;
 import io.eventsource.topology.SendResult;
-import io.eventsource.topology.TopologyType;
 import io.eventsource.topology.internal.AggregateTopologies;
-import io.eventsource.topology.internal.PartitionedTopology;
-import io.eventsource.topology.internal.PerAggregateTopology;
-import io.eventsource.topology.internal.TopologyRouter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -219,12 +215,7 @@ class GapRepairTests {
 		@Bean
 		LossyTopology lossyTopology(ConnectionFactory connectionFactory, ServiceRegistry registry,
 				AggregateTopologies topologies) {
-			SimpleMeterRegistry meters = new SimpleMeterRegistry();
-			return new LossyTopology(new TopologyRouter(topologies, Map.of(TopologyType.PER_AGGREGATE,
-					new PerAggregateTopology(connectionFactory, registry, Duration.ofSeconds(30), Duration.ofSeconds(5),
-							Duration.ofMillis(500), Duration.ofSeconds(10), meters),
-					TopologyType.PARTITIONED,
-					new PartitionedTopology(connectionFactory, Duration.ofSeconds(10), meters))));
+			return new LossyTopology(FastTimings.topology(connectionFactory, registry, topologies));
 		}
 
 	}

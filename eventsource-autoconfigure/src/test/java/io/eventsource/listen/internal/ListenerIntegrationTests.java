@@ -27,16 +27,13 @@ import io.eventsource.listen.internal.dispatch.ListenerMetrics;
 import io.eventsource.listen.internal.peraggregate.PerAggregateListenerContainer;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.FastTimings;
 import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.test.TestTopology;
 import io.eventsource.topology.EventTopology;
-import io.eventsource.topology.TopologyType;
 import io.eventsource.topology.internal.AggregateTopologies;
-import io.eventsource.topology.internal.PartitionedTopology;
-import io.eventsource.topology.internal.PerAggregateTopology;
-import io.eventsource.topology.internal.TopologyRouter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -69,13 +66,8 @@ class ListenerIntegrationTests {
 	private final String prefix = TestServices.randomSuffix() + "-";
 
 	private ApplicationContextRunner runner(Database database, TestTopology topology, String service) {
-		return EventSourceContexts.runner(database, service)
-			.withPropertyValues(topology.properties())
-			.withPropertyValues("eventsource.partitioned.rebalance-interval=1s")
-			.withPropertyValues("eventsource.relay.poll-interval=200ms", "eventsource.per-aggregate.queue-expiry=20s",
-					"eventsource.per-aggregate.declaration-cache-ttl=5s",
-					"eventsource.per-aggregate.consumer-idle-timeout=2s", "eventsource.listener.redelivery-delay=200ms",
-					"eventsource.registry.heartbeat-interval=1s");
+		return EventSourceContexts.fastRunner(database, topology, service)
+			.withPropertyValues("eventsource.partitioned.rebalance-interval=1s");
 	}
 
 	@ParameterizedTest
@@ -510,12 +502,7 @@ class ListenerIntegrationTests {
 		DuplicatingTopology duplicatingTopology(
 				org.springframework.amqp.rabbit.connection.ConnectionFactory connectionFactory,
 				io.eventsource.registry.ServiceRegistry registry, AggregateTopologies topologies) {
-			SimpleMeterRegistry meters = new SimpleMeterRegistry();
-			return new DuplicatingTopology(new TopologyRouter(topologies, Map.of(TopologyType.PER_AGGREGATE,
-					new PerAggregateTopology(connectionFactory, registry, Duration.ofSeconds(20), Duration.ofSeconds(5),
-							Duration.ofSeconds(1), Duration.ofSeconds(10), meters),
-					TopologyType.PARTITIONED,
-					new PartitionedTopology(connectionFactory, Duration.ofSeconds(10), meters))));
+			return new DuplicatingTopology(FastTimings.topology(connectionFactory, registry, topologies));
 		}
 
 	}

@@ -29,6 +29,7 @@ import io.eventsource.publish.EventPublisher;
 import io.eventsource.store.internal.ParkedEventRepository.ParkedEvent;
 import io.eventsource.store.internal.ParkedPayload;
 import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.FastTimings;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
@@ -554,15 +555,10 @@ class MalformedMessagesIntegrationTests {
 	}
 
 	private ApplicationContextRunner runner(Database database, TestTopology topology, String service) {
-		return EventSourceContexts.runner(database, service)
-			.withPropertyValues(topology.properties())
+		return EventSourceContexts.fastRunner(database, topology, service)
 			.withConfiguration(AutoConfigurations.of(EventSourceEndpointAutoConfiguration.class))
-			.withPropertyValues("eventsource.relay.poll-interval=200ms", "eventsource.per-aggregate.queue-expiry=20s",
-					"eventsource.per-aggregate.declaration-cache-ttl=5s",
-					"eventsource.per-aggregate.consumer-idle-timeout=2s", "eventsource.listener.retry-delay=200ms",
-					"eventsource.listener.retry.initial-delay=100ms", "eventsource.listener.retry.multiplier=2",
-					"eventsource.listener.retry.max-delay=300ms", "eventsource.registry.heartbeat-interval=1s",
-					"management.endpoints.web.exposure.include=eventsource");
+			.withPropertyValues(FastTimings.RETRIES)
+			.withPropertyValues("management.endpoints.web.exposure.include=eventsource");
 	}
 
 	@FunctionalInterface
