@@ -15,6 +15,7 @@ import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.EventSourceListener;
 import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.JdbcProjection;
 import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
@@ -22,7 +23,6 @@ import io.eventsource.test.TestTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
@@ -278,22 +278,15 @@ final class FaultEvents {
 	 * {@code hangOn}, it prints {@code IN_HANDLER n} and hangs, so that a test can kill
 	 * its process in the middle of the handler.
 	 */
-	static class Ledger {
+	static class Ledger extends JdbcProjection {
 
 		private final String instance;
 
 		private final int hangOn;
 
-		private JdbcTemplate jdbc;
-
 		Ledger(String instance, int hangOn) {
 			this.instance = instance;
 			this.hangOn = hangOn;
-		}
-
-		@Autowired
-		void setDataSource(DataSource dataSource) {
-			this.jdbc = new JdbcTemplate(dataSource);
 		}
 
 		@EventSourceListener(projection = "ledger")

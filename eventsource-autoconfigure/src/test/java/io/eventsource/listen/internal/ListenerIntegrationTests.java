@@ -28,6 +28,7 @@ import io.eventsource.listen.internal.peraggregate.PerAggregateListenerContainer
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.FastTimings;
+import io.eventsource.test.JdbcProjection;
 import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
@@ -581,7 +582,7 @@ class ListenerIntegrationTests {
 	 * A projection whose effect is a row in the application's own database, written in
 	 * the handler's transaction.
 	 */
-	static class Ledger {
+	static class Ledger extends JdbcProjection {
 
 		private final String instance;
 
@@ -596,8 +597,6 @@ class ListenerIntegrationTests {
 		/** The aggregates each transaction of a handler applied events of. */
 		final Map<Object, Set<String>> aggregatesByTransaction = new ConcurrentHashMap<>();
 
-		private JdbcTemplate jdbc;
-
 		Ledger(String instance) {
 			this(instance, 0);
 		}
@@ -605,11 +604,6 @@ class ListenerIntegrationTests {
 		Ledger(String instance, long workMillis) {
 			this.instance = instance;
 			this.workMillis = workMillis;
-		}
-
-		@org.springframework.beans.factory.annotation.Autowired
-		void setDataSource(DataSource dataSource) {
-			this.jdbc = new JdbcTemplate(dataSource);
 		}
 
 		@EventSourceListener(projection = "ledger")

@@ -30,6 +30,7 @@ import io.eventsource.store.internal.ParkedEventRepository.ParkedEvent;
 import io.eventsource.store.internal.ParkedPayload;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.FastTimings;
+import io.eventsource.test.JdbcProjection;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
@@ -45,7 +46,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -582,14 +582,7 @@ class MalformedMessagesIntegrationTests {
 	/**
 	 * Writes each deposit it applies to a table, in the listener's transaction.
 	 */
-	static class Ledger {
-
-		private JdbcTemplate jdbc;
-
-		@Autowired
-		void setDataSource(DataSource dataSource) {
-			this.jdbc = new JdbcTemplate(dataSource);
-		}
+	static class Ledger extends JdbcProjection {
 
 		@EventSourceListener(projection = "ledger")
 		void deposited(Deposited event, EventMetadata metadata) {

@@ -30,6 +30,7 @@ import io.eventsource.store.internal.ParkedEventRepository.ParkedEvent;
 import io.eventsource.store.internal.ParkedPayload;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.FastTimings;
+import io.eventsource.test.JdbcProjection;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
@@ -42,7 +43,6 @@ import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -367,18 +367,11 @@ class ParkingIntegrationTests {
 	 * Writes each deposit it applies to a table, in the listener's transaction, so that
 	 * only committed effects count.
 	 */
-	static class Ledger {
+	static class Ledger extends JdbcProjection {
 
 		final Set<Integer> failing = ConcurrentHashMap.newKeySet();
 
 		private final Map<Integer, Integer> attempts = new ConcurrentHashMap<>();
-
-		private JdbcTemplate jdbc;
-
-		@Autowired
-		void setDataSource(DataSource dataSource) {
-			this.jdbc = new JdbcTemplate(dataSource);
-		}
 
 		@EventSourceListener(projection = "ledger")
 		void deposited(Deposited event, EventMetadata metadata) {
