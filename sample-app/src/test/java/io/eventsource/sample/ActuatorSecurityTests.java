@@ -9,18 +9,14 @@ import java.util.UUID;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.EventSourceListener;
-import io.eventsource.listen.ListenerContainer;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.annotation.DirtiesContext;
@@ -48,7 +44,7 @@ import static org.awaitility.Awaitility.await;
 				// waits in its partition instead of going nowhere
 				"eventsource.aggregate-types." + ActuatorSecurityTests.AGGREGATE_TYPE + ".topology=partitioned",
 				"eventsource.aggregate-types." + ActuatorSecurityTests.AGGREGATE_TYPE + ".partitions=1" })
-@Import(ActuatorSecurityTests.Probes.class)
+@Import({ ActuatorSecurityTests.Probes.class, ServiceUnderTest.QueueCleanUp.class })
 @DirtiesContext
 class ActuatorSecurityTests extends ServiceUnderTest {
 
@@ -169,12 +165,6 @@ class ActuatorSecurityTests extends ServiceUnderTest {
 		@Bean
 		RefusingHandler securityRefusingHandler() {
 			return new RefusingHandler();
-		}
-
-		@Bean
-		QueueCleanUp securityQueueCleanUp(ConnectionFactory connectionFactory,
-				ObjectProvider<ListenerContainer> containers, Environment environment) {
-			return new QueueCleanUp(SERVICE, connectionFactory, containers, environment);
 		}
 
 		@Bean

@@ -17,19 +17,15 @@ import java.util.stream.Collectors;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.EventSourceListener;
-import io.eventsource.listen.ListenerContainer;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.core.env.Environment;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -55,7 +51,7 @@ import static org.awaitility.Awaitility.await;
 						+ ".max-attempts=1",
 				"eventsource.aggregate-types." + DashboardMetricsTests.PARTITIONED_TYPE + ".topology=partitioned",
 				"eventsource.aggregate-types." + DashboardMetricsTests.PARTITIONED_TYPE + ".partitions=2" })
-@Import(DashboardMetricsTests.Probes.class)
+@Import({ DashboardMetricsTests.Probes.class, ServiceUnderTest.QueueCleanUp.class })
 @DirtiesContext
 class DashboardMetricsTests extends ServiceUnderTest {
 
@@ -177,12 +173,6 @@ class DashboardMetricsTests extends ServiceUnderTest {
 		@Bean
 		ProbeHandlers dashboardProbeHandlers() {
 			return new ProbeHandlers();
-		}
-
-		@Bean
-		QueueCleanUp dashboardQueueCleanUp(ConnectionFactory connectionFactory,
-				ObjectProvider<ListenerContainer> containers, Environment environment) {
-			return new QueueCleanUp(SERVICE, connectionFactory, containers, environment);
 		}
 
 	}

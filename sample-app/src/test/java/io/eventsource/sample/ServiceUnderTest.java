@@ -64,7 +64,9 @@ abstract class ServiceUnderTest {
 
 	/**
 	 * Deletes the durable queues a test's service declared, once its listener containers
-	 * stopped: the service name is never used again, so nothing would consume them.
+	 * stopped: the service name is never used again, so nothing would consume them. A
+	 * test that names its service with {@code spring.application.name} imports it
+	 * ({@code @Import(QueueCleanUp.class)}).
 	 */
 	static class QueueCleanUp implements DisposableBean {
 
@@ -76,9 +78,9 @@ abstract class ServiceUnderTest {
 
 		private final Environment environment;
 
-		QueueCleanUp(String service, ConnectionFactory connectionFactory, ObjectProvider<ListenerContainer> containers,
+		QueueCleanUp(ConnectionFactory connectionFactory, ObjectProvider<ListenerContainer> containers,
 				Environment environment) {
-			this.service = service;
+			this.service = environment.getRequiredProperty("spring.application.name");
 			this.connectionFactory = connectionFactory;
 			this.containers = containers;
 			this.environment = environment;
