@@ -13,15 +13,14 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,19 +32,14 @@ import static org.awaitility.Awaitility.await;
  * anyone but the operator and change nothing, and the operator's requests work, with 4xx
  * for selectors that name nothing. A service name of its own; no profile, no demo.
  */
-@SpringBootTest(classes = SampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "sample.demo=false", "eventsource.relay.poll-interval=200ms",
-				"eventsource.replay.catch-up-on-start=false", "eventsource.replay.catch-up-interval=0",
-				"eventsource.listener.retry.projections." + ActuatorSecurityTests.PROJECTION + ".max-attempts=1",
-				// the handler fails on purpose: no stack traces in the build's output
-				"logging.level.io.eventsource.listen.internal.dispatch.EventDispatcher=off",
-				"spring.security.user.password=" + ActuatorSecurityTests.PASSWORD,
-				// durable queues: an event published before the relay knows this service
-				// waits in its partition instead of going nowhere
-				"eventsource.aggregate-types." + ActuatorSecurityTests.AGGREGATE_TYPE + ".topology=partitioned",
-				"eventsource.aggregate-types." + ActuatorSecurityTests.AGGREGATE_TYPE + ".partitions=1" })
-@Import({ ActuatorSecurityTests.Probes.class, ServiceUnderTest.QueueCleanUp.class })
-@DirtiesContext
+@TestPropertySource(properties = { "eventsource.replay.catch-up-interval=0",
+		"eventsource.listener.retry.projections." + ActuatorSecurityTests.PROJECTION + ".max-attempts=1",
+		"spring.security.user.password=" + ActuatorSecurityTests.PASSWORD,
+		// durable queues: an event published before the relay knows this service
+		// waits in its partition instead of going nowhere
+		"eventsource.aggregate-types." + ActuatorSecurityTests.AGGREGATE_TYPE + ".topology=partitioned",
+		"eventsource.aggregate-types." + ActuatorSecurityTests.AGGREGATE_TYPE + ".partitions=1" })
+@Import(ActuatorSecurityTests.Probes.class)
 class ActuatorSecurityTests extends ServiceUnderTest {
 
 	static final String AGGREGATE_TYPE = "SecurityProbe";

@@ -22,13 +22,12 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,19 +39,12 @@ import static org.awaitility.Awaitility.await;
  * parked, on both topologies. Only the library's beans and this test's own handlers take
  * part: no profile, no demo, a service name of its own.
  */
-@SpringBootTest(classes = SampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "sample.demo=false", "eventsource.relay.poll-interval=200ms",
-				"eventsource.replay.catch-up-on-start=false",
-				"management.endpoints.web.exposure.include=health,metrics,prometheus,eventsource",
-				"eventsource.listener.retry.initial-delay=100ms",
-				// the handlers fail on purpose: no stack traces in the build's output
-				"logging.level.io.eventsource.listen.internal.dispatch.EventDispatcher=off",
-				"eventsource.listener.retry.projections." + DashboardMetricsTests.PARKING_PROJECTION
-						+ ".max-attempts=1",
-				"eventsource.aggregate-types." + DashboardMetricsTests.PARTITIONED_TYPE + ".topology=partitioned",
-				"eventsource.aggregate-types." + DashboardMetricsTests.PARTITIONED_TYPE + ".partitions=2" })
-@Import({ DashboardMetricsTests.Probes.class, ServiceUnderTest.QueueCleanUp.class })
-@DirtiesContext
+@TestPropertySource(properties = { "management.endpoints.web.exposure.include=health,metrics,prometheus,eventsource",
+		"eventsource.listener.retry.initial-delay=100ms",
+		"eventsource.listener.retry.projections." + DashboardMetricsTests.PARKING_PROJECTION + ".max-attempts=1",
+		"eventsource.aggregate-types." + DashboardMetricsTests.PARTITIONED_TYPE + ".topology=partitioned",
+		"eventsource.aggregate-types." + DashboardMetricsTests.PARTITIONED_TYPE + ".partitions=2" })
+@Import(DashboardMetricsTests.Probes.class)
 class DashboardMetricsTests extends ServiceUnderTest {
 
 	static final String PER_AGGREGATE_TYPE = "DashboardProbe";

@@ -16,17 +16,30 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.awaitility.Awaitility.await;
 
 /**
  * What the sample's web tests share: the running sample on a random port under a service
- * name of the test's own, the wait until its listeners consume, and the clean-up of the
- * queues the service declared.
+ * name of the test's own (each sets {@code spring.application.name}), without its demo
+ * and with a fast relay, closed after the test class; the wait until its listeners
+ * consume, and the clean-up of the queues the service declared. A test adds its own
+ * properties with {@code @TestPropertySource}.
  */
+@SpringBootTest(classes = SampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestPropertySource(properties = { "sample.demo=false", "eventsource.relay.poll-interval=200ms",
+		"eventsource.replay.catch-up-on-start=false",
+		// the tests' handlers fail on purpose: no stack traces in the build's output
+		"logging.level.io.eventsource.listen.internal.dispatch.EventDispatcher=off" })
+@Import(ServiceUnderTest.QueueCleanUp.class)
+@DirtiesContext
 abstract class ServiceUnderTest {
 
 	@LocalServerPort
@@ -64,9 +77,7 @@ abstract class ServiceUnderTest {
 
 	/**
 	 * Deletes the durable queues a test's service declared, once its listener containers
-	 * stopped: the service name is never used again, so nothing would consume them. A
-	 * test that names its service with {@code spring.application.name} imports it
-	 * ({@code @Import(QueueCleanUp.class)}).
+	 * stopped: the service name is never used again, so nothing would consume them.
 	 */
 	static class QueueCleanUp implements DisposableBean {
 
