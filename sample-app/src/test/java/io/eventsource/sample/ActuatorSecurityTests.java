@@ -13,8 +13,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -39,7 +37,7 @@ import static org.awaitility.Awaitility.await;
 		// waits in its partition instead of going nowhere
 		"eventsource.aggregate-types." + ActuatorSecurityTests.AGGREGATE_TYPE + ".topology=partitioned",
 		"eventsource.aggregate-types." + ActuatorSecurityTests.AGGREGATE_TYPE + ".partitions=1" })
-@Import(ActuatorSecurityTests.Probes.class)
+@Import({ ActuatorSecurityTests.RefusingHandler.class, ActuatorSecurityTests.RowCleanUp.class })
 class ActuatorSecurityTests extends ServiceUnderTest {
 
 	static final String AGGREGATE_TYPE = "SecurityProbe";
@@ -149,21 +147,6 @@ class ActuatorSecurityTests extends ServiceUnderTest {
 		@EventSourceListener(projection = PROJECTION)
 		void on(Refused event) {
 			throw new IllegalStateException("Always failing, so that the event is parked");
-		}
-
-	}
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class Probes {
-
-		@Bean
-		RefusingHandler securityRefusingHandler() {
-			return new RefusingHandler();
-		}
-
-		@Bean
-		RowCleanUp securityRowCleanUp(JdbcTemplate jdbc) {
-			return new RowCleanUp(jdbc);
 		}
 
 	}

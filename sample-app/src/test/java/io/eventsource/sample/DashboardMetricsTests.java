@@ -22,8 +22,6 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -44,7 +42,7 @@ import static org.awaitility.Awaitility.await;
 		"eventsource.listener.retry.projections." + DashboardMetricsTests.PARKING_PROJECTION + ".max-attempts=1",
 		"eventsource.aggregate-types." + DashboardMetricsTests.PARTITIONED_TYPE + ".topology=partitioned",
 		"eventsource.aggregate-types." + DashboardMetricsTests.PARTITIONED_TYPE + ".partitions=2" })
-@Import(DashboardMetricsTests.Probes.class)
+@Import(DashboardMetricsTests.ProbeHandlers.class)
 class DashboardMetricsTests extends ServiceUnderTest {
 
 	static final String PER_AGGREGATE_TYPE = "DashboardProbe";
@@ -155,16 +153,6 @@ class DashboardMetricsTests extends ServiceUnderTest {
 		@EventSourceListener(projection = PARKING_PROJECTION)
 		void on(Rejected event) {
 			throw new IllegalStateException("Always failing, so that the event is parked");
-		}
-
-	}
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class Probes {
-
-		@Bean
-		ProbeHandlers dashboardProbeHandlers() {
-			return new ProbeHandlers();
 		}
 
 	}
