@@ -1,13 +1,9 @@
 package io.eventsource.faults;
 
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import javax.sql.DataSource;
 
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.test.RabbitTestClient;
@@ -18,8 +14,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-
-import org.springframework.jdbc.core.JdbcTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -38,44 +32,32 @@ class BrokerConnectionsTests {
 	@ParameterizedTest
 	@EnumSource(value = TestTopology.class, names = { "PER_AGGREGATE", "PARTITIONED" })
 	void allConnectionsClosedTwiceUnderLoad(TestTopology topology) throws Exception {
-		Database database = Database.POSTGRESQL;
-		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 10;
 		int total = 3000;
-		FaultEvents.listener(database, billing, topology, "billing").run((context) -> {
-			JdbcTemplate jdbc = new JdbcTemplate(context.getBean(DataSource.class));
-			FaultEvents.createTable(jdbc, database);
-			try {
-				TestTopology.awaitConsuming(context);
-				EventPublisher publisher = context.getBean(EventPublisher.class);
-				AtomicInteger published = new AtomicInteger();
-				CompletableFuture<Void> load = PacedLoad.start(total, Duration.ofMillis(5), (i) -> {
-					publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (i % aggregates),
-							new FaultEvents.OrderPlaced(i));
-					published.incrementAndGet();
-				});
-				await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= 300);
-				// the management API lists a new connection a few seconds after it
-				// opens
-				int closed = await().atMost(Duration.ofSeconds(30)).until(this::closeAllConnections, (n) -> n > 0);
-				int publishedAtFirstClose = published.get();
-				await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= publishedAtFirstClose + 300);
-				closed += await().atMost(Duration.ofSeconds(30)).until(this::closeAllConnections, (n) -> n > 0);
-				// both closes hit a running load
-				assertThat(published.get()).isLessThan(total);
-				load.get(2, TimeUnit.MINUTES);
-				assertThat(closed).isPositive();
-				Map<String, List<Long>> applied = FaultEvents.awaitAppliedOnceInOrder(jdbc, this.prefix, total,
-						aggregates, Duration.ofSeconds(90));
-				TestTopology.awaitConsuming(context);
-				FaultReport.record("every RabbitMQ connection closed twice under load (" + topology + ")", total,
-						FaultEvents.appliedCount(jdbc, this.prefix), FaultReport.consumed(context, "duplicate"), 0,
-						closed + " connections closed; relay and listener reconnected");
-			}
-			finally {
-				FaultEvents.cleanUp(context, jdbc, topology, billing, this.prefix,
-						FaultEvents.aggregateIds(this.prefix, aggregates));
-			}
+		FaultEvents.withListener(Database.POSTGRESQL, topology, this.prefix, aggregates, (context, jdbc) -> {
+			EventPublisher publisher = context.getBean(EventPublisher.class);
+			AtomicInteger published = new AtomicInteger();
+			CompletableFuture<Void> load = PacedLoad.start(total, Duration.ofMillis(5), (i) -> {
+				publisher.publish(FaultEvents.AGGREGATE_TYPE, this.prefix + (i % aggregates),
+						new FaultEvents.OrderPlaced(i));
+				published.incrementAndGet();
+			});
+			await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= 300);
+			// the management API lists a new connection a few seconds after it
+			// opens
+			int closed = await().atMost(Duration.ofSeconds(30)).until(this::closeAllConnections, (n) -> n > 0);
+			int publishedAtFirstClose = published.get();
+			await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= publishedAtFirstClose + 300);
+			closed += await().atMost(Duration.ofSeconds(30)).until(this::closeAllConnections, (n) -> n > 0);
+			// both closes hit a running load
+			assertThat(published.get()).isLessThan(total);
+			load.get(2, TimeUnit.MINUTES);
+			assertThat(closed).isPositive();
+			FaultEvents.awaitAppliedOnceInOrder(jdbc, this.prefix, total, aggregates, Duration.ofSeconds(90));
+			TestTopology.awaitConsuming(context);
+			FaultReport.record("every RabbitMQ connection closed twice under load (" + topology + ")", total,
+					FaultEvents.appliedCount(jdbc, this.prefix), FaultReport.consumed(context, "duplicate"), 0,
+					closed + " connections closed; relay and listener reconnected");
 		});
 	}
 

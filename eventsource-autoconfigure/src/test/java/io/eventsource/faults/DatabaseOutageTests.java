@@ -2,12 +2,6 @@ package io.eventsource.faults;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
-import java.util.Queue;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-
-import javax.sql.DataSource;
 
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.test.RunningContexts;
@@ -18,12 +12,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
-import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.transaction.TransactionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * The fault suite's database outage: every PostgreSQL connection of the publishing and
@@ -39,50 +30,26 @@ class DatabaseOutageTests {
 	@MethodSource("io.eventsource.test.TestTopology#withTheOtherDatabases")
 	void terminatedConnectionsFailThePublishesInFlightAndEverythingCommittedIsAppliedOnceInOrder(Database database,
 			TestTopology topology) throws Exception {
-		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 10;
-		int total = 400;
-		try (RunningContexts services = new RunningContexts()) {
-			AssertableApplicationContext listener = services
-				.start(FaultEvents.listener(database, billing, topology, "billing"));
-			AssertableApplicationContext orders = services.start(FaultEvents.publisher(database, topology));
-			JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
-			FaultEvents.createTable(jdbc, database);
-			try {
-				TestTopology.awaitConsuming(listener);
-				EventPublisher publisher = orders.getBean(EventPublisher.class);
-				PacedLoad.Publishing publishing = PacedLoad.publish(publisher, this.prefix, aggregates, total,
-						Duration.ofMillis(3));
-				AtomicInteger published = publishing.published();
-				Queue<RuntimeException> failures = publishing.failures();
-				await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= 100);
+		FaultEvents.withListener(database, topology, this.prefix, aggregates, (listener, jdbc) -> {
+			// closed before the clean-up, with the listener still running
+			try (RunningContexts services = new RunningContexts()) {
+				AssertableApplicationContext orders = services.start(FaultEvents.publisher(database, topology));
+				PacedLoad.Publishing publishing = PacedLoad.publish(orders.getBean(EventPublisher.class), this.prefix,
+						aggregates, 400, Duration.ofMillis(3));
+				publishing.awaitPublished(100);
 				int terminated = terminateConnections(database);
-				await().atMost(Duration.ofSeconds(60)).until(() -> published.get() >= 250);
+				publishing.awaitPublished(250);
 				terminated += terminateConnections(database);
-				publishing.done().get(2, TimeUnit.MINUTES);
+				int committed = FaultEvents.awaitCommittedAppliedOnceInOrder(jdbc, this.prefix, publishing, aggregates,
+						Duration.ofSeconds(30));
 				assertThat(terminated).isPositive();
-				assertThat(failures).allSatisfy((failure) -> assertThat(failure)
-					.isInstanceOfAny(DataAccessException.class, TransactionException.class));
-				JdbcTemplate fresh = new JdbcTemplate(listener.getBean(DataSource.class));
-				int committed = FaultEvents.awaitCommitted(fresh, this.prefix, Duration.ofSeconds(30));
-				assertThat(committed).isGreaterThanOrEqualTo(published.get());
-				Map<String, List<Long>> applied = FaultEvents.awaitAppliedOnceInOrder(fresh, this.prefix, committed,
-						aggregates, Duration.ofSeconds(120));
 				FaultReport.record(database + " connections terminated twice under load (" + topology + ")", committed,
-						applied.values().stream().mapToInt(List::size).sum(),
-						FaultReport.consumed(listener, "duplicate"), 0,
-						terminated + " connections ended, " + failures.size() + " publishes failed cleanly");
+						FaultEvents.appliedCount(jdbc, this.prefix), FaultReport.consumed(listener, "duplicate"), 0,
+						terminated + " connections ended, " + publishing.failures().size()
+								+ " publishes failed cleanly");
 			}
-			finally {
-				services.closeAfter(listener);
-				// the pool may still hand out a connection that was terminated
-				await().atMost(Duration.ofSeconds(30))
-					.ignoreExceptions()
-					.until(() -> jdbc.queryForObject("SELECT 1", Integer.class) == 1);
-				FaultEvents.cleanUp(listener, jdbc, topology, billing, this.prefix,
-						FaultEvents.aggregateIds(this.prefix, aggregates));
-			}
-		}
+		});
 	}
 
 	private static int terminateConnections(Database database) {

@@ -15,7 +15,7 @@ import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.EventSourceListener;
 import io.eventsource.test.EventSourceContexts;
-import io.eventsource.test.FastTimings;
+import io.eventsource.test.JdbcProjection;
 import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestServices.Database;
@@ -23,10 +23,12 @@ import io.eventsource.test.TestTopology;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
-import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.transaction.TransactionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -133,6 +135,31 @@ final class FaultEvents {
 	}
 
 	/**
+	 * Waits for a load that a database outage hit to end, and checks what the outage may
+	 * and may not do: the publishes it caught in flight failed with Spring's data access
+	 * or transaction exception (and none failed otherwise), every publish that succeeded
+	 * committed, and every committed event is applied once, in order, within two minutes
+	 * ({@link #awaitAppliedOnceInOrder}).
+	 * @param jdbc the database
+	 * @param prefix the prefix of the test's aggregate ids
+	 * @param load the load under way
+	 * @param aggregates how many aggregates the load publishes to
+	 * @param commitTimeout how long the outbox may take to answer again
+	 * @return how many events committed
+	 * @throws Exception if the load did not end within two minutes
+	 */
+	static int awaitCommittedAppliedOnceInOrder(JdbcTemplate jdbc, String prefix, PacedLoad.Publishing load,
+			int aggregates, Duration commitTimeout) throws Exception {
+		load.done().get(2, TimeUnit.MINUTES);
+		assertThat(load.failures()).allSatisfy((failure) -> assertThat(failure)
+			.isInstanceOfAny(DataAccessException.class, TransactionException.class));
+		int committed = awaitCommitted(jdbc, prefix, commitTimeout);
+		assertThat(committed).isGreaterThanOrEqualTo(load.published().get());
+		awaitAppliedOnceInOrder(jdbc, prefix, committed, aggregates, Duration.ofSeconds(120));
+		return committed;
+	}
+
+	/**
 	 * Waits until exactly the expected number of events are applied (and stay so for a
 	 * second), then asserts every aggregate applied its events once, in order.
 	 * @param jdbc the database
@@ -167,11 +194,41 @@ final class FaultEvents {
 	 */
 	static ApplicationContextRunner listener(Database database, String service, TestTopology topology,
 			String instance) {
-		return EventSourceContexts.runner(database, service)
-			.withPropertyValues(FastTimings.PROPERTIES)
-			.withPropertyValues(topology.properties())
+		return EventSourceContexts.fastRunner(database, topology, service)
 			.withBean(Ledger.class, () -> new Ledger(instance, -1))
 			.withBean(MeterRegistry.class, SimpleMeterRegistry::new);
+	}
+
+	/**
+	 * Runs a fault test against a listening service {@code billing-…} of the fault suites
+	 * ({@link #listener}), once the ledger's table exists and the service consumes.
+	 * Afterwards, also when the test failed, it waits until the database answers again
+	 * (the test may have cut it off) and deletes what the test left ({@link #cleanUp})
+	 * for the aggregates {@code prefix0} to {@code prefix(aggregates-1)}.
+	 * @param database the database
+	 * @param topology the topology of the test
+	 * @param prefix the prefix of the test's aggregate ids
+	 * @param aggregates how many aggregates the test uses
+	 * @param test the test
+	 */
+	static void withListener(Database database, TestTopology topology, String prefix, int aggregates,
+			ListenerTest test) {
+		String billing = "billing-" + TestServices.randomSuffix();
+		listener(database, billing, topology, "billing").run((listener) -> {
+			JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
+			createTable(jdbc, database);
+			try {
+				TestTopology.awaitConsuming(listener);
+				test.run(listener, jdbc);
+			}
+			finally {
+				// a pool may still hand out a connection the test cut off
+				await().atMost(Duration.ofSeconds(60))
+					.ignoreExceptions()
+					.until(() -> jdbc.queryForObject("SELECT 1", Integer.class) == 1);
+				cleanUp(listener, jdbc, topology, billing, prefix, aggregateIds(prefix, aggregates));
+			}
+		});
 	}
 
 	/**
@@ -182,9 +239,7 @@ final class FaultEvents {
 	 * @return the runner
 	 */
 	static ApplicationContextRunner publisher(Database database, TestTopology topology) {
-		return EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
-			.withPropertyValues(FastTimings.PROPERTIES)
-			.withPropertyValues(topology.properties())
+		return EventSourceContexts.fastRunner(database, topology, "orders-" + TestServices.randomSuffix())
 			.withPropertyValues("eventsource.listener.enabled=false");
 	}
 
@@ -203,26 +258,35 @@ final class FaultEvents {
 	}
 
 	/**
+	 * A fault test run by {@link #withListener}.
+	 */
+	@FunctionalInterface
+	interface ListenerTest {
+
+		/**
+		 * Runs the test.
+		 * @param listener the listening service, consuming
+		 * @param jdbc its database, with the ledger's table
+		 * @throws Exception on failure
+		 */
+		void run(AssertableApplicationContext listener, JdbcTemplate jdbc) throws Exception;
+
+	}
+
+	/**
 	 * Inserts a row per event in the listener's transaction. Before the insert of event
 	 * {@code hangOn}, it prints {@code IN_HANDLER n} and hangs, so that a test can kill
 	 * its process in the middle of the handler.
 	 */
-	static class Ledger {
+	static class Ledger extends JdbcProjection {
 
 		private final String instance;
 
 		private final int hangOn;
 
-		private JdbcTemplate jdbc;
-
 		Ledger(String instance, int hangOn) {
 			this.instance = instance;
 			this.hangOn = hangOn;
-		}
-
-		@Autowired
-		void setDataSource(DataSource dataSource) {
-			this.jdbc = new JdbcTemplate(dataSource);
 		}
 
 		@EventSourceListener(projection = "ledger")

@@ -25,6 +25,7 @@ import io.eventsource.store.internal.PublicMessageRepository;
 import io.eventsource.store.internal.StoredEvent;
 import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.FastTimings;
+import io.eventsource.test.JdbcProjection;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices.Database;
@@ -40,7 +41,6 @@ import org.junit.jupiter.params.provider.EnumSource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -531,16 +531,9 @@ class FutureEventTests {
 	/**
 	 * Inserts a row per event applied, in the listener's transaction.
 	 */
-	static class Ledger {
+	static class Ledger extends JdbcProjection {
 
 		static final String TABLE = "future_test_applied";
-
-		private JdbcTemplate jdbc;
-
-		@Autowired
-		void setDataSource(DataSource dataSource) {
-			this.jdbc = new JdbcTemplate(dataSource);
-		}
 
 		@EventSourceListener(projection = "ledger")
 		void placed(OrderPlaced event, EventMetadata metadata) {

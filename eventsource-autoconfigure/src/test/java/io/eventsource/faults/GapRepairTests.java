@@ -17,7 +17,6 @@ import io.eventsource.autoconfigure.EventSourceEndpointAutoConfiguration;
 import io.eventsource.envelope.EventEnvelope;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.registry.ServiceRegistry;
-import io.eventsource.test.EventSourceContexts;
 import io.eventsource.test.FastTimings;
 import io.eventsource.test.RunningContexts;
 import io.eventsource.test.TestServices.Database;
@@ -26,13 +25,8 @@ import io.eventsource.test.TestTopology;
 import io.eventsource.topology.EventTopology;
 import io.eventsource.topology.SendOutcome;
 import io.eventsource.topology.SendOutcomes;
-import io.eventsource.topology.TopologyType;
 import io.eventsource.topology.internal.AggregateTopologies;
-import io.eventsource.topology.internal.PartitionedTopology;
-import io.eventsource.topology.internal.PerAggregateTopology;
-import io.eventsource.topology.internal.TopologyRouter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -72,22 +66,15 @@ class GapRepairTests {
 		int aggregates = 20;
 		int total = 600;
 		try (RunningContexts services = new RunningContexts()) {
-			AssertableApplicationContext orders = services
-				.start(EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
-					.withPropertyValues(FastTimings.PROPERTIES)
-					.withPropertyValues(topology.properties())
-					.withPropertyValues("eventsource.listener.enabled=false")
-					.withUserConfiguration(LossyTopologyConfiguration.class));
+			AssertableApplicationContext orders = services.start(
+					FaultEvents.publisher(database, topology).withUserConfiguration(LossyTopologyConfiguration.class));
 			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
 			FaultEvents.createTable(jdbc);
 			try {
-				AssertableApplicationContext listener = services.start(EventSourceContexts.runner(database, billing)
-					.withPropertyValues(FastTimings.PROPERTIES)
-					.withPropertyValues(topology.properties())
-					// only the lossy relay of orders sends
-					.withPropertyValues("eventsource.relay.enabled=false", "eventsource.replay.gap-timeout=500ms")
-					.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))
-					.withBean(MeterRegistry.class, SimpleMeterRegistry::new));
+				AssertableApplicationContext listener = services
+					.start(FaultEvents.listener(database, billing, topology, "billing")
+						// only the lossy relay of orders sends
+						.withPropertyValues("eventsource.relay.enabled=false", "eventsource.replay.gap-timeout=500ms"));
 				TestTopology.awaitConsuming(listener);
 				LossyTopology lossy = orders.getBean(LossyTopology.class);
 				EventPublisher publisher = orders.getBean(EventPublisher.class);
@@ -141,14 +128,16 @@ class GapRepairTests {
 		TestTopology topology = TestTopology.PARTITIONED;
 		// from now on: the catch-up after startup sets the cursors, the periodic ones
 		// bring what was lost since; no later event, no request
-		loseTheTail(topology, (listener) -> listener
-			.withPropertyValues("eventsource.replay.catch-up-on-start=true", "eventsource.replay.catch-up-from=now",
-					"eventsource.replay.catch-up-horizon=1s", "eventsource.replay.catch-up-interval=2s")
-			.withBean(MeterRegistry.class, SimpleMeterRegistry::new), (listener) -> {
-			}, (listener, jdbc) -> FaultReport.record(
-					"last 2 events of an aggregate lost, periodic catch-up (" + topology + ")", 3,
-					FaultEvents.appliedCount(jdbc, this.prefix), FaultReport.consumed(listener, "duplicate"), 0,
-					"the periodic catch-up brought them from the producer's log"));
+		loseTheTail(topology,
+				(listener) -> listener.withPropertyValues("eventsource.replay.catch-up-on-start=true",
+						"eventsource.replay.catch-up-from=now", "eventsource.replay.catch-up-horizon=1s",
+						"eventsource.replay.catch-up-interval=2s"),
+				(listener) -> {
+				},
+				(listener, jdbc) -> FaultReport.record(
+						"last 2 events of an aggregate lost, periodic catch-up (" + topology + ")", 3,
+						FaultEvents.appliedCount(jdbc, this.prefix), FaultReport.consumed(listener, "duplicate"), 0,
+						"the periodic catch-up brought them from the producer's log"));
 	}
 
 	@ParameterizedTest
@@ -176,21 +165,15 @@ class GapRepairTests {
 		String billing = "billing-" + TestServices.randomSuffix();
 		String aggregate = this.prefix + "0";
 		try (RunningContexts services = new RunningContexts()) {
-			AssertableApplicationContext orders = services
-				.start(EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
-					.withPropertyValues(FastTimings.PROPERTIES)
-					.withPropertyValues(topology.properties())
-					.withPropertyValues("eventsource.listener.enabled=false", "eventsource.replay.catch-up-horizon=1s")
-					.withUserConfiguration(LossyTopologyConfiguration.class));
+			AssertableApplicationContext orders = services.start(FaultEvents.publisher(database, topology)
+				.withPropertyValues("eventsource.replay.catch-up-horizon=1s")
+				.withUserConfiguration(LossyTopologyConfiguration.class));
 			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
 			FaultEvents.createTable(jdbc);
 			try {
 				AssertableApplicationContext listener = services
-					.start(listenerSettings.apply(EventSourceContexts.runner(database, billing)
-						.withPropertyValues(FastTimings.PROPERTIES)
-						.withPropertyValues(topology.properties())
-						.withPropertyValues("eventsource.relay.enabled=false")
-						.withBean(FaultEvents.Ledger.class, () -> new FaultEvents.Ledger("billing", -1))));
+					.start(listenerSettings.apply(FaultEvents.listener(database, billing, topology, "billing")
+						.withPropertyValues("eventsource.relay.enabled=false")));
 				TestTopology.awaitConsuming(listener);
 				LossyTopology lossy = orders.getBean(LossyTopology.class);
 				lossy.losing.set(false);
@@ -219,12 +202,7 @@ class GapRepairTests {
 		@Bean
 		LossyTopology lossyTopology(ConnectionFactory connectionFactory, ServiceRegistry registry,
 				AggregateTopologies topologies) {
-			SimpleMeterRegistry meters = new SimpleMeterRegistry();
-			return new LossyTopology(new TopologyRouter(topologies, Map.of(TopologyType.PER_AGGREGATE,
-					new PerAggregateTopology(connectionFactory, registry, Duration.ofSeconds(30), Duration.ofSeconds(5),
-							Duration.ofMillis(500), Duration.ofSeconds(10), meters),
-					TopologyType.PARTITIONED,
-					new PartitionedTopology(connectionFactory, Duration.ofSeconds(10), meters))));
+			return new LossyTopology(FastTimings.topology(connectionFactory, registry, topologies));
 		}
 
 	}

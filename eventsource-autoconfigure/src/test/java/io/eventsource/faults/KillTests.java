@@ -21,7 +21,6 @@ import javax.sql.DataSource;
 
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.test.EventSourceContexts;
-import io.eventsource.test.FastTimings;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.RunningContexts;
 import io.eventsource.test.TestServices;
@@ -55,9 +54,7 @@ class KillTests {
 		String aggregate = this.prefix + "1";
 		try (RunningContexts services = new RunningContexts()) {
 			AssertableApplicationContext orders = services
-				.start(EventSourceContexts.runner(database, "orders-" + TestServices.randomSuffix())
-					.withPropertyValues(FastTimings.PROPERTIES)
-					.withPropertyValues(topology.properties()));
+				.start(EventSourceContexts.fastRunner(database, topology, "orders-" + TestServices.randomSuffix()));
 			JdbcTemplate jdbc = new JdbcTemplate(orders.getBean(DataSource.class));
 			FaultEvents.createTable(jdbc, database);
 			ChildProcess child = ChildProcess.start(ListenerProcess.class, billing, List.of("2"),
@@ -129,12 +126,8 @@ class KillTests {
 	@MethodSource("io.eventsource.faults.KillTests#classicTopologiesWithDatabases")
 	void aPublisherKilledWhileItPublishesAndRelaysLeavesItsCommittedEventsToAnotherRelay(Database database,
 			TestTopology topology) throws Exception {
-		String billing = "billing-" + TestServices.randomSuffix();
 		int aggregates = 5;
-		FaultEvents.listener(database, billing, topology, "billing").run((listener) -> {
-			JdbcTemplate jdbc = new JdbcTemplate(listener.getBean(DataSource.class));
-			FaultEvents.createTable(jdbc, database);
-			TestTopology.awaitConsuming(listener);
+		FaultEvents.withListener(database, topology, this.prefix, aggregates, (listener, jdbc) -> {
 			ChildProcess child = ChildProcess.start(PublisherProcess.class, "orders-" + TestServices.randomSuffix(),
 					List.of(this.prefix, Integer.toString(aggregates)), properties(database, topology));
 			try {
@@ -166,8 +159,6 @@ class KillTests {
 			}
 			finally {
 				child.kill();
-				FaultEvents.cleanUp(listener, jdbc, topology, billing, this.prefix,
-						FaultEvents.aggregateIds(this.prefix, aggregates));
 			}
 		});
 	}

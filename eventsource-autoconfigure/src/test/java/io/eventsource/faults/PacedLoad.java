@@ -12,6 +12,8 @@ import java.util.function.IntConsumer;
 
 import io.eventsource.publish.EventPublisher;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * A load at a fixed rate: an action run a number of times, one every period, on a thread
  * of its own, while the test breaks something.
@@ -85,6 +87,14 @@ final class PacedLoad {
 	 * @param done completed after the last publish
 	 */
 	record Publishing(AtomicInteger published, Queue<RuntimeException> failures, CompletableFuture<Void> done) {
+
+		/**
+		 * Waits, a minute at the most, until a number of publishes succeeded.
+		 * @param count how many
+		 */
+		void awaitPublished(int count) {
+			await().atMost(Duration.ofSeconds(60)).until(() -> this.published.get() >= count);
+		}
 
 	}
 

@@ -50,4 +50,19 @@ public final class EventSourceContexts {
 			.withPropertyValues("eventsource.service-name=" + serviceName);
 	}
 
+	/**
+	 * Returns a runner for a service on a database and a topology, with the
+	 * {@link FastTimings#PROPERTIES fast timings}: what the listening and fault suites
+	 * start every service from.
+	 * @param database the database
+	 * @param topology the topology
+	 * @param serviceName the service name
+	 * @return the runner
+	 */
+	public static ApplicationContextRunner fastRunner(TestServices.Database database, TestTopology topology,
+			String serviceName) {
+		return runner(database, serviceName).withPropertyValues(FastTimings.PROPERTIES)
+			.withPropertyValues(topology.properties());
+	}
+
 }

@@ -32,6 +32,8 @@ public final class RabbitTestClient implements AutoCloseable {
 
 	private Channel getChannel;
 
+	private final List<String> declaredQueues = new ArrayList<>();
+
 	public RabbitTestClient() {
 		ConnectionFactory factory = new ConnectionFactory();
 		TestServices.Endpoint rabbit = TestServices.rabbit();
@@ -145,6 +147,16 @@ public final class RabbitTestClient implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Declares a plain queue for a test (not durable, not exclusive, not auto-deleted),
+	 * which this client deletes when it closes.
+	 * @param queue the queue
+	 */
+	public void declareQueue(String queue) {
+		withChannel((channel) -> channel.queueDeclare(queue, false, false, false, null));
+		this.declaredQueues.add(queue);
+	}
+
 	public void deleteQueue(String queue) {
 		try (Channel channel = this.connection.createChannel()) {
 			channel.queueDelete(queue);
@@ -223,8 +235,13 @@ public final class RabbitTestClient implements AutoCloseable {
 		return URLEncoder.encode(segment, StandardCharsets.UTF_8).replace("+", "%20");
 	}
 
+	/**
+	 * Deletes the queues declared with {@link #declareQueue(String)} and closes the
+	 * connection.
+	 */
 	@Override
 	public void close() {
+		this.declaredQueues.forEach(this::deleteQueue);
 		try {
 			this.connection.close();
 		}

@@ -9,23 +9,16 @@ import java.util.UUID;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.EventSourceListener;
-import io.eventsource.listen.ListenerContainer;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.core.env.Environment;
 import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -37,19 +30,14 @@ import static org.awaitility.Awaitility.await;
  * anyone but the operator and change nothing, and the operator's requests work, with 4xx
  * for selectors that name nothing. A service name of its own; no profile, no demo.
  */
-@SpringBootTest(classes = SampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "sample.demo=false", "eventsource.relay.poll-interval=200ms",
-				"eventsource.replay.catch-up-on-start=false", "eventsource.replay.catch-up-interval=0",
-				"eventsource.listener.retry.projections." + ActuatorSecurityTests.PROJECTION + ".max-attempts=1",
-				// the handler fails on purpose: no stack traces in the build's output
-				"logging.level.io.eventsource.listen.internal.dispatch.EventDispatcher=off",
-				"spring.security.user.password=" + ActuatorSecurityTests.PASSWORD,
-				// durable queues: an event published before the relay knows this service
-				// waits in its partition instead of going nowhere
-				"eventsource.aggregate-types." + ActuatorSecurityTests.AGGREGATE_TYPE + ".topology=partitioned",
-				"eventsource.aggregate-types." + ActuatorSecurityTests.AGGREGATE_TYPE + ".partitions=1" })
-@Import(ActuatorSecurityTests.Probes.class)
-@DirtiesContext
+@TestPropertySource(properties = { "eventsource.replay.catch-up-interval=0",
+		"eventsource.listener.retry.projections." + ActuatorSecurityTests.PROJECTION + ".max-attempts=1",
+		"spring.security.user.password=" + ActuatorSecurityTests.PASSWORD,
+		// durable queues: an event published before the relay knows this service
+		// waits in its partition instead of going nowhere
+		"eventsource.aggregate-types." + ActuatorSecurityTests.AGGREGATE_TYPE + ".topology=partitioned",
+		"eventsource.aggregate-types." + ActuatorSecurityTests.AGGREGATE_TYPE + ".partitions=1" })
+@Import({ ActuatorSecurityTests.RefusingHandler.class, ActuatorSecurityTests.RowCleanUp.class })
 class ActuatorSecurityTests extends ServiceUnderTest {
 
 	static final String AGGREGATE_TYPE = "SecurityProbe";
@@ -159,27 +147,6 @@ class ActuatorSecurityTests extends ServiceUnderTest {
 		@EventSourceListener(projection = PROJECTION)
 		void on(Refused event) {
 			throw new IllegalStateException("Always failing, so that the event is parked");
-		}
-
-	}
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class Probes {
-
-		@Bean
-		RefusingHandler securityRefusingHandler() {
-			return new RefusingHandler();
-		}
-
-		@Bean
-		QueueCleanUp securityQueueCleanUp(ConnectionFactory connectionFactory,
-				ObjectProvider<ListenerContainer> containers, Environment environment) {
-			return new QueueCleanUp(SERVICE, connectionFactory, containers, environment);
-		}
-
-		@Bean
-		RowCleanUp securityRowCleanUp(JdbcTemplate jdbc) {
-			return new RowCleanUp(jdbc);
 		}
 
 	}

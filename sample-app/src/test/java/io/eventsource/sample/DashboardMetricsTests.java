@@ -17,22 +17,15 @@ import java.util.stream.Collectors;
 import io.eventsource.envelope.EventMetadata;
 import io.eventsource.envelope.EventType;
 import io.eventsource.listen.EventSourceListener;
-import io.eventsource.listen.ListenerContainer;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
-import org.springframework.core.env.Environment;
-import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.web.client.RestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,19 +37,12 @@ import static org.awaitility.Awaitility.await;
  * parked, on both topologies. Only the library's beans and this test's own handlers take
  * part: no profile, no demo, a service name of its own.
  */
-@SpringBootTest(classes = SampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-		properties = { "sample.demo=false", "eventsource.relay.poll-interval=200ms",
-				"eventsource.replay.catch-up-on-start=false",
-				"management.endpoints.web.exposure.include=health,metrics,prometheus,eventsource",
-				"eventsource.listener.retry.initial-delay=100ms",
-				// the handlers fail on purpose: no stack traces in the build's output
-				"logging.level.io.eventsource.listen.internal.dispatch.EventDispatcher=off",
-				"eventsource.listener.retry.projections." + DashboardMetricsTests.PARKING_PROJECTION
-						+ ".max-attempts=1",
-				"eventsource.aggregate-types." + DashboardMetricsTests.PARTITIONED_TYPE + ".topology=partitioned",
-				"eventsource.aggregate-types." + DashboardMetricsTests.PARTITIONED_TYPE + ".partitions=2" })
-@Import(DashboardMetricsTests.Probes.class)
-@DirtiesContext
+@TestPropertySource(properties = { "management.endpoints.web.exposure.include=health,metrics,prometheus,eventsource",
+		"eventsource.listener.retry.initial-delay=100ms",
+		"eventsource.listener.retry.projections." + DashboardMetricsTests.PARKING_PROJECTION + ".max-attempts=1",
+		"eventsource.aggregate-types." + DashboardMetricsTests.PARTITIONED_TYPE + ".topology=partitioned",
+		"eventsource.aggregate-types." + DashboardMetricsTests.PARTITIONED_TYPE + ".partitions=2" })
+@Import(DashboardMetricsTests.ProbeHandlers.class)
 class DashboardMetricsTests extends ServiceUnderTest {
 
 	static final String PER_AGGREGATE_TYPE = "DashboardProbe";
@@ -167,22 +153,6 @@ class DashboardMetricsTests extends ServiceUnderTest {
 		@EventSourceListener(projection = PARKING_PROJECTION)
 		void on(Rejected event) {
 			throw new IllegalStateException("Always failing, so that the event is parked");
-		}
-
-	}
-
-	@TestConfiguration(proxyBeanMethods = false)
-	static class Probes {
-
-		@Bean
-		ProbeHandlers dashboardProbeHandlers() {
-			return new ProbeHandlers();
-		}
-
-		@Bean
-		QueueCleanUp dashboardQueueCleanUp(ConnectionFactory connectionFactory,
-				ObjectProvider<ListenerContainer> containers, Environment environment) {
-			return new QueueCleanUp(SERVICE, connectionFactory, containers, environment);
 		}
 
 	}

@@ -16,17 +16,30 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
 
 import static org.awaitility.Awaitility.await;
 
 /**
  * What the sample's web tests share: the running sample on a random port under a service
- * name of the test's own, the wait until its listeners consume, and the clean-up of the
- * queues the service declared.
+ * name of the test's own (each sets {@code spring.application.name}), without its demo
+ * and with a fast relay, closed after the test class; the wait until its listeners
+ * consume, and the clean-up of the queues the service declared. A test adds its own
+ * properties with {@code @TestPropertySource}.
  */
+@SpringBootTest(classes = SampleApplication.class, webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@TestPropertySource(properties = { "sample.demo=false", "eventsource.relay.poll-interval=200ms",
+		"eventsource.replay.catch-up-on-start=false",
+		// the tests' handlers fail on purpose: no stack traces in the build's output
+		"logging.level.io.eventsource.listen.internal.dispatch.EventDispatcher=off" })
+@Import(ServiceUnderTest.QueueCleanUp.class)
+@DirtiesContext
 abstract class ServiceUnderTest {
 
 	@LocalServerPort
@@ -76,9 +89,9 @@ abstract class ServiceUnderTest {
 
 		private final Environment environment;
 
-		QueueCleanUp(String service, ConnectionFactory connectionFactory, ObjectProvider<ListenerContainer> containers,
+		QueueCleanUp(ConnectionFactory connectionFactory, ObjectProvider<ListenerContainer> containers,
 				Environment environment) {
-			this.service = service;
+			this.service = environment.getRequiredProperty("spring.application.name");
 			this.connectionFactory = connectionFactory;
 			this.containers = containers;
 			this.environment = environment;

@@ -27,16 +27,14 @@ import io.eventsource.listen.internal.dispatch.ListenerMetrics;
 import io.eventsource.listen.internal.peraggregate.PerAggregateListenerContainer;
 import io.eventsource.publish.EventPublisher;
 import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.FastTimings;
+import io.eventsource.test.JdbcProjection;
 import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices.Database;
 import io.eventsource.test.TestServices;
 import io.eventsource.test.TestTopology;
 import io.eventsource.topology.EventTopology;
-import io.eventsource.topology.TopologyType;
 import io.eventsource.topology.internal.AggregateTopologies;
-import io.eventsource.topology.internal.PartitionedTopology;
-import io.eventsource.topology.internal.PerAggregateTopology;
-import io.eventsource.topology.internal.TopologyRouter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -69,13 +67,8 @@ class ListenerIntegrationTests {
 	private final String prefix = TestServices.randomSuffix() + "-";
 
 	private ApplicationContextRunner runner(Database database, TestTopology topology, String service) {
-		return EventSourceContexts.runner(database, service)
-			.withPropertyValues(topology.properties())
-			.withPropertyValues("eventsource.partitioned.rebalance-interval=1s")
-			.withPropertyValues("eventsource.relay.poll-interval=200ms", "eventsource.per-aggregate.queue-expiry=20s",
-					"eventsource.per-aggregate.declaration-cache-ttl=5s",
-					"eventsource.per-aggregate.consumer-idle-timeout=2s", "eventsource.listener.redelivery-delay=200ms",
-					"eventsource.registry.heartbeat-interval=1s");
+		return EventSourceContexts.fastRunner(database, topology, service)
+			.withPropertyValues("eventsource.partitioned.rebalance-interval=1s");
 	}
 
 	@ParameterizedTest
@@ -510,12 +503,7 @@ class ListenerIntegrationTests {
 		DuplicatingTopology duplicatingTopology(
 				org.springframework.amqp.rabbit.connection.ConnectionFactory connectionFactory,
 				io.eventsource.registry.ServiceRegistry registry, AggregateTopologies topologies) {
-			SimpleMeterRegistry meters = new SimpleMeterRegistry();
-			return new DuplicatingTopology(new TopologyRouter(topologies, Map.of(TopologyType.PER_AGGREGATE,
-					new PerAggregateTopology(connectionFactory, registry, Duration.ofSeconds(20), Duration.ofSeconds(5),
-							Duration.ofSeconds(1), Duration.ofSeconds(10), meters),
-					TopologyType.PARTITIONED,
-					new PartitionedTopology(connectionFactory, Duration.ofSeconds(10), meters))));
+			return new DuplicatingTopology(FastTimings.topology(connectionFactory, registry, topologies));
 		}
 
 	}
@@ -594,7 +582,7 @@ class ListenerIntegrationTests {
 	 * A projection whose effect is a row in the application's own database, written in
 	 * the handler's transaction.
 	 */
-	static class Ledger {
+	static class Ledger extends JdbcProjection {
 
 		private final String instance;
 
@@ -609,8 +597,6 @@ class ListenerIntegrationTests {
 		/** The aggregates each transaction of a handler applied events of. */
 		final Map<Object, Set<String>> aggregatesByTransaction = new ConcurrentHashMap<>();
 
-		private JdbcTemplate jdbc;
-
 		Ledger(String instance) {
 			this(instance, 0);
 		}
@@ -618,11 +604,6 @@ class ListenerIntegrationTests {
 		Ledger(String instance, long workMillis) {
 			this.instance = instance;
 			this.workMillis = workMillis;
-		}
-
-		@org.springframework.beans.factory.annotation.Autowired
-		void setDataSource(DataSource dataSource) {
-			this.jdbc = new JdbcTemplate(dataSource);
 		}
 
 		@EventSourceListener(projection = "ledger")

@@ -1,9 +1,7 @@
 package io.eventsource.registry.internal;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -16,6 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.eventsource.registry.RegistryUnavailableException;
 import io.eventsource.registry.ServiceRegistry;
+import io.eventsource.test.MutableClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -34,7 +33,7 @@ class CachingServiceRegistryTests {
 
 	private final Controlled delegate = new Controlled();
 
-	private final MutableClock clock = new MutableClock();
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T10:00:00Z"));
 
 	private final List<CachingServiceRegistry> registries = new ArrayList<>();
 
@@ -320,31 +319,6 @@ class CachingServiceRegistryTests {
 				Thread.currentThread().interrupt();
 				throw new IllegalStateException("Interrupted", ex);
 			}
-		}
-
-	}
-
-	static class MutableClock extends Clock {
-
-		private volatile Instant now = Instant.parse("2026-11-25T10:00:00Z");
-
-		void advance(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneOffset getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(java.time.ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
 		}
 
 	}

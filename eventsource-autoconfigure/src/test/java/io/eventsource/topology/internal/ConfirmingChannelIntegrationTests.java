@@ -32,7 +32,7 @@ class ConfirmingChannelIntegrationTests {
 
 	@BeforeEach
 	void declare() {
-		this.rabbit.withChannel((channel) -> channel.queueDeclare(this.queue, false, false, false, null));
+		this.rabbit.declareQueue(this.queue);
 		TestServices.Endpoint endpoint = TestServices.rabbit();
 		this.connectionFactory = new CachingConnectionFactory(endpoint.host(), endpoint.port());
 		this.connectionFactory.setUsername("guest");
@@ -42,7 +42,6 @@ class ConfirmingChannelIntegrationTests {
 	@AfterEach
 	void cleanUp() {
 		this.connectionFactory.destroy();
-		this.rabbit.deleteQueue(this.queue);
 		this.rabbit.close();
 	}
 

@@ -29,6 +29,8 @@ import io.eventsource.publish.EventPublisher;
 import io.eventsource.store.internal.ParkedEventRepository.ParkedEvent;
 import io.eventsource.store.internal.ParkedPayload;
 import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.FastTimings;
+import io.eventsource.test.JdbcProjection;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices.Database;
@@ -44,7 +46,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -555,15 +556,10 @@ class MalformedMessagesIntegrationTests {
 	}
 
 	private ApplicationContextRunner runner(Database database, TestTopology topology, String service) {
-		return EventSourceContexts.runner(database, service)
-			.withPropertyValues(topology.properties())
+		return EventSourceContexts.fastRunner(database, topology, service)
 			.withConfiguration(AutoConfigurations.of(EventSourceEndpointAutoConfiguration.class))
-			.withPropertyValues("eventsource.relay.poll-interval=200ms", "eventsource.per-aggregate.queue-expiry=20s",
-					"eventsource.per-aggregate.declaration-cache-ttl=5s",
-					"eventsource.per-aggregate.consumer-idle-timeout=2s", "eventsource.listener.retry-delay=200ms",
-					"eventsource.listener.retry.initial-delay=100ms", "eventsource.listener.retry.multiplier=2",
-					"eventsource.listener.retry.max-delay=300ms", "eventsource.registry.heartbeat-interval=1s",
-					"management.endpoints.web.exposure.include=eventsource");
+			.withPropertyValues(FastTimings.RETRIES)
+			.withPropertyValues("management.endpoints.web.exposure.include=eventsource");
 	}
 
 	@FunctionalInterface
@@ -587,14 +583,7 @@ class MalformedMessagesIntegrationTests {
 	/**
 	 * Writes each deposit it applies to a table, in the listener's transaction.
 	 */
-	static class Ledger {
-
-		private JdbcTemplate jdbc;
-
-		@Autowired
-		void setDataSource(DataSource dataSource) {
-			this.jdbc = new JdbcTemplate(dataSource);
-		}
+	static class Ledger extends JdbcProjection {
 
 		@EventSourceListener(projection = "ledger")
 		void deposited(Deposited event, EventMetadata metadata) {

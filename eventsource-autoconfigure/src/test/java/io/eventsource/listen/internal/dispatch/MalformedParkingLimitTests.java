@@ -1,13 +1,11 @@
 package io.eventsource.listen.internal.dispatch;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.eventsource.test.MutableClock;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -17,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class MalformedParkingLimitTests {
 
-	private final MovableClock clock = new MovableClock();
+	private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
 
 	private final AtomicLong rows = new AtomicLong();
 
@@ -43,12 +41,12 @@ class MalformedParkingLimitTests {
 		this.rows.set(3);
 		assertThat(this.limit.admits()).isFalse();
 		this.rows.set(1);
-		this.clock.move(MalformedParkingLimit.REFRESH.minusMillis(1));
+		this.clock.advance(MalformedParkingLimit.REFRESH.minusMillis(1));
 		assertThat(this.limit.admits()).isFalse();
-		this.clock.move(Duration.ofMillis(1));
+		this.clock.advance(Duration.ofMillis(1));
 		assertThat(this.limit.admits()).isTrue();
 		this.rows.set(5);
-		this.clock.move(MalformedParkingLimit.REFRESH);
+		this.clock.advance(MalformedParkingLimit.REFRESH);
 		assertThat(this.limit.admits()).isFalse();
 		assertThat(this.readings).hasValue(3);
 	}
@@ -83,34 +81,9 @@ class MalformedParkingLimitTests {
 		for (int i = 0; i < 99; i++) {
 			assertThat(this.limit.dropped()).isZero();
 		}
-		this.clock.move(MalformedParkingLimit.LOG_PERIOD);
+		this.clock.advance(MalformedParkingLimit.LOG_PERIOD);
 		assertThat(this.limit.dropped()).isEqualTo(100);
 		assertThat(this.limit.dropped()).isZero();
-	}
-
-	static class MovableClock extends Clock {
-
-		private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-		void move(Duration duration) {
-			this.now = this.now.plus(duration);
-		}
-
-		@Override
-		public ZoneId getZone() {
-			return ZoneOffset.UTC;
-		}
-
-		@Override
-		public Clock withZone(ZoneId zone) {
-			return this;
-		}
-
-		@Override
-		public Instant instant() {
-			return this.now;
-		}
-
 	}
 
 }

@@ -29,6 +29,8 @@ import io.eventsource.publish.PublishOptions;
 import io.eventsource.store.internal.ParkedEventRepository.ParkedEvent;
 import io.eventsource.store.internal.ParkedPayload;
 import io.eventsource.test.EventSourceContexts;
+import io.eventsource.test.FastTimings;
+import io.eventsource.test.JdbcProjection;
 import io.eventsource.test.RabbitTestClient;
 import io.eventsource.test.TestCleanUp;
 import io.eventsource.test.TestServices.Database;
@@ -41,7 +43,6 @@ import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -62,18 +63,14 @@ class ParkingIntegrationTests {
 	private final String prefix = TestServices.randomSuffix() + "-";
 
 	private ApplicationContextRunner runner(Database database, TestTopology topology, String service) {
-		return EventSourceContexts.runner(database, service)
-			.withPropertyValues(topology.properties())
+		return EventSourceContexts.fastRunner(database, topology, service)
 			.withConfiguration(AutoConfigurations.of(EventSourceEndpointAutoConfiguration.class,
 					EventSourceHealthContributorAutoConfiguration.class))
-			.withPropertyValues("eventsource.relay.poll-interval=200ms", "eventsource.per-aggregate.queue-expiry=20s",
-					"eventsource.per-aggregate.declaration-cache-ttl=5s",
-					"eventsource.per-aggregate.consumer-idle-timeout=2s", "eventsource.listener.retry-delay=200ms",
-					"eventsource.listener.retry.initial-delay=100ms", "eventsource.listener.retry.multiplier=2",
-					"eventsource.listener.retry.max-delay=300ms", "eventsource.listener.retry.max-attempts=6",
+			.withPropertyValues(FastTimings.RETRIES)
+			.withPropertyValues("eventsource.listener.retry.max-attempts=6",
 					"eventsource.listener.retry.projections.ledger.max-attempts=3",
 					"eventsource.listener.retry.projections.ledger.initial-delay=50ms",
-					"eventsource.registry.heartbeat-interval=1s", "eventsource.listener.max-payload-size=2KB",
+					"eventsource.listener.max-payload-size=2KB",
 					"management.endpoints.web.exposure.include=eventsource");
 	}
 
@@ -370,18 +367,11 @@ class ParkingIntegrationTests {
 	 * Writes each deposit it applies to a table, in the listener's transaction, so that
 	 * only committed effects count.
 	 */
-	static class Ledger {
+	static class Ledger extends JdbcProjection {
 
 		final Set<Integer> failing = ConcurrentHashMap.newKeySet();
 
 		private final Map<Integer, Integer> attempts = new ConcurrentHashMap<>();
-
-		private JdbcTemplate jdbc;
-
-		@Autowired
-		void setDataSource(DataSource dataSource) {
-			this.jdbc = new JdbcTemplate(dataSource);
-		}
 
 		@EventSourceListener(projection = "ledger")
 		void deposited(Deposited event, EventMetadata metadata) {

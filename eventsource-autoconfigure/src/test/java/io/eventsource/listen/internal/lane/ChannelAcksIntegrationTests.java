@@ -45,13 +45,12 @@ class ChannelAcksIntegrationTests {
 
 	@BeforeEach
 	void declare() {
-		this.rabbit.withChannel((channel) -> channel.queueDeclare(this.queue, false, false, false, null));
+		this.rabbit.declareQueue(this.queue);
 	}
 
 	@AfterEach
 	void cleanUp() {
 		this.scheduler.shutdownNow();
-		this.rabbit.deleteQueue(this.queue);
 		this.rabbit.close();
 	}
 
