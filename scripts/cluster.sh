@@ -45,13 +45,15 @@ node_env() {
 	export RABBITMQ_PID_FILE="$dir/pid"
 	export RABBITMQ_PLUGINS_EXPAND_DIR="$dir/plugins-expand"
 	export ERL_EPMD_ADDRESS=127.0.0.1
+	export ERL_CRASH_DUMP="$dir/log/erl_crash.dump"
 	export ERL_FLAGS="-kernel inet_dist_use_interface {127,0,0,1}"
 }
 
 ctl() {
 	local n=$1
 	shift
-	(node_env "$n" && "$SBIN/rabbitmqctl" -n "$(node_name "$n")" "$@")
+	# the CLI's own VM writes no crash dump into the working directory when a node is down
+	(node_env "$n" && ERL_CRASH_DUMP_SECONDS=0 "$SBIN/rabbitmqctl" -n "$(node_name "$n")" "$@")
 }
 
 running() { ctl "$1" -q status >/dev/null 2>&1; }
