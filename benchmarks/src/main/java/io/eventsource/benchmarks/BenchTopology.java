@@ -19,8 +19,11 @@ final class BenchTopology {
 
 	private final Duration queueExpiry;
 
-	BenchTopology(Duration queueExpiry) {
+	private final boolean bareQuorum;
+
+	BenchTopology(Duration queueExpiry, boolean bareQuorum) {
 		this.queueExpiry = queueExpiry;
+		this.bareQuorum = bareQuorum;
 	}
 
 	/**
@@ -29,6 +32,29 @@ final class BenchTopology {
 	 */
 	Map<String, Object> queueArguments() {
 		return PerAggregateNames.aggregateQueueArguments(this.queueExpiry);
+	}
+
+	/**
+	 * Returns the arguments of the bare client's queues ((a) and (d)): those of
+	 * {@link #queueArguments()}, quorum queues when {@code bench.bare-quorum-queues} is
+	 * set.
+	 * @return the arguments
+	 */
+	Map<String, Object> bareQueueArguments() {
+		if (!this.bareQuorum) {
+			return queueArguments();
+		}
+		Map<String, Object> arguments = new java.util.HashMap<>(queueArguments());
+		arguments.put("x-queue-type", "quorum");
+		return arguments;
+	}
+
+	/**
+	 * Returns whether the bare client's queues are quorum queues.
+	 * @return whether they are
+	 */
+	boolean bareQuorum() {
+		return this.bareQuorum;
 	}
 
 	String exchange(String aggregateType, String aggregateId) {

@@ -41,8 +41,8 @@ class BenchmarkConfiguration {
 	}
 
 	@Bean
-	BenchTopology benchTopology(EventSourceProperties properties) {
-		return new BenchTopology(properties.getPerAggregate().getQueueExpiry());
+	BenchTopology benchTopology(EventSourceProperties properties, BenchmarkProperties bench) {
+		return new BenchTopology(properties.getPerAggregate().getQueueExpiry(), bench.isBareQuorumQueues());
 	}
 
 	@Bean

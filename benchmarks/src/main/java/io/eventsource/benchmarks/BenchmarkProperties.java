@@ -105,6 +105,15 @@ public class BenchmarkProperties {
 	private int latencyRate = 500;
 
 	/**
+	 * Whether the bare client's queues ((a) and (d)) are quorum queues: set it when the
+	 * partitioned rows run on quorum partitions
+	 * ({@code eventsource.partitioned.queue-type=quorum}, on a cluster), so that both
+	 * sides of (f) and (g) pay for replication; (b) and (d) then compare eventsource's
+	 * classic per-aggregate queues with the bare client's quorum ones.
+	 */
+	private boolean bareQuorumQueues;
+
+	/**
 	 * How long each latency measure publishes.
 	 */
 	private Duration latencyDuration = Duration.ofSeconds(10);
@@ -305,6 +314,14 @@ public class BenchmarkProperties {
 
 	public void setLatencyRate(int latencyRate) {
 		this.latencyRate = latencyRate;
+	}
+
+	public boolean isBareQuorumQueues() {
+		return this.bareQuorumQueues;
+	}
+
+	public void setBareQuorumQueues(boolean bareQuorumQueues) {
+		this.bareQuorumQueues = bareQuorumQueues;
 	}
 
 	public Duration getLatencyDuration() {

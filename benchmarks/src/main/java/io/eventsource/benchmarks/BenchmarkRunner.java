@@ -120,10 +120,11 @@ class BenchmarkRunner implements ApplicationRunner {
 				this.services.rows().databaseVersion(), types.outbox().replace("Outbox", ""), p.getRounds(),
 				p.getEvents(), p.getAggregates(), p.getThreads(), p.getNewAggregates(), p.getPayloadBytes(),
 				this.relayBatchSize, p.getConfirmWindow(),
-				p.isEndToEnd() ? String.format(Locale.ROOT,
+				(p.isBareQuorumQueues() ? "; bare client queues: quorum" : "") + (p.isEndToEnd() ? String.format(
+						Locale.ROOT,
 						"; end to end: %,d events per run, handler in projection 'bench' of %s, bare consumer prefetch"
 								+ " = listener prefetch",
-						p.getEndToEndEvents(), EndToEndEvent.AGGREGATE_TYPE) : "");
+						p.getEndToEndEvents(), EndToEndEvent.AGGREGATE_TYPE) : ""));
 	}
 
 	private void warmUp(BenchmarkRuns runs, @Nullable EndToEndRuns endToEnd, int aggregates) throws Exception {

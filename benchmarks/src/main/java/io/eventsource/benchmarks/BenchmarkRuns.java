@@ -74,7 +74,7 @@ class BenchmarkRuns {
 	 * @throws Exception if the run fails
 	 */
 	Measurement bareSteady(int events, String label) throws Exception {
-		this.admin.declareAggregates(this.types.bare(), this.aggregateIds);
+		this.admin.declareAggregates(this.types.bare(), this.aggregateIds, this.topology.bareQueueArguments());
 		// the "measuring" and "measured" lines bound the measured part for
 		// scripts/cpu-per-event.sh
 		this.report.log("%s (a) bare client: measuring", label);

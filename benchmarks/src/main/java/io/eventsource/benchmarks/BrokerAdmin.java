@@ -2,6 +2,7 @@ package io.eventsource.benchmarks;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
 
 import com.rabbitmq.client.Channel;
@@ -50,12 +51,25 @@ class BrokerAdmin implements AutoCloseable {
 	 * @throws IOException if the broker refuses
 	 */
 	void declareAggregates(String aggregateType, List<String> aggregateIds) throws IOException {
+		declareAggregates(aggregateType, aggregateIds, this.topology.queueArguments());
+	}
+
+	/**
+	 * Declares the per-aggregate exchange and queue of each aggregate, with the given
+	 * queue arguments.
+	 * @param aggregateType the aggregate type
+	 * @param aggregateIds the aggregate ids
+	 * @param queueArguments the arguments of the queues
+	 * @throws IOException if the broker refuses
+	 */
+	void declareAggregates(String aggregateType, List<String> aggregateIds, Map<String, Object> queueArguments)
+			throws IOException {
 		Channel channel = channel();
 		for (String aggregateId : aggregateIds) {
 			String exchange = this.topology.exchange(aggregateType, aggregateId);
 			String queue = this.topology.queue(aggregateType, aggregateId);
 			channel.exchangeDeclare(exchange, "fanout", true, true, null);
-			channel.queueDeclare(queue, true, false, false, this.topology.queueArguments());
+			channel.queueDeclare(queue, true, false, false, queueArguments);
 			channel.queueBind(queue, exchange, "");
 		}
 	}

@@ -79,7 +79,7 @@ class EndToEndRuns {
 	 */
 	Measurement bare(int events, String label) throws Exception {
 		BenchTopology topology = this.services.topology();
-		this.services.admin().declareAggregates(this.bareType, this.aggregateIds);
+		this.services.admin().declareAggregates(this.bareType, this.aggregateIds, topology.bareQueueArguments());
 		BareConsumer consumer = this.services.consumer();
 		consumer.start(topology.queues(this.bareType, this.aggregateIds));
 		Measurement measurement;
