@@ -14,14 +14,8 @@ log=$(mktemp)
 samples=$(mktemp)
 hz=$(getconf CLK_TCK)
 
-ticks() {
-	local total=0 pid value
-	for pid in "$@"; do
-		value=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
-		total=$((total + ${value:-0}))
-	done
-	echo "$total"
-}
+# shellcheck source=proc-ticks.sh
+. "$(dirname "$0")/proc-ticks.sh"
 
 java -jar "$jar" "$@" >"$log" 2>&1 &
 jvm=$!

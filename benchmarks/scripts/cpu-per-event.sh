@@ -16,14 +16,8 @@ events=${3:-20000}
 log=$(mktemp)
 hz=$(getconf CLK_TCK)
 
-ticks() {
-	local total=0 pid value
-	for pid in "$@"; do
-		value=$(awk '{print $14 + $15}' "/proc/$pid/stat" 2>/dev/null || echo 0)
-		total=$((total + ${value:-0}))
-	done
-	echo "$total"
-}
+# shellcheck source=proc-ticks.sh
+. "$(dirname "$0")/proc-ticks.sh"
 
 # the CPU ticks of the JVM, PostgreSQL and RabbitMQ, space-separated
 sample() {
