@@ -49,14 +49,6 @@ final class BenchTopology {
 		return Map.of("x-queue-type", "quorum");
 	}
 
-	/**
-	 * Returns whether the bare client's queues are quorum queues.
-	 * @return whether they are
-	 */
-	boolean bareQuorum() {
-		return this.bareQuorum;
-	}
-
 	String exchange(String aggregateType, String aggregateId) {
 		return PerAggregateNames.aggregateExchange(aggregateType, aggregateId);
 	}

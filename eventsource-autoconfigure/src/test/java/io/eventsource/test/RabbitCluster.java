@@ -1,21 +1,13 @@
 package io.eventsource.test;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The three-node RabbitMQ cluster of {@code scripts/cluster.sh} (AMQP on
@@ -95,7 +87,7 @@ public final class RabbitCluster implements AutoCloseable {
 	 * @return whether its port answers
 	 */
 	public boolean answers(int n) {
-		return portAnswers(AMQP_PORTS[n - 1]);
+		return TestServices.answers("127.0.0.1", AMQP_PORTS[n - 1]);
 	}
 
 	/**
@@ -104,29 +96,12 @@ public final class RabbitCluster implements AutoCloseable {
 	 * @param fragment the text, for example the test's service name
 	 */
 	public void deleteQueuesNamed(String fragment) {
-		HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-		String auth = "Basic " + Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8));
-		try {
-			HttpResponse<String> queues = http.send(HttpRequest.newBuilder(URI.create(MANAGEMENT + "/queues/%2F"))
-				.header("Authorization", auth)
-				.build(), HttpResponse.BodyHandlers.ofString());
-			Matcher names = Pattern.compile("\"name\":\"([^\"]*)\"").matcher(queues.body());
-			while (names.find()) {
-				String name = names.group(1);
-				if (name.contains(fragment)) {
-					http.send(HttpRequest
-						.newBuilder(URI.create(MANAGEMENT + "/queues/%2F/" + RabbitTestClient.encode(name)))
-						.header("Authorization", auth)
-						.DELETE()
-						.build(), HttpResponse.BodyHandlers.discarding());
-				}
+		RabbitManagement management = new RabbitManagement(MANAGEMENT);
+		for (JsonNode queue : JsonMapper.builder().build().readTree(management.call("GET", "/queues/%2F", null))) {
+			String name = queue.path("name").asString();
+			if (name.contains(fragment)) {
+				management.call("DELETE", "/queues/%2F/" + RabbitTestClient.encode(name), null);
 			}
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException("Cannot delete the cluster's queues of " + fragment, ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 		}
 	}
 
@@ -142,21 +117,11 @@ public final class RabbitCluster implements AutoCloseable {
 
 	private static boolean allNodesAnswer() {
 		for (int port : AMQP_PORTS) {
-			if (!portAnswers(port)) {
+			if (!TestServices.answers("127.0.0.1", port)) {
 				return false;
 			}
 		}
 		return true;
-	}
-
-	private static boolean portAnswers(int port) {
-		try (Socket socket = new Socket()) {
-			socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
 	}
 
 	private static Path findScript() {
@@ -172,26 +137,7 @@ public final class RabbitCluster implements AutoCloseable {
 	private static String run(Path script, long timeoutSeconds, String... arguments) {
 		List<String> command = new ArrayList<>(List.of("bash", script.toString()));
 		command.addAll(List.of(arguments));
-		try {
-			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-			if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-				process.destroyForcibly();
-				throw new IllegalStateException(String.join(" ", command) + " took over " + timeoutSeconds + " s");
-			}
-			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-			if (process.exitValue() != 0) {
-				throw new IllegalStateException(
-						String.join(" ", command) + " failed (exit " + process.exitValue() + "): " + output);
-			}
-			return output;
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException("Cannot run " + command, ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException("Interrupted running " + command, ex);
-		}
+		return TestServices.run(Duration.ofSeconds(timeoutSeconds), command.toArray(String[]::new));
 	}
 
 }

@@ -1,15 +1,10 @@
 package io.eventsource.test;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.TimeoutException;
 
@@ -28,7 +23,7 @@ public final class RabbitTestClient implements AutoCloseable {
 
 	private final Connection connection;
 
-	private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+	private final RabbitManagement management = new RabbitManagement(TestServices.rabbitManagementUrl());
 
 	private Channel getChannel;
 
@@ -183,28 +178,7 @@ public final class RabbitTestClient implements AutoCloseable {
 	 * @return the response body
 	 */
 	public String management(String method, String path, String json) {
-		String credentials = Base64.getEncoder().encodeToString("guest:guest".getBytes(StandardCharsets.UTF_8));
-		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(TestServices.rabbitManagementUrl() + path))
-			.header("Authorization", "Basic " + credentials)
-			.header("Content-Type", "application/json")
-			.timeout(Duration.ofSeconds(10));
-		request.method(method,
-				(json != null) ? HttpRequest.BodyPublishers.ofString(json) : HttpRequest.BodyPublishers.noBody());
-		try {
-			// after a broker restart the management listener comes back later than AMQP
-			HttpResponse<String> response = await().atMost(Duration.ofSeconds(60))
-				.pollInterval(Duration.ofMillis(500))
-				.ignoreException(java.net.ConnectException.class)
-				.until(() -> this.http.send(request.build(), HttpResponse.BodyHandlers.ofString()), (answer) -> true);
-			if (response.statusCode() >= 400) {
-				throw new IllegalStateException(
-						method + " " + path + " answered " + response.statusCode() + ": " + response.body());
-			}
-			return response.body();
-		}
-		catch (org.awaitility.core.ConditionTimeoutException ex) {
-			throw new IllegalStateException("The RabbitMQ management API does not answer", ex);
-		}
+		return this.management.call(method, path, json);
 	}
 
 	/**

@@ -3,6 +3,8 @@ package io.eventsource.test;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -253,15 +255,30 @@ public final class TestServices {
 	}
 
 	private static void command(String... command) {
+		run(Duration.ofSeconds(120), command);
+	}
+
+	/**
+	 * Runs a command on this machine and returns its output.
+	 * @param timeout the longest it may take
+	 * @param command the command and its arguments
+	 * @return its output, standard error included
+	 * @throws IllegalStateException if it fails, exits with another status than 0, or
+	 * takes longer
+	 */
+	public static String run(Duration timeout, String... command) {
 		try {
 			Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-			String output = new String(process.getInputStream().readAllBytes());
-			if (!process.waitFor(120, java.util.concurrent.TimeUnit.SECONDS) || process.exitValue() != 0) {
+			String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+			if (!process.waitFor(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)
+					|| process.exitValue() != 0) {
+				process.destroyForcibly();
 				throw new IllegalStateException(String.join(" ", command) + " failed: " + output);
 			}
+			return output;
 		}
 		catch (IOException ex) {
-			throw new IllegalStateException(ex);
+			throw new IllegalStateException("Cannot run " + String.join(" ", command), ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -274,7 +291,13 @@ public final class TestServices {
 		return answers(rabbit.host(), rabbit.port());
 	}
 
-	private static boolean answers(String host, int port) {
+	/**
+	 * Returns whether a TCP port on a host accepts connections within a second.
+	 * @param host the host
+	 * @param port the port
+	 * @return whether it does
+	 */
+	public static boolean answers(String host, int port) {
 		try (Socket socket = new Socket()) {
 			socket.connect(new InetSocketAddress(host, port), 1000);
 			return true;
